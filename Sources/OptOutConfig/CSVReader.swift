@@ -1,0 +1,96 @@
+import OptOutCore
+
+/// Splits RFC 4180 CSV text into records of located fields.
+///
+/// Fields may be quoted (`"…"`, with `""` for a quote) and then hold commas and line
+/// breaks; records end with LF or CRLF; blank lines are skipped. Columns count Unicode scalars.
+struct CSVReader {
+    let path: String
+    let log: DiagnosticLog
+
+    func records(_ text: String) -> [[Located<String>]] {
+        let bytes = Array(text.utf8)
+        var records: [[Located<String>]] = []
+        var record: [Located<String>] = []
+        var index = 0
+        var line = 1
+        var lineStart = 0
+        // Column of byte `i` on the current line, counting scalars (skip UTF-8 continuation bytes).
+        func column(_ i: Int) -> Int {
+            var count = 1
+            for byte in bytes[lineStart..<i] where byte & 0xC0 != 0x80 { count += 1 }
+            return count
+        }
+        func isRecordEnd(_ i: Int) -> Bool {
+            i >= bytes.count || bytes[i] == UInt8(ascii: "\n")
+                || (bytes[i] == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n"))
+        }
+        while index < bytes.count {
+            let location = SourceLocation(path: path, line: line, column: column(index))
+            var field: [UInt8] = []
+            if bytes[index] == UInt8(ascii: "\"") {
+                index += 1
+                var closed = false
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    if byte == UInt8(ascii: "\"") {
+                        if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
+                            field.append(byte)
+                            index += 2
+                            continue
+                        }
+                        index += 1
+                        closed = true
+                        break
+                    }
+                    if byte == UInt8(ascii: "\n") {
+                        line += 1
+                        lineStart = index + 1
+                    }
+                    field.append(byte)
+                    index += 1
+                }
+                if !closed {
+                    log.error("quoted field is not closed", at: location)
+                    return records
+                }
+                if !(isRecordEnd(index) || bytes[index] == UInt8(ascii: ",")) {
+                    log.error(
+                        "unexpected text after a closing quote", at: SourceLocation(path: path, line: line, column: column(index)))
+                    while !(isRecordEnd(index) || bytes[index] == UInt8(ascii: ",")) { index += 1 }
+                }
+            } else {
+                while !isRecordEnd(index) && bytes[index] != UInt8(ascii: ",") {
+                    if bytes[index] == UInt8(ascii: "\"") {
+                        log.error(
+                            "a quote inside an unquoted field; quote the whole field and double the quote",
+                            at: SourceLocation(path: path, line: line, column: column(index)))
+                    }
+                    field.append(bytes[index])
+                    index += 1
+                }
+            }
+            record.append(Located(value: String(decoding: field, as: UTF8.self), location: location))
+            if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                if isRecordEnd(index) {
+                    record.append(Located(value: "", location: SourceLocation(path: path, line: line, column: column(index))))
+                } else {
+                    continue
+                }
+            }
+            // End of record.
+            if !(record.count == 1 && record[0].value.isEmpty) {  // a blank line
+                records.append(record)
+            }
+            record = []
+            if index < bytes.count {
+                index += bytes[index] == UInt8(ascii: "\r") ? 2 : 1
+                line += 1
+                lineStart = index
+            }
+        }
+        return records
+    }
+
+}

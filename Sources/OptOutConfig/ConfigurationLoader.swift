@@ -1,0 +1,207 @@
+import Foundation
+import OptOutCore
+import Yams
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What a load produced: a configuration when there were no errors, and every diagnostic.
+public struct LoadedConfiguration: Sendable {
+    public var configuration: Configuration?
+    public var diagnostics: [Diagnostic]
+    /// The files that were read (config, catalog includes, inventories), for display.
+    public var files: [String]
+}
+
+/// Reads a configuration file with the catalog files and account inventories it names.
+///
+/// Every error of every file is reported, each with its place. Nothing else is touched.
+public struct ConfigurationLoader: Sendable {
+    /// Used to warn about configured policies whose deadline is long past; `nil` skips the check.
+    public var now: Instant?
+
+    public init(now: Instant? = nil) {
+        self.now = now
+    }
+
+    static let rootKeys = [
+        "version", "timezone", "reminders", "catalog", "policies", "defaults", "channels", "accounts", "accounts_files",
+    ]
+    static let accountKeys = ["id", "platform", "region", "name", "email", "timezone", "done"]
+
+    public func load(path: String) -> LoadedConfiguration {
+        let log = DiagnosticLog()
+        var files = [path]
+        let configuration = load(path: path, log: log, files: &files)
+        return LoadedConfiguration(configuration: log.hasErrors ? nil : configuration, diagnostics: log.diagnostics, files: files)
+    }
+
+    private func load(path: String, log: DiagnosticLog, files: inout [String]) -> Configuration? {
+        let yaml = YAMLReader(path: path, log: log)
+        guard let text = readText(path, log: log), let root = yaml.compose(text) else { return nil }
+        guard let fields = yaml.fields(root, "the configuration", allowed: Self.rootKeys, required: ["version"]) else {
+            return nil
+        }
+        if let version = fields["version"], version.scalar?.string != "1" {
+            yaml.error("unsupported version; this optoutd reads version 1", at: version)
+        }
+        let defaultZone = fields["timezone"].flatMap { zone($0, yaml) } ?? Zone.system
+        let reminders = fields["reminders"].flatMap { reminderSettings($0, yaml) } ?? ReminderSettings()
+
+        // The catalog: shipped, included files, inline.
+        var policies: [Located<Policy>] = []
+        var includes: [Located<String>] = []
+        if let node = fields["catalog"], let catalogFields = yaml.fields(node, "catalog", allowed: ["builtin", "include"]) {
+            if catalogFields["builtin"].flatMap({ yaml.bool($0, "builtin") }) ?? true {
+                policies += BuiltinCatalog.policies(log: log)
+            }
+            includes = catalogFields["include"].flatMap { yaml.strings($0, "include") } ?? []
+        } else {
+            policies += BuiltinCatalog.policies(log: log)
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        for pattern in includes {
+            for file in expand(pattern, relativeTo: directory, log: log) {
+                files.append(file)
+                let reader = YAMLReader(path: file, log: log)
+                if let text = readText(file, log: log), let node = reader.compose(text) {
+                    policies += checkedAge(PolicyReader(yaml: reader).policies(inFile: node), log: log)
+                }
+            }
+        }
+        if let node = fields["policies"], let items = yaml.sequence(node, "policies") {
+            policies += checkedAge(items.compactMap { PolicyReader(yaml: yaml).policy($0) }, log: log)
+        }
+        let catalog = Catalog(unique(policies, "policy", log: log))
+
+        var defaultPlatform: String?
+        if let node = fields["defaults"], let defaults = yaml.fields(node, "defaults", allowed: ["platform"]) {
+            defaultPlatform = defaults["platform"].flatMap { node in
+                yaml.parsed(node, "the default platform", as: "a platform of the catalog (\(catalog.platforms.sorted().joined(separator: ", ")))") {
+                    catalog.platforms.contains($0) ? $0 : nil
+                }
+            }
+        }
+        let channels = fields["channels"].map { ChannelReader(yaml: yaml).channels($0) } ?? ChannelSettings()
+
+        // Accounts, inline and from inventories.
+        let builder = AccountBuilder(catalog: catalog, defaultPlatform: defaultPlatform, defaultZone: defaultZone, log: log)
+        var accounts: [Located<Account>] = []
+        if let node = fields["accounts"], let items = yaml.sequence(node, "accounts") {
+            accounts += items.compactMap { item in
+                yaml.fields(item, "an account", allowed: Self.accountKeys, required: ["id", "region"]).flatMap { account in
+                    builder.account(RawAccount(yaml: account, reader: yaml))
+                }
+            }
+        }
+        for name in fields["accounts_files"].flatMap({ yaml.strings($0, "accounts_files") }) ?? [] {
+            let file = name.value.hasPrefix("/") ? name.value : (directory as NSString).appendingPathComponent(name.value)
+            files.append(file)
+            guard let text = readText(file, log: log, referencedAt: name.location) else { continue }
+            accounts += CSVInventory(path: file, log: log).accounts(text, builder: builder)
+        }
+        return Configuration(
+            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels,
+            accounts: unique(accounts, "account", log: log))
+    }
+
+    /// Drops later entries whose id repeats an earlier one, reporting each.
+    private func unique<Value: Identified>(_ items: [Located<Value>], _ what: String, log: DiagnosticLog) -> [Value] {
+        var seen: [String: SourceLocation] = [:]
+        seen.reserveCapacity(items.count)
+        var result: [Value] = []
+        result.reserveCapacity(items.count)
+        for item in items {
+            if let first = seen[item.value.id] {
+                log.error("duplicate \(what) id '\(item.value.id)' (first defined at \(first))", at: item.location)
+                continue
+            }
+            seen[item.value.id] = item.location
+            result.append(item.value)
+        }
+        return result
+    }
+
+    private func checkedAge(_ policies: [Located<Policy>], log: DiagnosticLog) -> [Located<Policy>] {
+        guard let now else { return policies }
+        let today = Zone.utc.localDate(of: now)
+        for policy in policies where policy.value.deadline.days(until: today) > 366 {
+            log.warning("the deadline of policy '\(policy.value.id)' (\(policy.value.deadline)) passed more than a year ago", at: policy.location)
+        }
+        return policies
+    }
+
+    private func zone(_ node: Node, _ yaml: YAMLReader) -> Zone? {
+        yaml.parsed(node, "timezone", as: "an IANA time zone such as Europe/Berlin") { Zone(identifier: $0) }
+    }
+
+    private func reminderSettings(_ node: Node, _ yaml: YAMLReader) -> ReminderSettings? {
+        guard
+            let fields = yaml.fields(node, "reminders", allowed: ["lead_times", "at", "overdue_every", "overdue_max"])
+        else { return nil }
+        var settings = ReminderSettings()
+        let expectation = "a duration such as 30d, 2w or 12h"
+        if let node = fields["lead_times"], let items = yaml.sequence(node, "lead_times") {
+            settings.leadTimes = items.compactMap { item in
+                let lead = yaml.parsed(item, "a lead time", as: expectation) { ReminderInterval(parsing: $0) }
+                if let lead, lead.isZero {
+                    yaml.error("a lead time must be longer than zero", at: item)
+                    return nil
+                }
+                return lead
+            }
+        }
+        if let node = fields["at"], let time = yaml.parsed(node, "at", as: "a time of day (HH:MM)", TimeOfDay.init(parsing:)) {
+            settings.at = time
+        }
+        if let node = fields["overdue_every"], let every = yaml.parsed(node, "overdue_every", as: expectation, ReminderInterval.init(parsing:)) {
+            settings.overdueEvery = every
+        }
+        if let node = fields["overdue_max"], let max = yaml.integer(node, "overdue_max", in: 0...1000) {
+            settings.overdueMax = max
+        }
+        return settings
+    }
+
+    /// Expands a glob relative to the config's directory; a pattern with no wildcard must name a file.
+    private func expand(_ pattern: Located<String>, relativeTo directory: String, log: DiagnosticLog) -> [String] {
+        let absolute = pattern.value.hasPrefix("/") ? pattern.value : (directory as NSString).appendingPathComponent(pattern.value)
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        guard glob(absolute, 0, nil, &matches) == 0 else {
+            if !pattern.value.contains(where: { "*?[".contains($0) }) {
+                log.error("no such file: \(absolute)", at: pattern.location)
+            }
+            return []
+        }
+        return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
+    }
+
+    private func readText(_ path: String, log: DiagnosticLog, referencedAt reference: SourceLocation? = nil) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let place = reference ?? SourceLocation(path: path, line: 1, column: 1)
+            log.error("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")", at: place)
+            return nil
+        }
+        return decodeUTF8([UInt8](data), path: path, log: log)
+    }
+}
+
+/// Things whose ids must be unique within a configuration.
+protocol Identified {
+    var id: String { get }
+}
+
+extension Policy: Identified {}
+extension Account: Identified {}
+
+extension ConfigurationLoader {
+    /// The shipped catalog alone.
+    public static func builtinCatalog() throws -> Catalog {
+        let log = DiagnosticLog()
+        let policies = BuiltinCatalog.policies(log: log).map(\.value)
+        guard !log.hasErrors else { throw ConfigurationError(diagnostics: log.diagnostics) }
+        return Catalog(policies)
+    }
+}

@@ -1,0 +1,81 @@
+import OptOutCore
+
+/// A value read from a file, with where it was written.
+struct Located<Value> {
+    var value: Value
+    var location: SourceLocation
+}
+
+/// Collects the diagnostics of one load, across every file it reads.
+final class DiagnosticLog {
+    private(set) var diagnostics: [Diagnostic] = []
+
+    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    func error(_ message: String, at location: SourceLocation) {
+        diagnostics.append(Diagnostic(.error, message, at: location))
+    }
+
+    func warning(_ message: String, at location: SourceLocation) {
+        diagnostics.append(Diagnostic(.warning, message, at: location))
+    }
+
+    /// Reports a string that holds CR, LF, NUL or another control character where a single
+    /// line is required (such values may end up in mail headers). Returns whether it is clean.
+    @discardableResult
+    func requireSingleLine(_ text: Located<String>, _ what: String, allowNewlines: Bool = false) -> Bool {
+        let bad = text.value.unicodeScalars.first { scalar in
+            (scalar.value < 0x20 && !(allowNewlines && scalar == "\n")) || scalar.value == 0x7F
+        }
+        guard let bad else { return true }
+        let name = bad == "\r" ? "CR" : bad == "\n" ? "LF" : bad == "\0" ? "NUL" : "U+\(String(bad.value, radix: 16, uppercase: true))"
+        error("\(what) contains a control character (\(name)); it must be a single line of text", at: text.location)
+        return false
+    }
+}
+
+/// Decodes file bytes as UTF-8, reporting the place of the first invalid byte.
+func decodeUTF8(_ bytes: [UInt8], path: String, log: DiagnosticLog) -> String? {
+    var line = 1
+    var column = 1
+    var index = 0
+    while index < bytes.count {
+        let byte = bytes[index]
+        let length: Int
+        switch byte {
+        case 0x00...0x7F: length = 1
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: length = 0
+        }
+        var valid = length > 0 && index + length <= bytes.count
+        if valid, length > 1 {
+            for continuation in bytes[(index + 1)..<(index + length)] where continuation & 0xC0 != 0x80 { valid = false }
+            if valid, length == 3 {
+                let second = bytes[index + 1]
+                valid = !(byte == 0xE0 && second < 0xA0) && !(byte == 0xED && second >= 0xA0)
+            }
+            if valid, length == 4 {
+                let second = bytes[index + 1]
+                valid = !(byte == 0xF0 && second < 0x90) && !(byte == 0xF4 && second >= 0x90)
+            }
+        }
+        guard valid else {
+            log.error(
+                "file is not valid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)))",
+                at: SourceLocation(path: path, line: line, column: column))
+            return nil
+        }
+        if byte == UInt8(ascii: "\n") {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
+        index += length
+    }
+    var text = String(decoding: bytes, as: UTF8.self)
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    return text
+}

@@ -1,0 +1,115 @@
+import OptOutCore
+import Yams
+
+/// Reads policy entries (catalog files and inline `policies:`) into `Policy` values.
+struct PolicyReader {
+    let yaml: YAMLReader
+    var log: DiagnosticLog { yaml.log }
+
+    static let keys = [
+        "id", "platform", "title", "summary", "effective", "deadline", "regions", "except", "data_used",
+        "data_not_used", "shared_with", "actions", "sources",
+    ]
+
+    /// A catalog file holds one policy mapping or a list of them.
+    func policies(inFile node: Node) -> [Located<Policy>] {
+        let entries = node.sequence.map(Array.init) ?? [node]
+        return entries.compactMap { policy($0) }
+    }
+
+    func policy(_ node: Node) -> Located<Policy>? {
+        guard
+            let fields = yaml.fields(
+                node, "a policy", allowed: Self.keys, required: ["id", "platform", "title", "effective", "regions", "actions"])
+        else { return nil }
+        let id = fields["id"].flatMap { identifier($0, "the policy id") }
+        let platform = fields["platform"].flatMap { identifier($0, "the platform") }
+        let title = fields["title"].flatMap { yaml.string($0, "the policy title") }
+        let summary = fields["summary"].flatMap { yaml.string($0, "the policy summary", allowNewlines: true) }
+        let effective = fields["effective"].flatMap { date($0, "the effective date") }
+        let deadline = fields["deadline"].flatMap { date($0, "the deadline") }
+        let regions = fields["regions"].flatMap { regionNames($0, "regions") }
+        let except = fields["except"].map { regionNames($0, "except") } ?? ([], RegionSet())
+        let actions = fields["actions"].flatMap { actionList($0) }
+        let lists = ["data_used", "data_not_used", "shared_with", "sources"].map { key in
+            fields[key].flatMap { yaml.strings($0, key) }?.map(\.value) ?? []
+        }
+        guard let id, let platform, let title, let effective, let regions, let except, let actions else { return nil }
+        let coverage = regions.1.subtracting(except.1)
+        if coverage.isEmpty {
+            log.error("policy '\(id)' covers no country: every region is in 'except'", at: fields.location)
+        }
+        let policy = Policy(
+            id: id, platform: platform, title: title.value, summary: summary?.value ?? "", effective: effective,
+            deadline: deadline ?? effective, regions: regions.0, except: except.0, coverage: coverage,
+            dataUsed: lists[0], dataNotUsed: lists[1], sharedWith: lists[2], actions: actions, sources: lists[3])
+        return Located(value: policy, location: fields.location)
+    }
+
+    private func actionList(_ node: Node) -> [PolicyAction]? {
+        guard let items = yaml.sequence(node, "actions") else { return nil }
+        if items.isEmpty { yaml.error("a policy needs at least one action", at: node) }
+        var seen = Set<String>()
+        var actions: [PolicyAction] = []
+        for item in items {
+            guard let fields = yaml.fields(item, "an action", allowed: ["id", "title", "where", "url"], required: ["id", "title", "where"]),
+                let id = fields["id"].flatMap({ identifier($0, "the action id") }),
+                let title = fields["title"].flatMap({ yaml.string($0, "the action title") }),
+                let location = fields["where"].flatMap({ yaml.string($0, "where") })
+            else { continue }
+            let url = fields["url"].flatMap { yaml.string($0, "the action url") }
+            if let url, !(url.value.hasPrefix("https://") || url.value.hasPrefix("http://")) {
+                log.error("the action url must start with https:// or http://", at: url.location)
+            }
+            guard seen.insert(id).inserted else {
+                yaml.error("action '\(id)' is listed twice in this policy", at: item)
+                continue
+            }
+            actions.append(PolicyAction(id: id, title: title.value, location: location.value, url: url?.value))
+        }
+        return actions
+    }
+
+    private func regionNames(_ node: Node, _ what: String) -> ([String], RegionSet)? {
+        guard let names = yaml.strings(node, what) else { return nil }
+        var set = RegionSet()
+        for name in names {
+            if let region = resolveRegion(name, log: log) { set = set.union(region.countries) }
+        }
+        return (names.map(\.value), set)
+    }
+
+    private func date(_ node: Node, _ what: String) -> CivilDate? {
+        yaml.parsed(node, what, as: "a date (YYYY-MM-DD)") { CivilDate(iso: $0) }
+    }
+
+    /// An id of lower-case letters, digits, `.`, `_` and `-`.
+    private func identifier(_ node: Node, _ what: String) -> String? {
+        yaml.parsed(node, what, as: "lower-case letters, digits, '.', '_' and '-'") { text in
+            isIdentifier(text) ? text : nil
+        }
+    }
+}
+
+/// Whether `text` is a policy, action or platform id: lower-case letters, digits, `.`, `_`, `-`.
+func isIdentifier(_ text: String) -> Bool {
+    !text.isEmpty
+        && text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+}
+
+/// Resolves a region name, reporting unknown names and warning about aliases.
+func resolveRegion(_ name: Located<String>, log: DiagnosticLog) -> RegionName? {
+    guard let region = RegionName(name.value) else {
+        log.error(
+            "unknown region '\(name.value)'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+            at: name.location)
+        return nil
+    }
+    if case .country(let code, let alias?) = region {
+        log.warning("'\(alias)' is not an ISO 3166-1 code; it is read as '\(code)', write that instead", at: name.location)
+    }
+    return region
+}

@@ -1,0 +1,75 @@
+/// Something a `done` entry says is already switched off.
+public enum DoneMark: Hashable, Sendable, CustomStringConvertible {
+    /// An action id, done wherever the account's platform asks for it.
+    case action(String)
+    /// One action of one policy, written `POLICY/ACTION`.
+    case policyAction(policy: String, action: String)
+    /// Every action of a policy.
+    case policy(String)
+
+    /// Reads the written form: `ACTION`, `POLICY/ACTION` or `POLICY`. Whether the
+    /// bare form names an action or a policy depends on the catalog.
+    public init(parsing text: String, catalog: Catalog) {
+        if let slash = text.firstIndex(of: "/") {
+            self = .policyAction(policy: String(text[..<slash]), action: String(text[text.index(after: slash)...]))
+        } else if catalog[text] != nil {
+            self = .policy(text)
+        } else {
+            self = .action(text)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .action(let id): id
+        case .policyAction(let policy, let action): "\(policy)/\(action)"
+        case .policy(let id): id
+        }
+    }
+
+    /// The action ids this mark switches off (an action id stands for the platform's switch).
+    public func actionIDs(in catalog: Catalog) -> [String] {
+        switch self {
+        case .action(let id): [id]
+        case .policyAction(_, let action): [action]
+        case .policy(let id): catalog[id]?.actions.map(\.id) ?? []
+        }
+    }
+}
+
+/// One account on one platform, with the country that decides which policies apply.
+public struct Account: Hashable, Sendable {
+    /// Unique across the configuration; letters, digits, `.`, `_`, `-` and `@`.
+    public var id: String
+    public var platform: String
+    public var region: CountryCode
+    public var name: String?
+    public var email: String?
+    public var zone: Zone
+    public var done: [DoneMark]
+
+    public init(
+        id: String, platform: String, region: CountryCode, name: String? = nil, email: String? = nil,
+        zone: Zone, done: [DoneMark] = []
+    ) {
+        self.id = id
+        self.platform = platform
+        self.region = region
+        self.name = name
+        self.email = email
+        self.zone = zone
+        self.done = done
+    }
+
+    /// Whether `text` is a valid account id.
+    public static func isValidID(_ text: String) -> Bool {
+        !text.isEmpty
+            && text.utf8.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+                    || byte == UInt8(ascii: "@")
+            }
+    }
+}

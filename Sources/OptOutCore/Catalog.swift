@@ -1,0 +1,107 @@
+/// One opt-out step a platform offers, such as a settings switch or a form.
+///
+/// Action ids belong to the platform: the same id in two policies of one platform is
+/// the same switch, and doing it once does it for both.
+public struct PolicyAction: Hashable, Sendable {
+    public var id: String
+    public var title: String
+    /// Where to click, such as `Settings → Data privacy → …`.
+    public var location: String
+    /// The page that holds the switch or form.
+    public var url: String?
+
+    public init(id: String, title: String, location: String, url: String? = nil) {
+        self.id = id
+        self.title = title
+        self.location = location
+        self.url = url
+    }
+}
+
+/// A change in what a platform does with member data, for some regions, from a date.
+public struct Policy: Hashable, Sendable {
+    public var id: String
+    public var platform: String
+    public var title: String
+    public var summary: String
+    /// The date the change applies.
+    public var effective: CivilDate
+    /// Opt out before 00:00 of this date (in the account's zone).
+    public var deadline: CivilDate
+    /// Region names as written (`EU`, `CH`, `*`), for display.
+    public var regions: [String]
+    public var except: [String]
+    /// The countries covered: `regions` minus `except`.
+    public var coverage: RegionSet
+    public var dataUsed: [String]
+    public var dataNotUsed: [String]
+    public var sharedWith: [String]
+    public var actions: [PolicyAction]
+    public var sources: [String]
+
+    public init(
+        id: String, platform: String, title: String, summary: String, effective: CivilDate,
+        deadline: CivilDate, regions: [String], except: [String], coverage: RegionSet,
+        dataUsed: [String] = [], dataNotUsed: [String] = [], sharedWith: [String] = [],
+        actions: [PolicyAction], sources: [String] = []
+    ) {
+        self.id = id
+        self.platform = platform
+        self.title = title
+        self.summary = summary
+        self.effective = effective
+        self.deadline = deadline
+        self.regions = regions
+        self.except = except
+        self.coverage = coverage
+        self.dataUsed = dataUsed
+        self.dataNotUsed = dataNotUsed
+        self.sharedWith = sharedWith
+        self.actions = actions
+        self.sources = sources
+    }
+
+    /// Whether the policy covers an account of `platform` in `country`.
+    public func covers(platform: String, country: CountryCode) -> Bool {
+        self.platform == platform && coverage.contains(country)
+    }
+}
+
+/// The policies known to a configuration: the shipped ones and the configured ones.
+public struct Catalog: Sendable {
+    public let policies: [Policy]
+    private let indexByID: [String: Int]
+    private let policiesByPlatform: [String: [Int]]
+
+    /// Policy ids must be unique; the loader reports duplicates before building a catalog.
+    public init(_ policies: [Policy]) {
+        self.policies = policies
+        self.indexByID = Dictionary(policies.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.policiesByPlatform = Dictionary(grouping: policies.indices, by: { policies[$0].platform })
+    }
+
+    public subscript(id: String) -> Policy? {
+        indexByID[id].map { policies[$0] }
+    }
+
+    /// The platforms that have at least one policy.
+    public var platforms: Set<String> { Set(policiesByPlatform.keys) }
+
+    /// Indices into `policies` of the platform's policies, in catalog order.
+    public func policyIndices(platform: String) -> [Int] {
+        policiesByPlatform[platform] ?? []
+    }
+
+    /// Whether any policy of `platform` asks for the action `id`.
+    public func hasAction(_ id: String, platform: String) -> Bool {
+        policyIndices(platform: platform).contains { policies[$0].actions.contains { $0.id == id } }
+    }
+
+    /// The action `id` of `platform`, as the first policy that asks for it describes it.
+    public func action(_ id: String, platform: String) -> PolicyAction? {
+        for index in policyIndices(platform: platform) {
+            if let action = policies[index].actions.first(where: { $0.id == id }) { return action }
+        }
+        return nil
+    }
+}

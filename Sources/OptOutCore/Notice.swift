@@ -1,0 +1,106 @@
+/// Identifies an account's policy: the unit that reminders are about.
+public struct PairKey: Hashable, Sendable, Comparable {
+    public var account: String
+    public var policy: String
+
+    public init(account: String, policy: String) {
+        self.account = account
+        self.policy = policy
+    }
+
+    public static func < (lhs: PairKey, rhs: PairKey) -> Bool {
+        (lhs.account, lhs.policy) < (rhs.account, rhs.policy)
+    }
+}
+
+/// Identifies a notification: each is delivered at most once per channel.
+public struct NoticeKey: Hashable, Sendable {
+    public var pair: PairKey
+    public var event: EventKind
+    public var date: CivilDate
+
+    public init(pair: PairKey, event: EventKind, date: CivilDate) {
+        self.pair = pair
+        self.event = event
+        self.date = date
+    }
+}
+
+/// What is remembered of a pair between runs.
+public struct PairHistory: Hashable, Sendable {
+    /// When the pair was first seen (its `policy-applies`).
+    public var firstSeen: Instant
+    /// The scheduled time of the latest notice handled (sent or skipped); later ones are still to come.
+    public var handledThrough: Instant
+    /// Set once `opted-out` was sent while nothing is pending.
+    public var optedOut: Bool
+
+    public init(firstSeen: Instant, handledThrough: Instant, optedOut: Bool = false) {
+        self.firstSeen = firstSeen
+        self.handledThrough = handledThrough
+        self.optedOut = optedOut
+    }
+}
+
+/// A notification that is due: who, which policy, what happened and what is left to do.
+public struct Notice: Sendable {
+    public var account: Account
+    public var policy: Policy
+    public var event: EventKind
+    /// The local date the notice belongs to.
+    public var date: CivilDate
+    /// When it was scheduled (for `policy-applies` and `opted-out`: when it was found).
+    public var at: Instant
+    /// Seconds east of UTC at `at` in the account's zone.
+    public var utcOffset: Int
+    /// The actions still to do, in catalog order.
+    public var pending: [PolicyAction]
+    /// Sent after its time because the daemon was not running then.
+    public var late: Bool
+
+    public var key: NoticeKey {
+        NoticeKey(pair: PairKey(account: account.id, policy: policy.id), event: event, date: date)
+    }
+
+    /// Days from the notice's date to the deadline; zero on the deadline date, negative after.
+    public var daysLeft: Int { date.days(until: policy.deadline) }
+
+    /// `at` in RFC 3339 with the account's local offset.
+    public var localTime: String { Zone.rfc3339(at, utcOffset: utcOffset) }
+
+    /// One readable sentence: who, which policy, what to do, by when.
+    public var message: String {
+        let who = account.name.map { "\($0) (\(account.id))" } ?? account.id
+        let steps = pending.map(\.title).joined(separator: "; ")
+        let title = policy.title
+        switch event {
+        case .policyApplies:
+            if daysLeft > 0 {
+                return "\(title) applies to \(who) in \(account.region): opt out before \(policy.deadline) (\(daysLeft) days left): \(steps)."
+            }
+            return "\(title) applies to \(who) in \(account.region) since \(policy.effective); nothing is switched off yet: \(steps)."
+        case .deadlineReminder:
+            let days = daysLeft == 1 ? "1 day" : "\(daysLeft) days"
+            return "\(days) left for \(who) to opt out of \(title) before \(policy.deadline): \(steps)."
+        case .policyEffective:
+            return "\(title) takes effect today for \(who) in \(account.region); still to do: \(steps)."
+        case .overdue:
+            return "\(who) has not opted out of \(title), due before \(policy.deadline) (\(-daysLeft) days ago): \(steps)."
+        case .optedOut:
+            return "\(who) has done every opt-out step of \(title)."
+        }
+    }
+}
+
+extension Zone {
+    /// RFC 3339 for an instant whose offset is already known.
+    public static func rfc3339(_ instant: Instant, utcOffset offset: Int) -> String {
+        let local = instant.secondsSince1970 + offset
+        let date = CivilDate(dayNumber: local.floorDivided(by: 86_400))
+        let second = local - date.dayNumber * 86_400
+        let clock = "\(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2))"
+        let sign = offset < 0 ? "-" : "+"
+        let zone = offset == 0 ? "Z" : "\(sign)\(pad(abs(offset) / 3600, 2)):\(pad(abs(offset) / 60 % 60, 2))"
+        return "\(date)T\(clock)\(zone)"
+    }
+}

@@ -1,0 +1,245 @@
+import HeapModule
+
+/// The scheduling engine: given the configuration, what is done and what was already
+/// handled, it says which notices are due at an instant and when the next one is.
+///
+/// It keeps a priority queue of each pair's next due time, so a wake-up costs
+/// O(log n) per due pair rather than a scan of every pair. It never reads a clock:
+/// callers pass `now`.
+public struct Scheduler: Sendable {
+    /// What changed at one step: the notices to deliver, the ones passed over, and the
+    /// pair histories to remember.
+    public struct Step: Sendable {
+        public var notices: [Notice] = []
+        /// Notices missed while the daemon was down that are recorded but not sent.
+        public var skipped: [NoticeKey] = []
+        public var histories: [PairKey: PairHistory] = [:]
+
+        public var isEmpty: Bool { notices.isEmpty && skipped.isEmpty && histories.isEmpty }
+    }
+
+    private struct Pair: Sendable {
+        var account: Int
+        var policy: Int
+        var history: PairHistory?
+        /// When the pair next needs attention; matches its queue entry, so stale entries are skipped.
+        var due: Instant?
+    }
+
+    private struct QueueEntry: Comparable, Sendable {
+        var due: Instant
+        var pair: Int
+
+        static func < (lhs: QueueEntry, rhs: QueueEntry) -> Bool { (lhs.due, lhs.pair) < (rhs.due, rhs.pair) }
+    }
+
+    public let configuration: Configuration
+    /// A notice sent more than this many seconds after its time is marked late.
+    public let lateAfterSeconds: Int
+
+    private var pairs: [Pair] = []
+    private var pairIndex: [PairKey: Int] = [:]
+    private var done: [Set<String>]
+    private var accountIndex: [String: Int] = [:]
+    /// The pairs of each account (pairs are stored account by account).
+    private var pairRanges: [Range<Int>] = []
+    private var queue = Heap<QueueEntry>()
+    private var timetables: [Timetable.Key: [ScheduledNotice]] = [:]
+
+    /// - Parameters:
+    ///   - histories: what the state store remembers of each pair.
+    ///   - acknowledged: action ids recorded as done by `ack`, per account id.
+    public init(
+        configuration: Configuration, histories: [PairKey: PairHistory] = [:],
+        acknowledged: [String: Set<String>] = [:], lateAfterSeconds: Int = 60
+    ) {
+        self.configuration = configuration
+        self.lateAfterSeconds = lateAfterSeconds
+        let catalog = configuration.catalog
+        done = configuration.accounts.map { account in
+            var actions = acknowledged[account.id] ?? []
+            for mark in account.done { actions.formUnion(mark.actionIDs(in: catalog)) }
+            return actions
+        }
+        for (accountNumber, account) in configuration.accounts.enumerated() {
+            accountIndex[account.id] = accountNumber
+            let firstPair = pairs.count
+            defer { pairRanges.append(firstPair..<pairs.count) }
+            for policyNumber in catalog.policyIndices(platform: account.platform)
+            where catalog.policies[policyNumber].coverage.contains(account.region) {
+                let key = PairKey(account: account.id, policy: catalog.policies[policyNumber].id)
+                pairIndex[key] = pairs.count
+                pairs.append(Pair(account: accountNumber, policy: policyNumber, history: histories[key]))
+            }
+        }
+        var entries: [QueueEntry] = []
+        entries.reserveCapacity(pairs.count)
+        for index in pairs.indices {
+            pairs[index].due = dueTime(of: index)
+            if let due = pairs[index].due { entries.append(QueueEntry(due: due, pair: index)) }
+        }
+        queue = Heap(entries)
+    }
+
+    /// When the next notice is due; `nil` when nothing ever will be.
+    public var nextDue: Instant? {
+        queue.min?.due
+    }
+
+    /// The histories of every pair seen so far.
+    public var histories: [PairKey: PairHistory] {
+        var result: [PairKey: PairHistory] = [:]
+        for pair in pairs {
+            if let history = pair.history { result[key(of: pair)] = history }
+        }
+        return result
+    }
+
+    /// Pairs whose policy applies to the account with some action not done.
+    public var pendingPairCount: Int {
+        pairs.indices.count { !pending(pairs[$0]).isEmpty }
+    }
+
+    /// The keys of every pair, in configuration order.
+    public var pairKeys: [PairKey] { pairs.map(key(of:)) }
+
+    /// The actions still to do for a pair; `nil` when the policy does not apply to the account.
+    public func pendingActions(_ key: PairKey) -> [PolicyAction]? {
+        pairIndex[key].map { pending(pairs[$0]) }
+    }
+
+    /// The actions done for a pair; `nil` when the policy does not apply to the account.
+    public func doneActions(_ key: PairKey) -> [PolicyAction]? {
+        pairIndex[key].map { index in
+            configuration.catalog.policies[pairs[index].policy].actions.filter { done[pairs[index].account].contains($0.id) }
+        }
+    }
+
+    /// The next scheduled notice of a pair after what was handled, if any.
+    public mutating func nextNotice(_ key: PairKey) -> ScheduledNotice? {
+        guard let index = pairIndex[key], let history = pairs[index].history, !pending(pairs[index]).isEmpty
+        else { return nil }
+        return timetable(of: index, firstSeen: history.firstSeen).first { $0.at > history.handledThrough }
+    }
+
+    /// Everything due at `now`: each due pair is brought up to date, and the queue moves on.
+    public mutating func advance(to now: Instant) -> Step {
+        var step = Step()
+        while let entry = queue.min, entry.due <= now {
+            queue.removeMin()
+            guard pairs[entry.pair].due == entry.due else { continue }  // superseded
+            evaluate(entry.pair, at: now, into: &step)
+        }
+        while let entry = queue.min, pairs[entry.pair].due != entry.due { queue.removeMin() }
+        return step
+    }
+
+    /// Records actions as done for an account (from `ack`) and brings its pairs up to date at `now`.
+    /// Returns `nil` when the account is unknown.
+    public mutating func acknowledge(account id: String, actions: some Sequence<String>, at now: Instant) -> Step? {
+        guard let accountNumber = accountIndex[id] else { return nil }
+        done[accountNumber].formUnion(actions)
+        var step = Step()
+        for index in pairRanges[accountNumber] {
+            evaluate(index, at: now, into: &step)
+        }
+        return step
+    }
+
+    /// Brings one pair up to date at `now` and queues its next due time.
+    private mutating func evaluate(_ index: Int, at now: Instant, into step: inout Step) {
+        let pair = pairs[index]
+        let account = configuration.accounts[pair.account]
+        let policy = configuration.catalog.policies[pair.policy]
+        let pending = pending(pair)
+        let key = key(of: pair)
+        func notice(_ event: EventKind, _ date: CivilDate, _ at: Instant, offset: Int, late: Bool = false) -> Notice {
+            Notice(
+                account: account, policy: policy, event: event, date: date, at: at, utcOffset: offset,
+                pending: pending, late: late)
+        }
+        var history = pair.history
+        if pending.isEmpty {
+            if var seen = history, !seen.optedOut {
+                seen.optedOut = true
+                history = seen
+                step.notices.append(notice(.optedOut, account.zone.localDate(of: now), now, offset: account.zone.offset(at: now)))
+            }
+        } else if var seen = history {
+            seen.optedOut = false
+            let missed = timetable(of: index, firstSeen: seen.firstSeen).filter {
+                $0.at > seen.handledThrough && $0.at <= now
+            }
+            if let latest = missed.last {
+                step.skipped += missed.dropLast().map { NoticeKey(pair: key, event: $0.event, date: $0.date) }
+                step.notices.append(
+                    notice(
+                        latest.event, latest.date, latest.at, offset: latest.utcOffset,
+                        late: now.secondsSince1970 - latest.at.secondsSince1970 > lateAfterSeconds))
+                seen.handledThrough = latest.at
+            }
+            history = seen
+        } else {
+            history = PairHistory(firstSeen: now, handledThrough: now)
+            step.notices.append(notice(.policyApplies, account.zone.localDate(of: now), now, offset: account.zone.offset(at: now)))
+        }
+        if history != pair.history, let history {
+            pairs[index].history = history
+            step.histories[key] = history
+        }
+        let due = dueTime(of: index)
+        pairs[index].due = due
+        if let due { queue.insert(QueueEntry(due: due, pair: index)) }
+    }
+
+    /// When a pair next needs attention: at once when it is new or newly opted out, else its next notice.
+    private mutating func dueTime(of index: Int) -> Instant? {
+        let pair = pairs[index]
+        let isPending = !pending(pair).isEmpty
+        guard let history = pair.history else { return isPending ? Instant.distantPast : nil }
+        if !isPending { return history.optedOut ? nil : Instant.distantPast }
+        return timetable(of: index, firstSeen: history.firstSeen).first { $0.at > history.handledThrough }?.at
+    }
+
+    private func pending(_ pair: Pair) -> [PolicyAction] {
+        let actions = configuration.catalog.policies[pair.policy].actions
+        let doneActions = done[pair.account]
+        return doneActions.isEmpty ? actions : actions.filter { !doneActions.contains($0.id) }
+    }
+
+    private func key(of pair: Pair) -> PairKey {
+        PairKey(account: configuration.accounts[pair.account].id, policy: configuration.catalog.policies[pair.policy].id)
+    }
+
+    private mutating func timetable(of index: Int, firstSeen: Instant) -> [ScheduledNotice] {
+        let pair = pairs[index]
+        let policy = configuration.catalog.policies[pair.policy]
+        let reminders = configuration.reminders
+        let key = Timetable.key(
+            policy: pair.policy, policy, zone: configuration.accounts[pair.account].zone, firstSeen: firstSeen,
+            reminders: reminders)
+        if let cached = timetables[key] { return cached }
+        let notices = Timetable.notices(for: key, policy: policy, reminders: reminders)
+        timetables[key] = notices
+        return notices
+    }
+}
+
+extension Instant {
+    /// Earlier than any real instant: "due at once".
+    public static let distantPast = Instant(secondsSince1970: Int.min / 2)
+}
+
+extension Scheduler {
+    /// Every notice from `now` until `horizon`, as the daemon would deliver them if it ran
+    /// throughout: what is due at once (new pairs, the latest missed notice), then each
+    /// scheduled one. The scheduler itself is not changed.
+    public func plan(from now: Instant, until horizon: Instant) -> [Notice] {
+        var simulation = self
+        var notices = simulation.advance(to: now).notices
+        while let next = simulation.nextDue, next <= horizon {
+            notices += simulation.advance(to: next).notices
+        }
+        return notices
+    }
+}

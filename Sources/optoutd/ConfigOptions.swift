@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import OptOutConfig
+import OptOutCore
+
+/// `--config PATH`, shared by every command, and loading it the same way everywhere.
+struct ConfigOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The configuration file.",
+            discussion: "Default: $CONFIGURATION_DIRECTORY/optoutd.yaml, else /etc/optoutd/optoutd.yaml."),
+        completion: .file(extensions: ["yaml", "yml"]))
+    var config: String?
+
+    var path: String {
+        if let config { return config }
+        if let directory = ProcessInfo.processInfo.environment["CONFIGURATION_DIRECTORY"], !directory.isEmpty {
+            return directory + "/optoutd.yaml"
+        }
+        return "/etc/optoutd/optoutd.yaml"
+    }
+
+    /// Loads the configuration, printing every diagnostic to standard error; exits 78 on errors.
+    func load(now: Instant) throws -> Configuration {
+        let loaded = ConfigurationLoader(now: now).load(path: path)
+        for diagnostic in loaded.diagnostics {
+            standardError(diagnostic.description)
+        }
+        guard let configuration = loaded.configuration else {
+            let count = loaded.diagnostics.count { $0.severity == .error }
+            standardError("optoutd: \(path): \(count) error\(count == 1 ? "" : "s"); configuration not loaded")
+            throw ExitCode.invalidConfiguration
+        }
+        return configuration
+    }
+}
+
+extension ExitCode {
+    /// sysexits EX_DATAERR: bad data on the command line, such as an unknown account.
+    static let dataError = ExitCode(65)
+    /// sysexits EX_UNAVAILABLE: a channel could not be reached.
+    static let unavailable = ExitCode(69)
+    /// sysexits EX_CONFIG.
+    static let invalidConfiguration = ExitCode(78)
+}
+
+/// Output formats of the reporting commands.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, ics
+}
+
+func standardError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+func standardOutput(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+/// The wall clock: read here, at the edge, and handed to the pure core.
+func currentInstant() -> Instant {
+    Instant(Date())
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import OptOutCore
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Show what will be sent, when and to whom.",
+        discussion: """
+            Every notification from --now for --days days, as the daemon would send them if it ran
+            throughout: first what is due at once (pairs seen for the first time, the latest missed
+            notice of a pair), then each scheduled one. Reads the configuration; writes nothing.
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+
+    @Option(help: "Start from this time (ISO 8601, such as 2025-10-27T09:00:00+01:00 or 2025-10-27); default: now.")
+    var now: String?
+
+    @Option(help: "How many days ahead to show.")
+    var days: Int = 90
+
+    @Option(help: "Only this account.")
+    var account: String?
+
+    @Option(help: "table, json or ics (one calendar event per pending deadline).")
+    var format: ReportFormat = .table
+
+    func validate() throws {
+        guard days >= 0 else { throw ValidationError("--days must be zero or more") }
+    }
+
+    func run() throws {
+        let clock = currentInstant()
+        var configuration = try options.load(now: clock)
+        var start = clock
+        if let now {
+            guard let parsed = Instant(iso: now, defaultZone: configuration.defaultZone) else {
+                throw ValidationError("--now must be an ISO 8601 date or date-time, such as 2025-10-27T09:00:00+01:00")
+            }
+            start = parsed
+        }
+        if let account {
+            configuration.accounts = configuration.accounts.filter { $0.id == account }
+            guard !configuration.accounts.isEmpty else {
+                standardError("optoutd: unknown account '\(account)'")
+                throw ExitCode.dataError
+            }
+        }
+        let scheduler = Scheduler(configuration: configuration)
+        switch format {
+        case .table, .json:
+            let notices = scheduler.plan(from: start, until: start.adding(seconds: days * 86_400))
+            standardOutput(format == .json ? Report.planJSON(notices, channels: configuration.channels) : Report.planTable(notices))
+        case .ics:
+            let deadlines = configuration.accounts.flatMap { account in
+                configuration.catalog.policyIndices(platform: account.platform).compactMap { index -> (Account, Policy, [PolicyAction])? in
+                    let policy = configuration.catalog.policies[index]
+                    guard let pending = scheduler.pendingActions(PairKey(account: account.id, policy: policy.id)), !pending.isEmpty
+                    else { return nil }
+                    return (account, policy, pending)
+                }
+            }
+            standardOutput(Report.planCalendar(deadlines, stamp: clock))
+        }
+    }
+}
