@@ -130,7 +130,7 @@ public struct Scheduler: Sendable {
             guard pairs[entry.pair].due == entry.due else { continue }  // superseded
             evaluate(entry.pair, at: now, into: &step)
         }
-        while let entry = queue.min, pairs[entry.pair].due != entry.due { queue.removeMin() }
+        dropSupersededEntries()
         return step
     }
 
@@ -143,6 +143,7 @@ public struct Scheduler: Sendable {
         for index in pairRanges[accountNumber] {
             evaluate(index, at: now, into: &step)
         }
+        dropSupersededEntries()
         return step
     }
 
@@ -190,6 +191,11 @@ public struct Scheduler: Sendable {
         let due = dueTime(of: index)
         pairs[index].due = due
         if let due { queue.insert(QueueEntry(due: due, pair: index)) }
+    }
+
+    /// Pops queue entries left behind by re-evaluated pairs, so that `nextDue` is exact.
+    private mutating func dropSupersededEntries() {
+        while let entry = queue.min, pairs[entry.pair].due != entry.due { queue.removeMin() }
     }
 
     /// When a pair next needs attention: at once when it is new or newly opted out, else its next notice.

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# optoutd benchmarks: check and plan on large account inventories, compared with
+# Remind on an equivalent reminder file.
+#
+#   Benchmarks/run.sh BINARY [OUTDIR]
+#
+# BINARY  the optoutd executable to measure (build it with -c release for real figures)
+# OUTDIR  where the generated inventories go (default Benchmarks/data, git-ignored)
+#
+# Environment:
+#   BENCH_SIZES  account counts to generate, smallest first (default "10000 100000");
+#                the first is the "small" size, the last the "large" one
+#   BENCH_RUNS   runs per command (default 5); the table shows the median wall
+#                time and the largest peak RSS over the runs
+set -euo pipefail
+
+usage() { echo "usage: $0 BINARY [OUTDIR]" >&2; exit 64; }
+[[ $# -ge 1 && $# -le 2 ]] || usage
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/.." && pwd)"
+binary="$1"
+outdir="${2:-$repo/Benchmarks/data}"
+sizes=(${BENCH_SIZES:-10000 100000})
+runs="${BENCH_RUNS:-5}"
+now="2027-01-15T12:00:00+01:00"
+remind_date="2027-01-15"
+
+[[ ${#sizes[@]} -ge 1 ]] || { echo "BENCH_SIZES is empty" >&2; exit 64; }
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_RUNS must be a positive integer" >&2; exit 64; }
+for n in "${sizes[@]}"; do
+    [[ "$n" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_SIZES: not a number: $n" >&2; exit 64; }
+done
+small="${sizes[0]}"
+large="${sizes[${#sizes[@]}-1]}"
+
+# The binary may be replaced by a concurrent rebuild: wait briefly for it, then
+# measure a private copy so that every run uses the same executable.
+for _ in $(seq 1 30); do [[ -x "$binary" ]] && break; sleep 2; done
+[[ -x "$binary" ]] || { echo "$0: not an executable: $binary" >&2; exit 66; }
+mkdir -p "$outdir"
+outdir="$(cd "$outdir" && pwd)"
+mkdir -p "$outdir/.bin"
+cp "$binary" "$outdir/.bin/optoutd"
+optoutd="$outdir/.bin/optoutd"
+
+# /usr/bin/time (GNU time) gives the peak RSS; bash's time keyword does not.
+if [[ ! -x /usr/bin/time ]]; then
+    echo "installing GNU time (/usr/bin/time missing)..." >&2
+    apt-get install -y time >/dev/null 2>&1 || true
+fi
+[[ -x /usr/bin/time ]] || { echo "$0: /usr/bin/time is needed (Debian package 'time')" >&2; exit 69; }
+
+have_remind=1
+if ! command -v remind >/dev/null 2>&1; then
+    echo "installing remind..." >&2
+    apt-get install -y remind >/dev/null 2>&1 || true
+    command -v remind >/dev/null 2>&1 || have_remind=0
+fi
+
+echo "machine: $(uname -n)"
+echo "nproc:   $(nproc)"
+echo "commit:  $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+echo "binary:  $binary ($("$optoutd" --version 2>/dev/null || echo '?'))"
+echo "runs:    $runs per command (median wall time, max peak RSS)"
+echo
+
+# --- inventories -----------------------------------------------------------
+for n in "${sizes[@]}"; do
+    if [[ -f "$outdir/accounts-$n.csv" && -f "$outdir/optoutd-csv-$n.yaml" \
+          && -f "$outdir/optoutd-yaml-$n.yaml" && -f "$outdir/remind-$n.rem" ]]; then
+        echo "inventory $n: present, not regenerated"
+    else
+        echo "inventory $n: generating..."
+        python3 "$here/generate.py" "$outdir" --accounts "$n"
+    fi
+done
+echo
+
+# --- measuring ---------------------------------------------------------------
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+declare -a labels=() medians=() rsss=()
+
+# bench LABEL CMD...: runs CMD $runs times (stdout to /dev/null) and records the
+# median wall time (s) and the max peak RSS (MB). A failing run aborts the suite.
+bench() {
+    local label="$1"; shift
+    local i rc times="" maxkb=0 e kb
+    for ((i = 1; i <= runs; i++)); do
+        rc=0
+        /usr/bin/time -f '%e %M' -o "$tmp/time" "$@" >/dev/null 2>"$tmp/stderr" || rc=$?
+        if [[ $rc -ne 0 ]]; then
+            echo "$label: exit status $rc: $*" >&2
+            tail -n 20 "$tmp/stderr" >&2
+            exit 1
+        fi
+        read -r e kb < <(tail -n 1 "$tmp/time")
+        times+="$e"$'\n'
+        (( kb > maxkb )) && maxkb=$kb
+    done
+    labels+=("$label")
+    medians+=("$(printf '%s' "$times" | sort -g | awk '{v[NR] = $1}
+        END { if (NR % 2) printf "%.2f", v[(NR + 1) / 2];
+              else printf "%.3f", (v[NR / 2] + v[NR / 2 + 1]) / 2 }')")
+    rsss+=("$(awk -v kb="$maxkb" 'BEGIN { printf "%.1f", kb / 1024 }')")
+    printf '  %-40s done\n' "$label" >&2
+}
+
+echo "running (this takes a while)..." >&2
+bench "optoutd check   CSV  $small"  "$optoutd" check --config "$outdir/optoutd-csv-$small.yaml"
+[[ "$large" != "$small" ]] && \
+bench "optoutd check   CSV  $large"  "$optoutd" check --config "$outdir/optoutd-csv-$large.yaml"
+bench "optoutd check   YAML $small"  "$optoutd" check --config "$outdir/optoutd-yaml-$small.yaml"
+bench "optoutd plan    CSV  $small"  "$optoutd" plan --config "$outdir/optoutd-csv-$small.yaml" --days 90 --now "$now"
+[[ "$large" != "$small" ]] && \
+bench "optoutd plan    CSV  $large"  "$optoutd" plan --config "$outdir/optoutd-csv-$large.yaml" --days 90 --now "$now"
+plan_large="${medians[${#medians[@]}-1]}"   # the plan CSV $large row
+bench "optoutd plan    YAML $small"  "$optoutd" plan --config "$outdir/optoutd-yaml-$small.yaml" --days 90 --now "$now"
+
+remind_day="" remind_cal=""
+if [[ $have_remind -eq 1 ]]; then
+    # One day, as a cron job would run it: parse everything, trigger what is due.
+    bench "remind -q (1 day)        $large" remind -q "$outdir/remind-$large.rem" "$remind_date"
+    remind_day="${medians[${#medians[@]}-1]}"
+    # 13 weeks in simple-calendar format: the closest match to plan --days 90.
+    bench "remind -q -s+13 (13 wk)  $large" remind -q -s+13 "$outdir/remind-$large.rem" "$remind_date"
+    remind_cal="${medians[${#medians[@]}-1]}"
+fi
+echo >&2
+
+# --- report -------------------------------------------------------------------
+printf '%-40s %12s %14s\n' "command" "median s" "max RSS MB"
+printf '%-40s %12s %14s\n' "----------------------------------------" "--------" "----------"
+for i in "${!labels[@]}"; do
+    printf '%-40s %12s %14s\n' "${labels[$i]}" "${medians[$i]}" "${rsss[$i]}"
+done
+echo
+echo "plan --days 90 from $now; inventories in $outdir"
+
+ratio() {  # ratio NUM DEN
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.1fx", a / b;
+        else printf "n/a (remind below the 0.01 s resolution)" }'
+}
+if [[ $have_remind -eq 1 ]]; then
+    echo "ratio optoutd plan CSV $large / remind -q (1 day):       $(ratio "$plan_large" "$remind_day")"
+    echo "ratio optoutd plan CSV $large / remind -q -s+13 (13 wk): $(ratio "$plan_large" "$remind_cal")"
+else
+    echo "remind: not installed"
+fi
+exit 0
