@@ -93,12 +93,13 @@ struct ChannelReader {
         let events = fields["events"].flatMap { yaml.events($0, "events") }
         let timeout = fields["timeout"].flatMap(timeoutSeconds)
         let headers = fields["headers"].flatMap { yaml.sequence($0, "headers") }?.compactMap { item -> WebhookHeader? in
-            guard let header = yaml.fields(item, "a header", allowed: ["name", "credential"], required: ["name", "credential"]),
-                let name = header["name"].flatMap({ node in
-                    yaml.parsed(node, "the header name", as: "an HTTP header name") { isHeaderName($0) ? $0 : nil }
-                }),
-                let credential = header["credential"].flatMap({ credentialName($0, "credential") })
+            guard let header = yaml.fields(item, "a header", allowed: ["name", "credential"], required: ["name", "credential"])
             else { return nil }
+            let name = header["name"].flatMap { node in
+                yaml.parsed(node, "the header name", as: "an HTTP header name") { isHeaderName($0) ? $0 : nil }
+            }
+            let credential = header["credential"].flatMap { credentialName($0, "credential") }
+            guard let name, let credential else { return nil }
             return WebhookHeader(name: name, credential: credential)
         }
         guard let name, let url else { return nil }

@@ -9,7 +9,7 @@ public struct CountryCode: Hashable, Comparable, Sendable, CustomStringConvertib
     public static let all: [CountryCode] = assignedCodes.split(separator: " ").map { CountryCode(letters: $0)! }
 
     /// `nil` unless `letters` is two upper-case ASCII letters (assigned or not).
-    init?(letters: some StringProtocol) {
+    public init?(letters: some StringProtocol) {
         let bytes = Array(letters.utf8)
         guard bytes.count == 2, bytes.allSatisfy({ (65...90).contains($0) }) else { return nil }
         self.init(index: Int(bytes[0] - 65) * 26 + Int(bytes[1] - 65))

@@ -1,0 +1,287 @@
+import Foundation
+import OptOutCore
+import Testing
+
+@testable import OptOutConfig
+
+@Suite struct ConfigurationLoaderTests {
+    let directory = TemporaryDirectory()
+
+    /// Loads `yaml` as `optoutd.yaml` and returns the result with each diagnostic as text,
+    /// paths shortened to file names.
+    func load(_ yaml: String, now: Instant? = nil) -> (Configuration?, [String]) {
+        let path = directory.write("optoutd.yaml", yaml)
+        let loaded = ConfigurationLoader(now: now).load(path: path)
+        return (loaded.configuration, loaded.diagnostics.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") })
+    }
+
+    @Test func theShippedExampleLoads() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/optoutd.yaml").path
+        let loaded = ConfigurationLoader().load(path: example)
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
+        let configuration = try #require(loaded.configuration)
+        #expect(configuration.accounts.count >= 8)
+        #expect(Set(configuration.accounts.map { $0.region.description }).count >= 6)
+        #expect(configuration.catalog.policies.map(\.id) == [
+            "linkedin-genai-training-2024", "linkedin-genai-training-2025", "linkedin-affiliate-ai-sharing-2025",
+            "linkedin-ads-sharing-2025",
+        ])
+    }
+
+    @Test func aFullConfigurationIsRead() throws {
+        directory.write("policies.d/extra.yaml", """
+            - id: example-policy
+              platform: linkedin
+              title: Example
+              effective: 2026-05-01
+              deadline: 2026-04-15
+              regions: [EEA, CH]
+              except: [NO]
+              actions:
+                - {id: ai-improvement-toggle, title: Toggle, where: Settings}
+            """)
+        directory.write("team.csv", "name,region,id,done,timezone\n\"Doe, Jane\",FR,jane,linkedin-genai-training-2025;ads-off-linkedin,Europe/Paris\n")
+        let (configuration, diagnostics) = load("""
+            version: 1
+            timezone: America/New_York
+            reminders: {lead_times: [2w, 3d, 6h], at: "08:30", overdue_every: 1w, overdue_max: 2}
+            catalog: {builtin: true, include: [policies.d/*.yaml]}
+            defaults: {platform: linkedin}
+            channels:
+              email:
+                from: "optoutd <privacy@example.org>"
+                transport: smtp://127.0.0.1:2525
+                starttls: required
+                password_credential: smtp-password
+                cc: [team@example.org]
+                digest: daily
+                events: [overdue]
+              hooks:
+                - {name: ticket, command: [/usr/local/bin/open-ticket, --queue=privacy], events: [overdue], timeout: 2m}
+              webhooks:
+                - name: chat
+                  url: http://127.0.0.1:8080/hook
+                  headers: [{name: Authorization, credential: webhook-token}]
+            accounts:
+              - {id: alice, region: UK, email: alice@example.org, done: [objection-form]}
+            accounts_files: [team.csv]
+            """)
+        #expect(diagnostics == ["optoutd.yaml:22:25: warning: 'UK' is not an ISO 3166-1 code; it is read as 'GB', write that instead"])
+        let config = try #require(configuration)
+        #expect(config.defaultZone.identifier == "America/New_York")
+        #expect(config.reminders == ReminderSettings(leadTimes: [.days(14), .days(3), .hours(6)], at: TimeOfDay(hour: 8, minute: 30)!, overdueEvery: .days(7), overdueMax: 2))
+        #expect(config.catalog.policies.count == 5)
+        let extra = try #require(config.catalog["example-policy"])
+        #expect(extra.deadline.description == "2026-04-15")
+        #expect(extra.coverage.contains(CountryCode(letters: "CH")!) && !extra.coverage.contains(CountryCode(letters: "NO")!))
+        #expect(config.channels.email?.startTLS == .required)
+        #expect(config.channels.email?.digest == .daily)
+        #expect(config.channels.email?.events == [.overdue])
+        #expect(config.channels.hooks == [HookSettings(name: "ticket", command: ["/usr/local/bin/open-ticket", "--queue=privacy"], events: [.overdue], timeoutSeconds: 120)])
+        #expect(config.channels.webhooks.first?.headers == [WebhookHeader(name: "Authorization", credential: "webhook-token")])
+        #expect(config.channels.names(for: .overdue) == ["journal", "email", "ticket", "chat"])
+        #expect(config.channels.names(for: .optedOut) == ["journal", "chat"])
+        #expect(config.accounts.map(\.id) == ["alice", "jane"])
+        #expect(config.accounts[0].region.description == "GB")
+        #expect(config.accounts[0].zone.identifier == "America/New_York")
+        #expect(config.accounts[1].name == "Doe, Jane")
+        #expect(config.accounts[1].zone.identifier == "Europe/Paris")
+        #expect(config.accounts[1].done == [.policy("linkedin-genai-training-2025"), .action("ads-off-linkedin")])
+    }
+
+    @Test func everyErrorOfTheFileIsReportedWithItsPlace() {
+        let (configuration, diagnostics) = load("""
+            version: 1
+            timezone: Mars/Base
+            colour: blue
+            defaults: {platform: linkedin}
+            reminders:
+              lead_times: [30d, 0d, 3x]
+              at: "9 o'clock"
+              overdue_every: often
+            accounts:
+              - id: alice
+                region: XX
+              - id: bob
+                region: DE
+                platform: myspace
+              - id: "carol smith"
+                region: EU
+                timezone: Europe/Nowhere
+                done: [no-such-action, linkedin-genai-training-2025/ads-off-linkedin, unknown-policy/x]
+              - id: alice
+                region: FR
+                email: "not an address"
+                nickname: al
+            """)
+        #expect(configuration == nil)
+        #expect(diagnostics == Self.expectedErrors)
+    }
+
+    static let expectedErrors = [
+        "optoutd.yaml:3:1: error: unknown key 'colour' in the configuration; expected one of: version, timezone, reminders, catalog, policies, defaults, channels, accounts, accounts_files",
+        "optoutd.yaml:2:11: error: timezone must be an IANA time zone such as Europe/Berlin, not 'Mars/Base'",
+        "optoutd.yaml:6:21: error: a lead time must be longer than zero",
+        "optoutd.yaml:6:25: error: a lead time must be a duration such as 30d, 2w or 12h, not '3x'",
+        "optoutd.yaml:7:7: error: at must be a time of day (HH:MM), not '9 o'clock'",
+        "optoutd.yaml:8:18: error: overdue_every must be a duration such as 30d, 2w or 12h, not 'often'",
+        "optoutd.yaml:11:13: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+        "optoutd.yaml:14:15: error: unknown platform 'myspace'; the catalog knows: linkedin",
+        "optoutd.yaml:15:9: error: account id 'carol smith' may hold only letters, digits, '.', '_', '-' and '@'",
+        "optoutd.yaml:16:13: error: an account's region must be one country, not the group 'EU'",
+        "optoutd.yaml:17:15: error: unknown time zone 'Europe/Nowhere'; expected an IANA name such as Europe/Berlin",
+        "optoutd.yaml:18:12: error: done entry 'no-such-action': no policy or action of platform 'linkedin' has this id",
+        "optoutd.yaml:18:28: error: done entry 'linkedin-genai-training-2025/ads-off-linkedin': policy 'linkedin-genai-training-2025' has no action 'ads-off-linkedin'",
+        "optoutd.yaml:18:75: error: done entry 'unknown-policy/x': unknown policy 'unknown-policy'",
+        "optoutd.yaml:22:5: error: unknown key 'nickname' in an account; expected one of: id, platform, region, name, email, timezone, done",
+        "optoutd.yaml:21:12: error: 'not an address' is not a mail address",
+    ]
+
+    @Test func duplicateIdsAcrossFilesNameTheFirstDefinition() {
+        directory.write("a.csv", "id,region\nalice,DE\nbob,FR\n")
+        directory.write("b.csv", "region,id\nIT,bob\n")
+        let (configuration, diagnostics) = load("""
+            version: 1
+            timezone: UTC
+            defaults: {platform: linkedin}
+            accounts:
+              - {id: alice, region: AT}
+            accounts_files: [a.csv, b.csv]
+            """)
+        #expect(configuration == nil)
+        #expect(diagnostics == [
+            "a.csv:2:1: error: duplicate account id 'alice' (first defined at optoutd.yaml:5:5)",
+            "b.csv:2:1: error: duplicate account id 'bob' (first defined at a.csv:3:1)",
+        ])
+    }
+
+    @Test func csvInventoryErrors() {
+        directory.write("bad.csv", "id,region,colour,id\nx,DE,red,y\n")
+        directory.write("short.csv", "id,region,name\nann,DE\n\"unterminated,FR,x\n")
+        directory.write("quote.csv", "id,region,name\nann,DE,Ann \"The\" Admin\n")
+        directory.write("newline.csv", "id,region,name\nann,DE,\"Ann\nSmith\"\nbo\rb,FR,x\n")
+        directory.write("noheader.csv", "")
+        directory.write("latin1.csv", Data([0x69, 0x64, 0x2C, 0x72, 0x65, 0x67, 0x69, 0x6F, 0x6E, 0x0A, 0x6A, 0xF6, 0x72, 0x67, 0x2C, 0x44, 0x45, 0x0A]))
+        let (configuration, diagnostics) = load("""
+            version: 1
+            timezone: UTC
+            defaults: {platform: linkedin}
+            accounts_files: [bad.csv, short.csv, quote.csv, newline.csv, noheader.csv, latin1.csv, missing.csv]
+            """)
+        #expect(configuration == nil)
+        #expect(diagnostics == [
+            "bad.csv:1:11: error: unknown column 'colour'; expected: id, platform, region, email, name, timezone, done",
+            "bad.csv:1:18: error: column 'id' appears twice",
+            "short.csv:3:1: error: quoted field is not closed",
+            "short.csv:2:1: error: this row has 2 fields; the header has 3",
+            "quote.csv:2:12: error: a quote inside an unquoted field; quote the whole field and double the quote",
+            "quote.csv:2:16: error: a quote inside an unquoted field; quote the whole field and double the quote",
+            "newline.csv:2:8: error: the name contains a control character (LF); it must be a single line of text",
+            "newline.csv:4:1: error: the account id contains a control character (CR); it must be a single line of text",
+            "noheader.csv:1:1: error: the file has no header row; expected columns: id,platform,region,email,name,timezone,done",
+            "latin1.csv:2:2: error: file is not valid UTF-8 (byte 0xF6)",
+            "optoutd.yaml:4:88: error: cannot read missing.csv: no such file",
+        ])
+    }
+
+    @Test func controlCharactersNeverReachHeaderFields() {
+        let (configuration, diagnostics) = load("""
+            version: 1
+            timezone: UTC
+            defaults: {platform: linkedin}
+            channels:
+              email: {from: "optoutd <a@example.org>\\r\\nBcc: x@example.org", transport: "sendmail:/usr/sbin/sendmail"}
+            accounts:
+              - {id: a, region: DE, name: "Eve\\r\\nBcc: victim@example.org"}
+              - {id: b, region: DE, email: "b@example.org\\u0000"}
+            """)
+        #expect(configuration == nil)
+        #expect(diagnostics == [
+            "optoutd.yaml:5:17: error: from contains a control character (CR); it must be a single line of text",
+            "optoutd.yaml:7:31: error: the name contains a control character (CR); it must be a single line of text",
+            "optoutd.yaml:8:32: error: the e-mail address contains a control character (NUL); it must be a single line of text",
+        ])
+    }
+
+    @Test func yamlSyntaxErrorsAndDuplicateKeys() {
+        let (_, syntax) = load("version: 1\naccounts: [\n")
+        #expect(syntax.count == 1 && syntax[0].hasPrefix("optoutd.yaml:3:1: error: invalid YAML"))
+        let (_, duplicate) = load("version: 1\ntimezone: UTC\ntimezone: Europe/Berlin\n")
+        #expect(duplicate.count == 1 && duplicate[0].contains("error: duplicate key 'timezone'"), "\(duplicate)")
+        let (_, version) = load("version: 2\n")
+        #expect(version == ["optoutd.yaml:1:10: error: unsupported version; this optoutd reads version 1"])
+        let (_, missing) = load("timezone: UTC\n")
+        #expect(missing == ["optoutd.yaml:1:1: error: the configuration needs 'version'"])
+    }
+
+    @Test func policyAndChannelErrors() {
+        let (configuration, diagnostics) = load("""
+            version: 1
+            timezone: UTC
+            policies:
+              - id: linkedin-genai-training-2025
+                platform: linkedin
+                title: Again
+                effective: 2025-02-30
+                regions: [EU, Atlantis]
+                actions: []
+              - id: Bad_ID
+                platform: linkedin
+                title: X
+                effective: 2026-01-01
+                regions: [DE]
+                except: [DE]
+                actions: [{id: a, title: A, where: here, url: "ftp://x"}, {id: a, title: A, where: here}]
+            channels:
+              email: {from: nobody, transport: "pigeon://loft", starttls: maybe, digest: weekly, events: [birthday]}
+              hooks:
+                - {name: journal, command: [open-ticket]}
+                - {name: t, command: [/bin/true], timeout: 10 minutes}
+              webhooks:
+                - {name: t, url: "ftp://x", headers: [{name: "Bad Header", credential: ../etc/passwd}]}
+            """)
+        #expect(configuration == nil)
+        #expect(diagnostics == [
+            "optoutd.yaml:7:16: error: the effective date must be a date (YYYY-MM-DD), not '2025-02-30'",
+            "optoutd.yaml:8:19: error: unknown region 'Atlantis'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+            "optoutd.yaml:9:14: error: a policy needs at least one action",
+            "optoutd.yaml:10:9: error: the policy id must be lower-case letters, digits, '.', '_' and '-', not 'Bad_ID'",
+            "optoutd.yaml:16:51: error: the action url must start with https:// or http://",
+            "optoutd.yaml:16:63: error: action 'a' is listed twice in this policy",
+            "optoutd.yaml:18:17: error: from must be an address such as 'optoutd <privacy@example.org>' or 'privacy@example.org'",
+            "optoutd.yaml:18:36: error: transport must be smtp://HOST[:PORT], smtps://HOST[:PORT] or sendmail:/PATH, not 'pigeon://loft'",
+            "optoutd.yaml:18:63: error: starttls must be required, opportunistic or off, not 'maybe'",
+            "optoutd.yaml:18:78: error: digest must be none or daily, not 'weekly'",
+            "optoutd.yaml:18:95: error: unknown event 'birthday' in events; expected one of: policy-applies, deadline-reminder, policy-effective, overdue, opted-out",
+            "optoutd.yaml:20:33: error: the hook's program must be an absolute path (it is run directly, never through a shell)",
+            "optoutd.yaml:21:48: error: timeout must be a duration such as 30s, 5m or 1h, not '10 minutes'",
+            "optoutd.yaml:23:22: error: url must be an http:// or https:// URL, not 'ftp://x'",
+            "optoutd.yaml:23:50: error: the header name must be an HTTP header name, not 'Bad Header'",
+            "optoutd.yaml:23:76: error: credential must be a credential name (a file name, no '/'), not '../etc/passwd'",
+            "optoutd.yaml:20:14: error: 'journal' is a built-in channel; choose another name",
+        ])
+    }
+
+    @Test func aConfiguredPolicyCannotReuseAShippedId() {
+        let (configuration, diagnostics) = load("""
+            version: 1
+            timezone: UTC
+            policies:
+              - {id: linkedin-ads-sharing-2025, platform: linkedin, title: T, effective: 2026-01-01, regions: [DE], actions: [{id: x, title: X, where: Y}]}
+            """)
+        #expect(configuration == nil)
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.hasPrefix("optoutd.yaml:4:5: error: duplicate policy id 'linkedin-ads-sharing-2025' (first defined at <builtin>/linkedin.yaml:") == true)
+    }
+
+    @Test func oldConfiguredPoliciesWarnButShippedOnesDoNot() throws {
+        let (configuration, diagnostics) = load("""
+            version: 1
+            timezone: UTC
+            policies:
+              - {id: old, platform: linkedin, title: Old, effective: 2024-01-01, regions: [DE], actions: [{id: x, title: X, where: Y}]}
+            """, now: Instant(iso: "2026-11-29", defaultZone: .utc))
+        #expect(configuration != nil)
+        #expect(diagnostics == ["optoutd.yaml:4:5: warning: the deadline of policy 'old' (2024-01-01) passed more than a year ago"])
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+/// The `check`, `plan` and `catalog` commands, run as the built binary.
+@Suite struct CommandTests {
+    let example = Optoutd.exampleConfig
+
+    @Test func versionAndHelp() throws {
+        let version = try Optoutd.run(["--version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+        for command in ["check", "plan", "catalog"] {
+            let help = try Optoutd.run([command, "--help"])
+            #expect(help.status == 0)
+            #expect(help.stdout.contains("--config"))
+        }
+    }
+
+    @Test func checkPrintsOneSummaryLine() throws {
+        let result = try Optoutd.run(["check", "--config", example])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.isEmpty)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("ok: 8 accounts, 4 policies, 15 pending pairs; next notice policy-applies for alice") == true)
+    }
+
+    @Test func checkReportsEveryErrorAndExits78() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("optoutd-check-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("optoutd.yaml")
+        try "version: 1\ntimezone: UTC\nreminders: {at: \"25:00\"}\naccounts_files: [accounts.csv]\n".write(to: config, atomically: true, encoding: .utf8)
+        try "id,region,platform\nann,ZZ,linkedin\nann,DE,linkedin\n".write(
+            to: directory.appendingPathComponent("accounts.csv"), atomically: true, encoding: .utf8)
+        let result = try Optoutd.run(["check", "--config", config.path])
+        #expect(result.status == 78)
+        #expect(result.stdout.isEmpty)
+        let csv = directory.appendingPathComponent("accounts.csv").path
+        #expect(result.stderr.split(separator: "\n").map(String.init) == [
+            "\(config.path):3:17: error: at must be a time of day (HH:MM), not '25:00'",
+            "\(csv):2:5: error: unknown region 'ZZ'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+            "optoutd: \(config.path): 2 errors; configuration not loaded",
+        ])
+        let missing = try Optoutd.run(["check", "--config", directory.appendingPathComponent("nope.yaml").path])
+        #expect(missing.status == 78)
+        #expect(missing.stderr.contains("nope.yaml:1:1: error: cannot read"))
+    }
+
+    @Test func planAsJSONHasTheSpecKeysAndIsDeterministic() throws {
+        let arguments = ["plan", "--config", example, "--now", "2025-10-01T12:00:00+02:00", "--days", "39", "--format", "json"]
+        let result = try Optoutd.run(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(entries.count > 20)
+        for entry in entries {
+            #expect(Set(entry.keys).isSuperset(of: [
+                "at", "account", "platform", "region", "policy", "event", "effective", "deadline", "days_left", "pending",
+                "late", "channels",
+            ]))
+        }
+        let alice = entries.filter { $0["account"] as? String == "alice" }
+        #expect(alice.map { $0["event"] as? String } == ["policy-applies", "deadline-reminder", "deadline-reminder", "deadline-reminder", "deadline-reminder", "policy-effective"])
+        #expect(alice.map { $0["at"] as? String } == [
+            "2025-10-01T12:00:00+02:00", "2025-10-04T09:00:00+02:00", "2025-10-20T09:00:00+02:00",
+            "2025-10-27T09:00:00+01:00", "2025-11-02T09:00:00+01:00", "2025-11-03T09:00:00+01:00",
+        ])
+        #expect(alice.map { $0["days_left"] as? Int } == [33, 30, 14, 7, 1, 0])
+        #expect(alice.first?["pending"] as? [String] == ["objection-form"])
+        #expect(alice.first?["deadline"] as? String == "2025-11-03")
+        #expect(alice.first?["channels"] as? [String] == ["journal"])
+        #expect(alice.first?["late"] as? Bool == false)
+        #expect(try Optoutd.run(arguments).stdout == result.stdout)
+    }
+
+    @Test func planForOneAccountAsATable() throws {
+        let result = try Optoutd.run(["plan", "--config", example, "--now", "2025-10-01", "--days", "5", "--account", "carol"])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("AT") == true)
+        #expect(lines.dropFirst().allSatisfy { $0.contains(" carol ") })
+        #expect(lines.count == 1 + 3 + 3)  // header, three policy-applies, three 30-day reminders on 2025-10-04
+        let unknown = try Optoutd.run(["plan", "--config", example, "--account", "mallory"])
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("unknown account 'mallory'"))
+    }
+
+    @Test(arguments: [["--days", "-1"], ["--now", "next tuesday"], ["--format", "pdf"], ["--bogus"]])
+    func planUsageErrorsExit64(arguments: [String]) throws {
+        let result = try Optoutd.run(["plan", "--config", example] + arguments)
+        #expect(result.status == 64, "\(result.stderr)")
+    }
+
+    @Test func planAsICalendar() throws {
+        let result = try Optoutd.run(["plan", "--config", example, "--account", "bob", "--format", "ics"])
+        #expect(result.status == 0)
+        let ics = result.stdout
+        #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
+        #expect(ics.hasSuffix("END:VCALENDAR\r\n"))
+        #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == 2)  // bob (GB): genai 2025 and affiliate sharing
+        #expect(ics.contains("DTSTART;VALUE=DATE:20251102\r\n"))
+        #expect(ics.contains("UID:bob/linkedin-affiliate-ai-sharing-2025@optoutd\r\n"))
+        for line in ics.components(separatedBy: "\r\n") {
+            #expect(line.utf8.count <= 75, "\(line)")
+            #expect(!line.contains("\n"))
+        }
+    }
+
+    @Test func catalogListsTheShippedPolicies() throws {
+        let result = try Optoutd.run(["catalog", "--config", example, "--format", "json"])
+        #expect(result.status == 0)
+        let policies = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let byID = Dictionary(uniqueKeysWithValues: policies.map { ($0["id"] as! String, $0) })
+        #expect(byID.keys.sorted() == [
+            "linkedin-ads-sharing-2025", "linkedin-affiliate-ai-sharing-2025", "linkedin-genai-training-2024",
+            "linkedin-genai-training-2025",
+        ])
+        func actions(_ id: String) -> [String] {
+            (byID[id]?["actions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+        }
+        #expect(actions("linkedin-genai-training-2025") == ["ai-improvement-toggle", "objection-form"])
+        #expect(actions("linkedin-ads-sharing-2025") == ["ads-off-linkedin", "data-from-others", "measure-ad-success"])
+        #expect(byID["linkedin-genai-training-2025"]?["effective"] as? String == "2025-11-03")
+        #expect(byID["linkedin-genai-training-2024"]?["effective"] as? String == "2024-09-18")
+        #expect(byID["linkedin-affiliate-ai-sharing-2025"]?["regions"] as? [String] == ["GB", "CA", "HK"])
+        let countries = byID["linkedin-genai-training-2025"]?["countries"] as? [String] ?? []
+        #expect(countries.count == 30 + 4)
+        for policy in policies {
+            #expect(!(policy["sources"] as? [String] ?? []).isEmpty)
+            #expect(!(policy["data_used"] as? [String] ?? []).isEmpty)
+            for action in policy["actions"] as? [[String: Any]] ?? [] {
+                #expect((action["url"] as? String)?.hasPrefix("https://www.linkedin.com/") == true)
+                #expect((action["where"] as? String)?.isEmpty == false)
+            }
+        }
+        let table = try Optoutd.run(["catalog", "--config", "/nonexistent/optoutd.yaml"])
+        #expect(table.status == 78)
+        let builtin = try Optoutd.run(["catalog"], environment: ["CONFIGURATION_DIRECTORY": "/nonexistent"])
+        #expect(builtin.status == 0)
+        #expect(builtin.stdout.split(separator: "\n").count == 5)
+    }
+}
