@@ -8,7 +8,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FORMAT ?= $(dir $(SWIFT))swift-format
 CONFIG ?= Config/optoutd.yaml
 # Debian packages the build and the tests need (time zone data for IANA zones).
-DEBIAN_PACKAGES ?= tzdata
+DEBIAN_PACKAGES ?= tzdata libsystemd-dev libsqlite3-dev pkg-config systemd
 BENCH_PACKAGES ?= remind time
 
 .PHONY: all deps build release run test bench format lint clean

@@ -17,7 +17,9 @@ extension RawAccount {
         func text(_ key: String) -> Located<String>? {
             fields[key].flatMap { node in
                 node.scalar.map { Located(value: $0.string, location: reader.location(node)) }
-                    ?? { reader.error("\(key) must be a string", at: node); return nil }()
+                    ?? {
+                        reader.error("\(key) must be a string", at: node); return nil
+                    }()
             }
         }
         self.init(
@@ -42,7 +44,10 @@ struct AccountBuilder {
                 valid = false
             }
         }
-        for (field, what) in [(raw.id, "the account id"), (raw.name, "the name"), (raw.email, "the e-mail address"), (raw.platform, "the platform"), (raw.region, "the region"), (raw.timezone, "the time zone")] {
+        for (field, what) in [
+            (raw.id, "the account id"), (raw.name, "the name"), (raw.email, "the e-mail address"),
+            (raw.platform, "the platform"), (raw.region, "the region"), (raw.timezone, "the time zone"),
+        ] {
             if let field, !log.requireSingleLine(field, what) { valid = false }
         }
         for mark in raw.done where !log.requireSingleLine(mark, "a done entry") { valid = false }
@@ -52,7 +57,9 @@ struct AccountBuilder {
             log.error("the account needs an id", at: raw.location)
             return nil
         }
-        check(Account.isValidID(id.value), "account id '\(id.value)' may hold only letters, digits, '.', '_', '-' and '@'", at: id.location)
+        check(
+            Account.isValidID(id.value),
+            "account id '\(id.value)' may hold only letters, digits, '.', '_', '-' and '@'", at: id.location)
 
         let platformText = raw.platform?.value.isEmpty == false ? raw.platform : nil
         let platform = platformText?.value ?? defaultPlatform
@@ -62,14 +69,17 @@ struct AccountBuilder {
                 "unknown platform '\(platformText.value)'; the catalog knows: \(catalog.platforms.sorted().joined(separator: ", "))",
                 at: platformText.location)
         } else {
-            check(defaultPlatform != nil, "account '\(id.value)' needs a platform (or set defaults.platform)", at: id.location)
+            check(
+                defaultPlatform != nil, "account '\(id.value)' needs a platform (or set defaults.platform)",
+                at: id.location)
         }
 
         var country: CountryCode?
         if let region = raw.region, !region.value.isEmpty {
             switch resolveRegion(region, log: log) {
             case .country(let code, _): country = code
-            case .group(let name, _): check(false, "an account's region must be one country, not the group '\(name)'", at: region.location)
+            case .group(let name, _):
+                check(false, "an account's region must be one country, not the group '\(name)'", at: region.location)
             case nil: valid = false
             }
         } else {
@@ -81,7 +91,9 @@ struct AccountBuilder {
             if let named = Zone.cached(timezone.value) {
                 zone = named
             } else {
-                check(false, "unknown time zone '\(timezone.value)'; expected an IANA name such as Europe/Berlin", at: timezone.location)
+                check(
+                    false, "unknown time zone '\(timezone.value)'; expected an IANA name such as Europe/Berlin",
+                    at: timezone.location)
             }
         }
 
@@ -104,7 +116,8 @@ struct AccountBuilder {
         }
         guard valid, let platform, let country else { return nil }
         let account = Account(
-            id: id.value, platform: platform, region: country, name: name?.value, email: email?.value, zone: zone, done: done)
+            id: id.value, platform: platform, region: country, name: name?.value, email: email?.value, zone: zone,
+            done: done)
         return Located(value: account, location: raw.location)
     }
 
@@ -132,7 +145,9 @@ struct CSVInventory {
     func accounts(_ text: String, builder: AccountBuilder) -> [Located<Account>] {
         var records = CSVReader(path: path, log: log).records(text)
         guard !records.isEmpty else {
-            log.error("the file has no header row; expected columns: \(Self.columns.joined(separator: ","))", at: SourceLocation(path: path, line: 1, column: 1))
+            log.error(
+                "the file has no header row; expected columns: \(Self.columns.joined(separator: ","))",
+                at: SourceLocation(path: path, line: 1, column: 1))
             return []
         }
         let header = records.removeFirst()
@@ -140,7 +155,8 @@ struct CSVInventory {
         for (index, cell) in header.enumerated() {
             let name = cell.value.trimmingCharacters(in: .whitespaces)
             if !Self.columns.contains(name) {
-                log.error("unknown column '\(name)'; expected: \(Self.columns.joined(separator: ", "))", at: cell.location)
+                log.error(
+                    "unknown column '\(name)'; expected: \(Self.columns.joined(separator: ", "))", at: cell.location)
             } else if columnOf[name] != nil {
                 log.error("column '\(name)' appears twice", at: cell.location)
             } else {
@@ -158,8 +174,10 @@ struct CSVInventory {
             }
             func cell(_ name: String) -> Located<String>? { columnOf[name].map { record[$0] } }
             let done = cell("done").map { cell in
-                cell.value.split(separator: ";").map { Located(value: $0.trimmingCharacters(in: .whitespaces), location: cell.location) }
-                    .filter { !$0.value.isEmpty }
+                cell.value.split(separator: ";").map {
+                    Located(value: $0.trimmingCharacters(in: .whitespaces), location: cell.location)
+                }
+                .filter { !$0.value.isEmpty }
             }
             let raw = RawAccount(
                 location: record[0].location, id: cell("id"), platform: cell("platform"), region: cell("region"),

@@ -12,7 +12,9 @@ enum BuiltinCatalog {
         files.flatMap { file -> [Located<Policy>] in
             let path = "<builtin>/\(file.name)"
             let reader = YAMLReader(path: path, log: log)
-            guard let text = decodeUTF8(file.bytes, path: path, log: log), let node = reader.compose(text) else { return [] }
+            guard let text = decodeUTF8(file.bytes, path: path, log: log), let node = reader.compose(text) else {
+                return []
+            }
             return PolicyReader(yaml: reader).policies(inFile: node)
         }
     }

@@ -56,7 +56,8 @@ struct CSVReader {
                 }
                 if !(isRecordEnd(index) || bytes[index] == UInt8(ascii: ",")) {
                     log.error(
-                        "unexpected text after a closing quote", at: SourceLocation(path: path, line: line, column: column(index)))
+                        "unexpected text after a closing quote",
+                        at: SourceLocation(path: path, line: line, column: column(index)))
                     while !(isRecordEnd(index) || bytes[index] == UInt8(ascii: ",")) { index += 1 }
                 }
             } else {
@@ -74,7 +75,8 @@ struct CSVReader {
             if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 if isRecordEnd(index) {
-                    record.append(Located(value: "", location: SourceLocation(path: path, line: line, column: column(index))))
+                    record.append(
+                        Located(value: "", location: SourceLocation(path: path, line: line, column: column(index))))
                 } else {
                     continue
                 }

@@ -8,7 +8,9 @@ struct ChannelReader {
 
     func channels(_ node: Node) -> ChannelSettings {
         var channels = ChannelSettings()
-        guard let fields = yaml.fields(node, "channels", allowed: ["email", "hooks", "webhooks"]) else { return channels }
+        guard let fields = yaml.fields(node, "channels", allowed: ["email", "hooks", "webhooks"]) else {
+            return channels
+        }
         channels.email = fields["email"].flatMap(email)
         let hooks = fields["hooks"].flatMap { yaml.sequence($0, "hooks") }?.compactMap(hook) ?? []
         let webhooks = fields["webhooks"].flatMap { yaml.sequence($0, "webhooks") }?.compactMap(webhook) ?? []
@@ -29,14 +31,21 @@ struct ChannelReader {
     }
 
     private func email(_ node: Node) -> EmailSettings? {
-        let keys = ["from", "transport", "starttls", "username", "password_credential", "to_owner", "cc", "digest", "events"]
-        guard let fields = yaml.fields(node, "channels.email", allowed: keys, required: ["from", "transport"]) else { return nil }
+        let keys = [
+            "from", "transport", "starttls", "username", "password_credential", "to_owner", "cc", "digest", "events",
+        ]
+        guard let fields = yaml.fields(node, "channels.email", allowed: keys, required: ["from", "transport"]) else {
+            return nil
+        }
         let from = fields["from"].flatMap { yaml.string($0, "from") }
         if let from, !isMailbox(from.value) {
-            log.error("from must be an address such as 'optoutd <privacy@example.org>' or 'privacy@example.org'", at: from.location)
+            log.error(
+                "from must be an address such as 'optoutd <privacy@example.org>' or 'privacy@example.org'",
+                at: from.location)
         }
         let transport = fields["transport"].flatMap { node in
-            yaml.parsed(node, "transport", as: "smtp://HOST[:PORT], smtps://HOST[:PORT] or sendmail:/PATH", mailTransport)
+            yaml.parsed(
+                node, "transport", as: "smtp://HOST[:PORT], smtps://HOST[:PORT] or sendmail:/PATH", mailTransport)
         }
         let startTLS = fields["starttls"].flatMap { node in
             yaml.parsed(node, "starttls", as: "required, opportunistic or off") { StartTLSPolicy(rawValue: $0) }
@@ -61,12 +70,15 @@ struct ChannelReader {
 
     private func hook(_ node: Node) -> Located<HookSettings>? {
         guard
-            let fields = yaml.fields(node, "a hook", allowed: ["name", "command", "events", "timeout"], required: ["name", "command"])
+            let fields = yaml.fields(
+                node, "a hook", allowed: ["name", "command", "events", "timeout"], required: ["name", "command"])
         else { return nil }
         let name = fields["name"].flatMap(channelName)
         let command = fields["command"].flatMap { yaml.strings($0, "command") }
         if let command, let program = command.first, !program.value.hasPrefix("/") {
-            log.error("the hook's program must be an absolute path (it is run directly, never through a shell)", at: program.location)
+            log.error(
+                "the hook's program must be an absolute path (it is run directly, never through a shell)",
+                at: program.location)
         } else if let node = fields["command"], command?.isEmpty == true {
             yaml.error("command needs at least the program to run", at: node)
         }
@@ -93,7 +105,9 @@ struct ChannelReader {
         let events = fields["events"].flatMap { yaml.events($0, "events") }
         let timeout = fields["timeout"].flatMap(timeoutSeconds)
         let headers = fields["headers"].flatMap { yaml.sequence($0, "headers") }?.compactMap { item -> WebhookHeader? in
-            guard let header = yaml.fields(item, "a header", allowed: ["name", "credential"], required: ["name", "credential"])
+            guard
+                let header = yaml.fields(
+                    item, "a header", allowed: ["name", "credential"], required: ["name", "credential"])
             else { return nil }
             let name = header["name"].flatMap { node in
                 yaml.parsed(node, "the header name", as: "an HTTP header name") { isHeaderName($0) ? $0 : nil }
@@ -164,5 +178,10 @@ func isMailbox(_ text: String) -> Bool {
 
 /// An RFC 9110 token.
 func isHeaderName(_ text: String) -> Bool {
-    !text.isEmpty && text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0)) }
+    !text.isEmpty
+        && text.unicodeScalars.allSatisfy {
+            $0.isASCII
+                && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
+                    || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0))
+        }
 }

@@ -34,7 +34,8 @@ public struct ConfigurationLoader: Sendable {
         let log = DiagnosticLog()
         var files = [path]
         let configuration = load(path: path, log: log, files: &files)
-        return LoadedConfiguration(configuration: log.hasErrors ? nil : configuration, diagnostics: log.diagnostics, files: files)
+        return LoadedConfiguration(
+            configuration: log.hasErrors ? nil : configuration, diagnostics: log.diagnostics, files: files)
     }
 
     private func load(path: String, log: DiagnosticLog, files: inout [String]) -> Configuration? {
@@ -52,7 +53,9 @@ public struct ConfigurationLoader: Sendable {
         // The catalog: shipped, included files, inline.
         var policies: [Located<Policy>] = []
         var includes: [Located<String>] = []
-        if let node = fields["catalog"], let catalogFields = yaml.fields(node, "catalog", allowed: ["builtin", "include"]) {
+        if let node = fields["catalog"],
+            let catalogFields = yaml.fields(node, "catalog", allowed: ["builtin", "include"])
+        {
             if catalogFields["builtin"].flatMap({ yaml.bool($0, "builtin") }) ?? true {
                 policies += BuiltinCatalog.policies(log: log)
             }
@@ -78,7 +81,10 @@ public struct ConfigurationLoader: Sendable {
         var defaultPlatform: String?
         if let node = fields["defaults"], let defaults = yaml.fields(node, "defaults", allowed: ["platform"]) {
             defaultPlatform = defaults["platform"].flatMap { node in
-                yaml.parsed(node, "the default platform", as: "a platform of the catalog (\(catalog.platforms.sorted().joined(separator: ", ")))") {
+                yaml.parsed(
+                    node, "the default platform",
+                    as: "a platform of the catalog (\(catalog.platforms.sorted().joined(separator: ", ")))"
+                ) {
                     catalog.platforms.contains($0) ? $0 : nil
                 }
             }
@@ -86,17 +92,20 @@ public struct ConfigurationLoader: Sendable {
         let channels = fields["channels"].map { ChannelReader(yaml: yaml).channels($0) } ?? ChannelSettings()
 
         // Accounts, inline and from inventories.
-        let builder = AccountBuilder(catalog: catalog, defaultPlatform: defaultPlatform, defaultZone: defaultZone, log: log)
+        let builder = AccountBuilder(
+            catalog: catalog, defaultPlatform: defaultPlatform, defaultZone: defaultZone, log: log)
         var accounts: [Located<Account>] = []
         if let node = fields["accounts"], let items = yaml.sequence(node, "accounts") {
             accounts += items.compactMap { item in
-                yaml.fields(item, "an account", allowed: Self.accountKeys, required: ["id", "region"]).flatMap { account in
+                yaml.fields(item, "an account", allowed: Self.accountKeys, required: ["id", "region"]).flatMap {
+                    account in
                     builder.account(RawAccount(yaml: account, reader: yaml))
                 }
             }
         }
         for name in fields["accounts_files"].flatMap({ yaml.strings($0, "accounts_files") }) ?? [] {
-            let file = name.value.hasPrefix("/") ? name.value : (directory as NSString).appendingPathComponent(name.value)
+            let file =
+                name.value.hasPrefix("/") ? name.value : (directory as NSString).appendingPathComponent(name.value)
             files.append(file)
             guard let text = readText(file, log: log, referencedAt: name.location) else { continue }
             accounts += CSVInventory(path: file, log: log).accounts(text, builder: builder)
@@ -127,7 +136,9 @@ public struct ConfigurationLoader: Sendable {
         guard let now else { return policies }
         let today = Zone.utc.localDate(of: now)
         for policy in policies where policy.value.deadline.days(until: today) > 366 {
-            log.warning("the deadline of policy '\(policy.value.id)' (\(policy.value.deadline)) passed more than a year ago", at: policy.location)
+            log.warning(
+                "the deadline of policy '\(policy.value.id)' (\(policy.value.deadline)) passed more than a year ago",
+                at: policy.location)
         }
         return policies
     }
@@ -152,10 +163,14 @@ public struct ConfigurationLoader: Sendable {
                 return lead
             }
         }
-        if let node = fields["at"], let time = yaml.parsed(node, "at", as: "a time of day (HH:MM)", TimeOfDay.init(parsing:)) {
+        if let node = fields["at"],
+            let time = yaml.parsed(node, "at", as: "a time of day (HH:MM)", TimeOfDay.init(parsing:))
+        {
             settings.at = time
         }
-        if let node = fields["overdue_every"], let every = yaml.parsed(node, "overdue_every", as: expectation, ReminderInterval.init(parsing:)) {
+        if let node = fields["overdue_every"],
+            let every = yaml.parsed(node, "overdue_every", as: expectation, ReminderInterval.init(parsing:))
+        {
             settings.overdueEvery = every
         }
         if let node = fields["overdue_max"], let max = yaml.integer(node, "overdue_max", in: 0...1000) {
@@ -166,7 +181,8 @@ public struct ConfigurationLoader: Sendable {
 
     /// Expands a glob relative to the config's directory; a pattern with no wildcard must name a file.
     private func expand(_ pattern: Located<String>, relativeTo directory: String, log: DiagnosticLog) -> [String] {
-        let absolute = pattern.value.hasPrefix("/") ? pattern.value : (directory as NSString).appendingPathComponent(pattern.value)
+        let absolute =
+            pattern.value.hasPrefix("/") ? pattern.value : (directory as NSString).appendingPathComponent(pattern.value)
         var matches = glob_t()
         defer { globfree(&matches) }
         guard glob(absolute, 0, nil, &matches) == 0 else {
@@ -178,10 +194,13 @@ public struct ConfigurationLoader: Sendable {
         return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
     }
 
-    private func readText(_ path: String, log: DiagnosticLog, referencedAt reference: SourceLocation? = nil) -> String? {
+    private func readText(_ path: String, log: DiagnosticLog, referencedAt reference: SourceLocation? = nil) -> String?
+    {
         guard let data = FileManager.default.contents(atPath: path) else {
             let place = reference ?? SourceLocation(path: path, line: 1, column: 1)
-            log.error("cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")", at: place)
+            log.error(
+                "cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")",
+                at: place)
             return nil
         }
         return decodeUTF8([UInt8](data), path: path, log: log)

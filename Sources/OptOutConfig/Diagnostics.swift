@@ -28,7 +28,9 @@ final class DiagnosticLog {
             (scalar.value < 0x20 && !(allowNewlines && scalar == "\n")) || scalar.value == 0x7F
         }
         guard let bad else { return true }
-        let name = bad == "\r" ? "CR" : bad == "\n" ? "LF" : bad == "\0" ? "NUL" : "U+\(String(bad.value, radix: 16, uppercase: true))"
+        let name =
+            bad == "\r"
+            ? "CR" : bad == "\n" ? "LF" : bad == "\0" ? "NUL" : "U+\(String(bad.value, radix: 16, uppercase: true))"
         error("\(what) contains a control character (\(name)); it must be a single line of text", at: text.location)
         return false
     }
@@ -51,7 +53,9 @@ func decodeUTF8(_ bytes: [UInt8], path: String, log: DiagnosticLog) -> String? {
         }
         var valid = length > 0 && index + length <= bytes.count
         if valid, length > 1 {
-            for continuation in bytes[(index + 1)..<(index + length)] where continuation & 0xC0 != 0x80 { valid = false }
+            for continuation in bytes[(index + 1)..<(index + length)] where continuation & 0xC0 != 0x80 {
+                valid = false
+            }
             if valid, length == 3 {
                 let second = bytes[index + 1]
                 valid = !(byte == 0xE0 && second < 0xA0) && !(byte == 0xED && second >= 0xA0)

@@ -20,7 +20,8 @@ struct PolicyReader {
     func policy(_ node: Node) -> Located<Policy>? {
         guard
             let fields = yaml.fields(
-                node, "a policy", allowed: Self.keys, required: ["id", "platform", "title", "effective", "regions", "actions"])
+                node, "a policy", allowed: Self.keys,
+                required: ["id", "platform", "title", "effective", "regions", "actions"])
         else { return nil }
         let id = fields["id"].flatMap { identifier($0, "the policy id") }
         let platform = fields["platform"].flatMap { identifier($0, "the platform") }
@@ -52,7 +53,9 @@ struct PolicyReader {
         var seen = Set<String>()
         var actions: [PolicyAction] = []
         for item in items {
-            guard let fields = yaml.fields(item, "an action", allowed: ["id", "title", "where", "url"], required: ["id", "title", "where"]),
+            guard
+                let fields = yaml.fields(
+                    item, "an action", allowed: ["id", "title", "where", "url"], required: ["id", "title", "where"]),
                 let id = fields["id"].flatMap({ identifier($0, "the action id") }),
                 let title = fields["title"].flatMap({ yaml.string($0, "the action title") }),
                 let location = fields["where"].flatMap({ yaml.string($0, "where") })
@@ -95,7 +98,8 @@ struct PolicyReader {
 func isIdentifier(_ text: String) -> Bool {
     !text.isEmpty
         && text.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
 }
@@ -109,7 +113,8 @@ func resolveRegion(_ name: Located<String>, log: DiagnosticLog) -> RegionName? {
         return nil
     }
     if case .country(let code, let alias?) = region {
-        log.warning("'\(alias)' is not an ISO 3166-1 code; it is read as '\(code)', write that instead", at: name.location)
+        log.warning(
+            "'\(alias)' is not an ISO 3166-1 code; it is read as '\(code)', write that instead", at: name.location)
     }
     return region
 }

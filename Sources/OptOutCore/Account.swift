@@ -38,15 +38,17 @@ public enum DoneMark: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// One account on one platform, with the country that decides which policies apply.
-public struct Account: Hashable, Sendable {
+///
+/// A class: notices refer to their account, and there may be millions of notices.
+public final class Account: Sendable {
     /// Unique across the configuration; letters, digits, `.`, `_`, `-` and `@`.
-    public var id: String
-    public var platform: String
-    public var region: CountryCode
-    public var name: String?
-    public var email: String?
-    public var zone: Zone
-    public var done: [DoneMark]
+    public let id: String
+    public let platform: String
+    public let region: CountryCode
+    public let name: String?
+    public let email: String?
+    public let zone: Zone
+    public let done: [DoneMark]
 
     public init(
         id: String, platform: String, region: CountryCode, name: String? = nil, email: String? = nil,

@@ -19,25 +19,27 @@ public struct PolicyAction: Hashable, Sendable {
 }
 
 /// A change in what a platform does with member data, for some regions, from a date.
-public struct Policy: Hashable, Sendable {
-    public var id: String
-    public var platform: String
-    public var title: String
-    public var summary: String
+///
+/// A class: notices refer to their policy, and there may be millions of notices.
+public final class Policy: Sendable {
+    public let id: String
+    public let platform: String
+    public let title: String
+    public let summary: String
     /// The date the change applies.
-    public var effective: CivilDate
+    public let effective: CivilDate
     /// Opt out before 00:00 of this date (in the account's zone).
-    public var deadline: CivilDate
+    public let deadline: CivilDate
     /// Region names as written (`EU`, `CH`, `*`), for display.
-    public var regions: [String]
-    public var except: [String]
+    public let regions: [String]
+    public let except: [String]
     /// The countries covered: `regions` minus `except`.
-    public var coverage: RegionSet
-    public var dataUsed: [String]
-    public var dataNotUsed: [String]
-    public var sharedWith: [String]
-    public var actions: [PolicyAction]
-    public var sources: [String]
+    public let coverage: RegionSet
+    public let dataUsed: [String]
+    public let dataNotUsed: [String]
+    public let sharedWith: [String]
+    public let actions: [PolicyAction]
+    public let sources: [String]
 
     public init(
         id: String, platform: String, title: String, summary: String, effective: CivilDate,

@@ -132,7 +132,9 @@ public struct HookSettings: Hashable, Sendable {
     /// Seconds before the command is killed.
     public var timeoutSeconds: Int
 
-    public init(name: String, command: [String], events: Set<EventKind> = Set(EventKind.allCases), timeoutSeconds: Int = 30) {
+    public init(
+        name: String, command: [String], events: Set<EventKind> = Set(EventKind.allCases), timeoutSeconds: Int = 30
+    ) {
         self.name = name
         self.command = command
         self.events = events

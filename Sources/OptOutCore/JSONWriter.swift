@@ -1,100 +1,92 @@
-/// Writes JSON text directly: reports can hold millions of values, and a generic encoder
-/// would dominate their cost.
+/// Writes JSON text straight into a `TextBuffer`.
 public struct JSONWriter {
-    public private(set) var output = ""
+    public var buffer: TextBuffer
+    /// Whether the innermost open object or array has a member yet.
+    private var hasMember: [Bool] = []
 
-    public init() {}
-
-    public mutating func string(_ value: String) {
-        output.append("\"")
-        var plain = true
-        for scalar in value.unicodeScalars where scalar.value < 0x20 || scalar == "\"" || scalar == "\\" {
-            plain = false
-            break
-        }
-        if plain {
-            output.append(value)
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": output.append("\\\"")
-                case "\\": output.append("\\\\")
-                case "\n": output.append("\\n")
-                case "\r": output.append("\\r")
-                case "\t": output.append("\\t")
-                case _ where scalar.value < 0x20:
-                    output.append("\\u00")
-                    output.append(pad(Int(scalar.value / 16), 1))
-                    output.append(String(scalar.value % 16, radix: 16))
-                default: output.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        output.append("\"")
+    public init(buffer: TextBuffer = TextBuffer()) {
+        self.buffer = buffer
     }
 
-    public mutating func raw(_ text: String) {
-        output.append(text)
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+
+    /// Starts a member of the current object: its name, then a value must follow.
+    public mutating func key(_ name: String) {
+        separate()
+        writeString(name)
+        buffer.append(byte: UInt8(ascii: ":"))
+        hasMember[hasMember.count - 1] = false  // the value that follows needs no comma
     }
 
-    /// An object whose members are written by `body` with `member(_:_:)`.
-    public mutating func object(_ body: (inout ObjectWriter) -> Void) {
-        var object = ObjectWriter(writer: self)
-        output = ""
-        object.writer.output.append("{")
-        body(&object)
-        object.writer.output.append("}")
-        self = object.writer
+    public mutating func string(_ value: String?) {
+        separate()
+        if let value { writeString(value) } else { buffer.append("null") }
     }
 
-    public mutating func array<Element>(_ elements: some Sequence<Element>, _ write: (inout JSONWriter, Element) -> Void) {
-        output.append("[")
-        var first = true
-        for element in elements {
-            if !first { output.append(",") }
-            first = false
-            write(&self, element)
-        }
-        output.append("]")
+    public mutating func number(_ value: Int) {
+        separate()
+        buffer.append(decimal: value)
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        buffer.append(value ? "true" : "false")
     }
 
     public mutating func strings(_ values: [String]) {
-        array(values) { $0.string($1) }
+        beginArray()
+        for value in values { string(value) }
+        endArray()
     }
 
-    /// Writes the members of one object.
-    public struct ObjectWriter {
-        fileprivate var writer: JSONWriter
-        private var first = true
+    /// A value already formatted as JSON text by `write` (for example a date-time).
+    public mutating func raw(_ write: (inout TextBuffer) -> Void) {
+        separate()
+        write(&buffer)
+    }
 
-        fileprivate init(writer: JSONWriter) {
-            self.writer = writer
-        }
+    private mutating func open(_ bracket: UInt8) {
+        separate()
+        buffer.append(byte: bracket)
+        hasMember.append(false)
+    }
 
-        public mutating func member(_ name: String, _ write: (inout JSONWriter) -> Void) {
-            if !first { writer.output.append(",") }
-            first = false
-            writer.string(name)
-            writer.output.append(":")
-            write(&writer)
-        }
+    private mutating func close(_ bracket: UInt8) {
+        hasMember.removeLast()
+        buffer.append(byte: bracket)
+        if !hasMember.isEmpty { hasMember[hasMember.count - 1] = true }
+    }
 
-        public mutating func member(_ name: String, _ value: String?) {
-            member(name) { writer in
-                if let value { writer.string(value) } else { writer.raw("null") }
+    /// Writes the comma before every value of an array or object but the first.
+    private mutating func separate() {
+        guard let last = hasMember.last else { return }
+        if last { buffer.append(byte: UInt8(ascii: ",")) }
+        hasMember[hasMember.count - 1] = true
+    }
+
+    private mutating func writeString(_ value: String) {
+        buffer.append(byte: UInt8(ascii: "\""))
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            buffer.append(value)
+        } else {
+            for byte in value.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): buffer.append("\\\"")
+                case UInt8(ascii: "\\"): buffer.append("\\\\")
+                case UInt8(ascii: "\n"): buffer.append("\\n")
+                case UInt8(ascii: "\r"): buffer.append("\\r")
+                case UInt8(ascii: "\t"): buffer.append("\\t")
+                case 0..<0x20:
+                    buffer.append("\\u00")
+                    buffer.append(byte >= 0x10 ? "1" : "0")
+                    buffer.append(String(byte % 16, radix: 16))
+                default: buffer.append(byte: byte)
+                }
             }
         }
-
-        public mutating func member(_ name: String, _ value: Int) {
-            member(name) { $0.raw(String(value)) }
-        }
-
-        public mutating func member(_ name: String, _ value: Bool) {
-            member(name) { $0.raw(value ? "true" : "false") }
-        }
-
-        public mutating func member(_ name: String, _ values: [String]) {
-            member(name) { $0.strings(values) }
-        }
+        buffer.append(byte: UInt8(ascii: "\""))
     }
 }

@@ -76,16 +76,19 @@ public struct Notice: Sendable {
         switch event {
         case .policyApplies:
             if daysLeft > 0 {
-                return "\(title) applies to \(who) in \(account.region): opt out before \(policy.deadline) (\(daysLeft) days left): \(steps)."
+                return
+                    "\(title) applies to \(who) in \(account.region): opt out before \(policy.deadline) (\(daysLeft) days left): \(steps)."
             }
-            return "\(title) applies to \(who) in \(account.region) since \(policy.effective); nothing is switched off yet: \(steps)."
+            return
+                "\(title) applies to \(who) in \(account.region) since \(policy.effective); nothing is switched off yet: \(steps)."
         case .deadlineReminder:
             let days = daysLeft == 1 ? "1 day" : "\(daysLeft) days"
             return "\(days) left for \(who) to opt out of \(title) before \(policy.deadline): \(steps)."
         case .policyEffective:
             return "\(title) takes effect today for \(who) in \(account.region); still to do: \(steps)."
         case .overdue:
-            return "\(who) has not opted out of \(title), due before \(policy.deadline) (\(-daysLeft) days ago): \(steps)."
+            return
+                "\(who) has not opted out of \(title), due before \(policy.deadline) (\(-daysLeft) days ago): \(steps)."
         case .optedOut:
             return "\(who) has done every opt-out step of \(title)."
         }

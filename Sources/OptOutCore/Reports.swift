@@ -20,46 +20,31 @@ public enum Report {
 
     // MARK: Plan
 
-    /// The plan as a table: one row per notice, in time order.
-    public static func planTable(_ notices: [Notice]) -> String {
-        table(
-            header: ["AT", "ACCOUNT", "REGION", "POLICY", "EVENT", "DAYS LEFT", "PENDING", "LATE"],
-            rows: notices.map { notice in
-                [
-                    notice.localTime, notice.account.id, notice.account.region.description, notice.policy.id,
-                    notice.event.rawValue, String(notice.daysLeft), notice.pending.map(\.id).joined(separator: ","),
-                    notice.late ? "late" : "",
-                ]
-            })
+    /// The plan as a table, all at once (see `PlanWriter` to stream it).
+    public static func planTable(_ notices: [Notice], configuration: Configuration) -> String {
+        plan(notices, PlanWriter(format: .table, configuration: configuration))
     }
 
-    /// The plan as one JSON array, per the SPEC's keys.
-    public static func planJSON(_ notices: [Notice], channels: ChannelSettings) -> String {
-        var json = JSONWriter()
-        let channelNames = Dictionary(uniqueKeysWithValues: EventKind.allCases.map { ($0, channels.names(for: $0)) })
-        json.array(notices) { json, notice in
-            json.object { object in
-                object.member("at", notice.localTime)
-                object.member("account", notice.account.id)
-                object.member("platform", notice.account.platform)
-                object.member("region", notice.account.region.description)
-                object.member("policy", notice.policy.id)
-                object.member("event", notice.event.rawValue)
-                object.member("effective", notice.policy.effective.description)
-                object.member("deadline", notice.policy.deadline.description)
-                object.member("days_left", notice.daysLeft)
-                object.member("pending", notice.pending.map(\.id))
-                object.member("late", notice.late)
-                object.member("channels", channelNames[notice.event] ?? [])
-            }
-        }
-        return json.output + "\n"
+    /// The plan as one JSON array, all at once (see `PlanWriter` to stream it).
+    public static func planJSON(_ notices: [Notice], configuration: Configuration) -> String {
+        plan(notices, PlanWriter(format: .json, configuration: configuration))
+    }
+
+    private static func plan(_ notices: [Notice], _ writer: PlanWriter) -> String {
+        var writer = writer
+        var buffer = TextBuffer()
+        writer.begin(into: &buffer)
+        for notice in notices { writer.write(notice, into: &buffer) }
+        writer.end(into: &buffer)
+        return buffer.text
     }
 
     /// One iCalendar event per pending deadline: an all-day event on the last day to opt out.
     ///
     /// - Parameter deadlines: each pair with its pending actions.
-    public static func planCalendar(_ deadlines: [(account: Account, policy: Policy, pending: [PolicyAction])], stamp: Instant) -> String {
+    public static func planCalendar(
+        _ deadlines: [(account: Account, policy: Policy, pending: [PolicyAction])], stamp: Instant
+    ) -> String {
         var lines = [
             "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//optoutd//opt-out deadlines//EN", "CALSCALE:GREGORIAN",
             "METHOD:PUBLISH", "X-WR-CALNAME:Opt-out deadlines",
@@ -126,7 +111,9 @@ public enum Report {
         table(
             header: ["POLICY", "PLATFORM", "EFFECTIVE", "DEADLINE", "REGIONS", "ACTIONS"],
             rows: catalog.policies.map { policy in
-                let regions = policy.regions.joined(separator: ",") + (policy.except.isEmpty ? "" : " except " + policy.except.joined(separator: ","))
+                let regions =
+                    policy.regions.joined(separator: ",")
+                    + (policy.except.isEmpty ? "" : " except " + policy.except.joined(separator: ","))
                 return [
                     policy.id, policy.platform, policy.effective.description, policy.deadline.description, regions,
                     policy.actions.map(\.id).joined(separator: ","),
@@ -137,33 +124,152 @@ public enum Report {
     /// The catalog as one JSON array of policies, with the keys of the catalog schema.
     public static func catalogJSON(_ catalog: Catalog) -> String {
         var json = JSONWriter()
-        json.array(catalog.policies) { json, policy in
-            json.object { object in
-                object.member("id", policy.id)
-                object.member("platform", policy.platform)
-                object.member("title", policy.title)
-                object.member("summary", policy.summary)
-                object.member("effective", policy.effective.description)
-                object.member("deadline", policy.deadline.description)
-                object.member("regions", policy.regions)
-                object.member("except", policy.except)
-                object.member("countries", policy.coverage.countries.map(\.description))
-                object.member("data_used", policy.dataUsed)
-                object.member("data_not_used", policy.dataNotUsed)
-                object.member("shared_with", policy.sharedWith)
-                object.member("actions") { json in
-                    json.array(policy.actions) { json, action in
-                        json.object { object in
-                            object.member("id", action.id)
-                            object.member("title", action.title)
-                            object.member("where", action.location)
-                            object.member("url", action.url)
-                        }
-                    }
-                }
-                object.member("sources", policy.sources)
+        json.beginArray()
+        for policy in catalog.policies {
+            json.beginObject()
+            json.key("id"); json.string(policy.id)
+            json.key("platform"); json.string(policy.platform)
+            json.key("title"); json.string(policy.title)
+            json.key("summary"); json.string(policy.summary)
+            json.key("effective"); json.string(policy.effective.description)
+            json.key("deadline"); json.string(policy.deadline.description)
+            json.key("regions"); json.strings(policy.regions)
+            json.key("except"); json.strings(policy.except)
+            json.key("countries"); json.strings(policy.coverage.countries.map(\.description))
+            json.key("data_used"); json.strings(policy.dataUsed)
+            json.key("data_not_used"); json.strings(policy.dataNotUsed)
+            json.key("shared_with"); json.strings(policy.sharedWith)
+            json.key("actions")
+            json.beginArray()
+            for action in policy.actions {
+                json.beginObject()
+                json.key("id"); json.string(action.id)
+                json.key("title"); json.string(action.title)
+                json.key("where"); json.string(action.location)
+                json.key("url"); json.string(action.url)
+                json.endObject()
             }
+            json.endArray()
+            json.key("sources"); json.strings(policy.sources)
+            json.endObject()
         }
-        return json.output + "\n"
+        json.endArray()
+        return json.buffer.text + "\n"
+    }
+}
+
+/// Writes plan notices one at a time as a table or a JSON array, so that a plan of
+/// millions of notices streams out in constant memory.
+///
+/// Table columns are sized from the configuration (longest account id, policy id, …),
+/// not from the rows, so that every row can be written as soon as it is known.
+public struct PlanWriter {
+    public enum Format: Sendable {
+        case table, json
+    }
+
+    public let format: Format
+    private var json = JSONWriter()
+    private let channelNames: [EventKind: [String]]
+    private let widths: [Int]
+    private static let header = ["AT", "ACCOUNT", "REGION", "POLICY", "EVENT", "DAYS LEFT", "PENDING", "LATE"]
+
+    public init(format: Format, configuration: Configuration) {
+        self.format = format
+        channelNames = Dictionary(
+            uniqueKeysWithValues: EventKind.allCases.map { ($0, configuration.channels.names(for: $0)) })
+        let policies = configuration.catalog.policies
+        let longestPending = policies.map { policy -> Int in
+            policy.actions.map(\.id.count).reduce(0, +) + policy.actions.count - 1
+        }.max()
+        let contents: [Int] = [
+            "2025-10-27T09:00:00+01:00".count,
+            configuration.accounts.map(\.id.count).max() ?? 0,
+            2,
+            policies.map(\.id.count).max() ?? 0,
+            EventKind.allCases.map(\.rawValue.count).max() ?? 0,
+            5,
+            longestPending ?? 0,
+            0,
+        ]
+        widths = zip(contents, Self.header).map { max($0, $1.count) }
+    }
+
+    public mutating func begin(into buffer: inout TextBuffer) {
+        switch format {
+        case .table: row(Self.header, into: &buffer)
+        case .json:
+            json.buffer = buffer
+            json.beginArray()
+            buffer = json.buffer
+        }
+    }
+
+    public mutating func write(_ notice: Notice, into buffer: inout TextBuffer) {
+        switch format {
+        case .table:
+            buffer.append(instant: notice.at, utcOffset: notice.utcOffset)
+            buffer.append("  ")
+            row(
+                [
+                    notice.account.id, notice.account.region.description, notice.policy.id, notice.event.rawValue,
+                    String(notice.daysLeft), notice.pending.map(\.id).joined(separator: ","), notice.late ? "late" : "",
+                ], into: &buffer, from: 1)
+        case .json:
+            swap(&json.buffer, &buffer)
+            json.beginObject()
+            json.key("at");
+            json.raw {
+                $0.append(byte: UInt8(ascii: "\"")); $0.append(instant: notice.at, utcOffset: notice.utcOffset);
+                $0.append(byte: UInt8(ascii: "\""))
+            }
+            json.key("account"); json.string(notice.account.id)
+            json.key("platform"); json.string(notice.account.platform)
+            json.key("region"); json.string(notice.account.region.description)
+            json.key("policy"); json.string(notice.policy.id)
+            json.key("event"); json.string(notice.event.rawValue)
+            json.key("effective");
+            json.raw {
+                $0.append(byte: UInt8(ascii: "\"")); $0.append(date: notice.policy.effective);
+                $0.append(byte: UInt8(ascii: "\""))
+            }
+            json.key("deadline");
+            json.raw {
+                $0.append(byte: UInt8(ascii: "\"")); $0.append(date: notice.policy.deadline);
+                $0.append(byte: UInt8(ascii: "\""))
+            }
+            json.key("days_left"); json.number(notice.daysLeft)
+            json.key("pending")
+            json.beginArray()
+            for action in notice.pending { json.string(action.id) }
+            json.endArray()
+            json.key("late"); json.bool(notice.late)
+            json.key("channels"); json.strings(channelNames[notice.event] ?? [])
+            json.endObject()
+            swap(&json.buffer, &buffer)
+        }
+    }
+
+    public mutating func end(into buffer: inout TextBuffer) {
+        guard format == .json else { return }
+        swap(&json.buffer, &buffer)
+        json.endArray()
+        json.buffer.append("\n")
+        swap(&json.buffer, &buffer)
+    }
+
+    /// Cells padded to the column widths (starting at column `first`), the last one unpadded.
+    /// Cells are ASCII (ids, codes, numbers), so bytes count characters.
+    private func row(_ cells: [String], into buffer: inout TextBuffer, from first: Int = 0) {
+        var spaces = 0  // owed before the next non-empty cell; dropped at the end of the line
+        for (offset, cell) in cells.enumerated() {
+            if !cell.isEmpty {
+                buffer.append(spaces: spaces)
+                buffer.append(cell)
+                spaces = -cell.utf8.count
+            }
+            spaces += widths[first + offset] + 2
+        }
+        buffer.append(byte: UInt8(ascii: "\n"))
     }
 }

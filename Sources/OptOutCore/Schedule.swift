@@ -22,11 +22,14 @@ struct Timetable {
         var overdueBase: Int
     }
 
-    static func key(policy index: Int, _ policy: Policy, zone: Zone, firstSeen: Instant, reminders: ReminderSettings) -> Key {
+    static func key(policy index: Int, _ policy: Policy, zone: Zone, firstSeen: Instant, reminders: ReminderSettings)
+        -> Key
+    {
         let deadlineStart = zone.midnight(of: policy.deadline)
         switch reminders.overdueEvery {
         case .days:
-            return Key(policy: index, zone: zone, overdueBase: max(policy.deadline, zone.localDate(of: firstSeen)).dayNumber)
+            return Key(
+                policy: index, zone: zone, overdueBase: max(policy.deadline, zone.localDate(of: firstSeen)).dayNumber)
         case .hours:
             return Key(policy: index, zone: zone, overdueBase: max(deadlineStart, firstSeen).secondsSince1970)
         }

@@ -13,7 +13,8 @@ public struct Scheduler: Sendable {
         public var notices: [Notice] = []
         /// Notices missed while the daemon was down that are recorded but not sent.
         public var skipped: [NoticeKey] = []
-        public var histories: [PairKey: PairHistory] = [:]
+        /// Pair histories that changed, in the order they changed.
+        public var histories: [(pair: PairKey, history: PairHistory)] = []
 
         public var isEmpty: Bool { notices.isEmpty && skipped.isEmpty && histories.isEmpty }
     }
@@ -24,6 +25,8 @@ public struct Scheduler: Sendable {
         var history: PairHistory?
         /// When the pair next needs attention; matches its queue entry, so stale entries are skipped.
         var due: Instant?
+        /// The pair's timetable, known once the pair has been seen (it depends on the first sighting).
+        var timetable: [ScheduledNotice]?
     }
 
     private struct QueueEntry: Comparable, Sendable {
@@ -45,6 +48,8 @@ public struct Scheduler: Sendable {
     private var pairRanges: [Range<Int>] = []
     private var queue = Heap<QueueEntry>()
     private var timetables: [Timetable.Key: [ScheduledNotice]] = [:]
+    /// Local date and UTC offset of the latest `now`, per zone: new pairs in one zone share them.
+    private var localNow: (instant: Instant, byZone: [Zone: (date: CivilDate, offset: Int)]) = (.distantPast, [:])
 
     /// - Parameters:
     ///   - histories: what the state store remembers of each pair.
@@ -111,7 +116,9 @@ public struct Scheduler: Sendable {
     /// The actions done for a pair; `nil` when the policy does not apply to the account.
     public func doneActions(_ key: PairKey) -> [PolicyAction]? {
         pairIndex[key].map { index in
-            configuration.catalog.policies[pairs[index].policy].actions.filter { done[pairs[index].account].contains($0.id) }
+            configuration.catalog.policies[pairs[index].policy].actions.filter {
+                done[pairs[index].account].contains($0.id)
+            }
         }
     }
 
@@ -119,7 +126,7 @@ public struct Scheduler: Sendable {
     public mutating func nextNotice(_ key: PairKey) -> ScheduledNotice? {
         guard let index = pairIndex[key], let history = pairs[index].history, !pending(pairs[index]).isEmpty
         else { return nil }
-        return timetable(of: index, firstSeen: history.firstSeen).first { $0.at > history.handledThrough }
+        return timetable(of: index).first { $0.at > history.handledThrough }
     }
 
     /// Everything due at `now`: each due pair is brought up to date, and the queue moves on.
@@ -164,15 +171,21 @@ public struct Scheduler: Sendable {
             if var seen = history, !seen.optedOut {
                 seen.optedOut = true
                 history = seen
-                step.notices.append(notice(.optedOut, account.zone.localDate(of: now), now, offset: account.zone.offset(at: now)))
+                let local = localTime(of: now, in: account.zone)
+                step.notices.append(notice(.optedOut, local.date, now, offset: local.offset))
             }
         } else if var seen = history {
             seen.optedOut = false
-            let missed = timetable(of: index, firstSeen: seen.firstSeen).filter {
-                $0.at > seen.handledThrough && $0.at <= now
-            }
-            if let latest = missed.last {
-                step.skipped += missed.dropLast().map { NoticeKey(pair: key, event: $0.event, date: $0.date) }
+            let timetable = timetable(of: index)
+            var first = 0
+            while first < timetable.count, timetable[first].at <= seen.handledThrough { first += 1 }
+            var end = first
+            while end < timetable.count, timetable[end].at <= now { end += 1 }
+            if end > first {
+                let latest = timetable[end - 1]
+                for missed in timetable[first..<(end - 1)] {
+                    step.skipped.append(NoticeKey(pair: key, event: missed.event, date: missed.date))
+                }
                 step.notices.append(
                     notice(
                         latest.event, latest.date, latest.at, offset: latest.utcOffset,
@@ -182,11 +195,12 @@ public struct Scheduler: Sendable {
             history = seen
         } else {
             history = PairHistory(firstSeen: now, handledThrough: now)
-            step.notices.append(notice(.policyApplies, account.zone.localDate(of: now), now, offset: account.zone.offset(at: now)))
+            let local = localTime(of: now, in: account.zone)
+            step.notices.append(notice(.policyApplies, local.date, now, offset: local.offset))
         }
         if history != pair.history, let history {
             pairs[index].history = history
-            step.histories[key] = history
+            step.histories.append((key, history))
         }
         let due = dueTime(of: index)
         pairs[index].due = due
@@ -204,7 +218,17 @@ public struct Scheduler: Sendable {
         let isPending = !pending(pair).isEmpty
         guard let history = pair.history else { return isPending ? Instant.distantPast : nil }
         if !isPending { return history.optedOut ? nil : Instant.distantPast }
-        return timetable(of: index, firstSeen: history.firstSeen).first { $0.at > history.handledThrough }?.at
+        return timetable(of: index).first { $0.at > history.handledThrough }?.at
+    }
+
+    /// The local date and UTC offset at `now` in `zone`, remembered for the latest `now`.
+    private mutating func localTime(of now: Instant, in zone: Zone) -> (date: CivilDate, offset: Int) {
+        if localNow.instant != now { localNow = (now, [:]) }
+        if let known = localNow.byZone[zone] { return known }
+        let offset = zone.offset(at: now)
+        let local = (CivilDate(dayNumber: (now.secondsSince1970 + offset).floorDivided(by: 86_400)), offset)
+        localNow.byZone[zone] = local
+        return local
     }
 
     private func pending(_ pair: Pair) -> [PolicyAction] {
@@ -214,19 +238,23 @@ public struct Scheduler: Sendable {
     }
 
     private func key(of pair: Pair) -> PairKey {
-        PairKey(account: configuration.accounts[pair.account].id, policy: configuration.catalog.policies[pair.policy].id)
+        PairKey(
+            account: configuration.accounts[pair.account].id, policy: configuration.catalog.policies[pair.policy].id)
     }
 
-    private mutating func timetable(of index: Int, firstSeen: Instant) -> [ScheduledNotice] {
+    /// The pair's timetable; the pair must have been seen. Pairs of one policy, zone and
+    /// overdue base share one array.
+    private mutating func timetable(of index: Int) -> [ScheduledNotice] {
+        if let known = pairs[index].timetable { return known }
         let pair = pairs[index]
         let policy = configuration.catalog.policies[pair.policy]
         let reminders = configuration.reminders
         let key = Timetable.key(
-            policy: pair.policy, policy, zone: configuration.accounts[pair.account].zone, firstSeen: firstSeen,
-            reminders: reminders)
-        if let cached = timetables[key] { return cached }
-        let notices = Timetable.notices(for: key, policy: policy, reminders: reminders)
+            policy: pair.policy, policy, zone: configuration.accounts[pair.account].zone,
+            firstSeen: pair.history?.firstSeen ?? .distantPast, reminders: reminders)
+        let notices = timetables[key] ?? Timetable.notices(for: key, policy: policy, reminders: reminders)
         timetables[key] = notices
+        pairs[index].timetable = notices
         return notices
     }
 }
@@ -237,15 +265,30 @@ extension Instant {
 }
 
 extension Scheduler {
+    /// The first notice the daemon would send from `now` on, if any. The scheduler is not changed.
+    public func nextNotice(from now: Instant) -> Notice? {
+        var simulation = self
+        if let first = simulation.advance(to: now).notices.min(by: { $0.at < $1.at }) { return first }
+        guard let next = simulation.nextDue else { return nil }
+        return simulation.advance(to: next).notices.first
+    }
+
     /// Every notice from `now` until `horizon`, as the daemon would deliver them if it ran
     /// throughout: what is due at once (new pairs, the latest missed notice), then each
     /// scheduled one. The scheduler itself is not changed.
     public func plan(from now: Instant, until horizon: Instant) -> [Notice] {
-        var simulation = self
-        var notices = simulation.advance(to: now).notices
-        while let next = simulation.nextDue, next <= horizon {
-            notices += simulation.advance(to: next).notices
-        }
+        var notices: [Notice] = []
+        simulate(from: now, until: horizon) { notices += $0 }
         return notices
+    }
+
+    /// Like `plan(from:until:)`, handing the notices to `body` a wake-up at a time, in
+    /// order, so that a long plan needs no more memory than one wake-up's notices.
+    public func simulate(from now: Instant, until horizon: Instant, _ body: ([Notice]) -> Void) {
+        var simulation = self
+        body(simulation.advance(to: now).notices)
+        while let next = simulation.nextDue, next <= horizon {
+            body(simulation.advance(to: next).notices)
+        }
     }
 }

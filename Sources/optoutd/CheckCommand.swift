@@ -5,7 +5,8 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
         abstract: "Validate the configuration, account inventories and catalog, and print a one-line summary.",
-        discussion: "Errors are printed as PATH:LINE:COLUMN: error: MESSAGE, every one of every file; exit status 78 when there is any."
+        discussion:
+            "Errors are printed as PATH:LINE:COLUMN: error: MESSAGE, every one of every file; exit status 78 when there is any."
     )
 
     @OptionGroup var options: ConfigOptions
@@ -14,11 +15,12 @@ struct CheckCommand: ParsableCommand {
         let now = currentInstant()
         let configuration = try options.load(now: now)
         let scheduler = Scheduler(configuration: configuration)
-        let next = scheduler.plan(from: now, until: now.adding(seconds: 400 * 86_400)).min { $0.at < $1.at }
+        let next = scheduler.nextNotice(from: now)
         var summary =
             "\(options.path): ok: \(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
         if let next {
-            summary += "; next notice \(next.event.rawValue) for \(next.account.id) (\(next.policy.id)) at \(next.localTime)"
+            summary +=
+                "; next notice \(next.event.rawValue) for \(next.account.id) (\(next.policy.id)) at \(next.localTime)"
         } else {
             summary += "; no notice due"
         }

@@ -55,7 +55,11 @@ func standardError(_ line: String) {
 }
 
 func standardOutput(_ text: String) {
-    FileHandle.standardOutput.write(Data(text.utf8))
+    standardOutput(Array(text.utf8))
+}
+
+func standardOutput(_ bytes: [UInt8]) {
+    FileHandle.standardOutput.write(Data(bytes))
 }
 
 /// The wall clock: read here, at the edge, and handed to the pure core.

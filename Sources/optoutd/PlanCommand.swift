@@ -50,13 +50,22 @@ struct PlanCommand: ParsableCommand {
         let scheduler = Scheduler(configuration: configuration)
         switch format {
         case .table, .json:
-            let notices = scheduler.plan(from: start, until: start.adding(seconds: days * 86_400))
-            standardOutput(format == .json ? Report.planJSON(notices, channels: configuration.channels) : Report.planTable(notices))
+            var writer = PlanWriter(format: format == .json ? .json : .table, configuration: configuration)
+            var buffer = TextBuffer()
+            writer.begin(into: &buffer)
+            scheduler.simulate(from: start, until: start.adding(seconds: days * 86_400)) { notices in
+                for notice in notices { writer.write(notice, into: &buffer) }
+                if buffer.count >= 1 << 20 { standardOutput(buffer.take()) }
+            }
+            writer.end(into: &buffer)
+            standardOutput(buffer.take())
         case .ics:
             let deadlines = configuration.accounts.flatMap { account in
-                configuration.catalog.policyIndices(platform: account.platform).compactMap { index -> (Account, Policy, [PolicyAction])? in
+                configuration.catalog.policyIndices(platform: account.platform).compactMap {
+                    index -> (Account, Policy, [PolicyAction])? in
                     let policy = configuration.catalog.policies[index]
-                    guard let pending = scheduler.pendingActions(PairKey(account: account.id, policy: policy.id)), !pending.isEmpty
+                    guard let pending = scheduler.pendingActions(PairKey(account: account.id, policy: policy.id)),
+                        !pending.isEmpty
                     else { return nil }
                     return (account, policy, pending)
                 }

@@ -12,24 +12,32 @@ import Testing
     func load(_ yaml: String, now: Instant? = nil) -> (Configuration?, [String]) {
         let path = directory.write("optoutd.yaml", yaml)
         let loaded = ConfigurationLoader(now: now).load(path: path)
-        return (loaded.configuration, loaded.diagnostics.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") })
+        return (
+            loaded.configuration,
+            loaded.diagnostics.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") }
+        )
     }
 
     @Test func theShippedExampleLoads() throws {
-        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Config/optoutd.yaml").path
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Config/optoutd.yaml"
+        ).path
         let loaded = ConfigurationLoader().load(path: example)
         #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
         let configuration = try #require(loaded.configuration)
         #expect(configuration.accounts.count >= 8)
         #expect(Set(configuration.accounts.map { $0.region.description }).count >= 6)
-        #expect(configuration.catalog.policies.map(\.id) == [
-            "linkedin-genai-training-2024", "linkedin-genai-training-2025", "linkedin-affiliate-ai-sharing-2025",
-            "linkedin-ads-sharing-2025",
-        ])
+        #expect(
+            configuration.catalog.policies.map(\.id) == [
+                "linkedin-genai-training-2024", "linkedin-genai-training-2025", "linkedin-affiliate-ai-sharing-2025",
+                "linkedin-ads-sharing-2025",
+            ])
     }
 
     @Test func aFullConfigurationIsRead() throws {
-        directory.write("policies.d/extra.yaml", """
+        directory.write(
+            "policies.d/extra.yaml",
+            """
             - id: example-policy
               platform: linkedin
               title: Example
@@ -40,8 +48,12 @@ import Testing
               actions:
                 - {id: ai-improvement-toggle, title: Toggle, where: Settings}
             """)
-        directory.write("team.csv", "name,region,id,done,timezone\n\"Doe, Jane\",FR,jane,linkedin-genai-training-2025;ads-off-linkedin,Europe/Paris\n")
-        let (configuration, diagnostics) = load("""
+        directory.write(
+            "team.csv",
+            "name,region,id,done,timezone\n\"Doe, Jane\",FR,jane,linkedin-genai-training-2025;ads-off-linkedin,Europe/Paris\n"
+        )
+        let (configuration, diagnostics) = load(
+            """
             version: 1
             timezone: America/New_York
             reminders: {lead_times: [2w, 3d, 6h], at: "08:30", overdue_every: 1w, overdue_max: 2}
@@ -66,19 +78,36 @@ import Testing
               - {id: alice, region: UK, email: alice@example.org, done: [objection-form]}
             accounts_files: [team.csv]
             """)
-        #expect(diagnostics == ["optoutd.yaml:22:25: warning: 'UK' is not an ISO 3166-1 code; it is read as 'GB', write that instead"])
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:22:25: warning: 'UK' is not an ISO 3166-1 code; it is read as 'GB', write that instead"
+            ])
         let config = try #require(configuration)
         #expect(config.defaultZone.identifier == "America/New_York")
-        #expect(config.reminders == ReminderSettings(leadTimes: [.days(14), .days(3), .hours(6)], at: TimeOfDay(hour: 8, minute: 30)!, overdueEvery: .days(7), overdueMax: 2))
+        #expect(
+            config.reminders
+                == ReminderSettings(
+                    leadTimes: [.days(14), .days(3), .hours(6)], at: TimeOfDay(hour: 8, minute: 30)!,
+                    overdueEvery: .days(7), overdueMax: 2))
         #expect(config.catalog.policies.count == 5)
         let extra = try #require(config.catalog["example-policy"])
         #expect(extra.deadline.description == "2026-04-15")
-        #expect(extra.coverage.contains(CountryCode(letters: "CH")!) && !extra.coverage.contains(CountryCode(letters: "NO")!))
+        #expect(
+            extra.coverage.contains(CountryCode(letters: "CH")!)
+                && !extra.coverage.contains(CountryCode(letters: "NO")!))
         #expect(config.channels.email?.startTLS == .required)
         #expect(config.channels.email?.digest == .daily)
         #expect(config.channels.email?.events == [.overdue])
-        #expect(config.channels.hooks == [HookSettings(name: "ticket", command: ["/usr/local/bin/open-ticket", "--queue=privacy"], events: [.overdue], timeoutSeconds: 120)])
-        #expect(config.channels.webhooks.first?.headers == [WebhookHeader(name: "Authorization", credential: "webhook-token")])
+        #expect(
+            config.channels.hooks == [
+                HookSettings(
+                    name: "ticket", command: ["/usr/local/bin/open-ticket", "--queue=privacy"], events: [.overdue],
+                    timeoutSeconds: 120)
+            ])
+        #expect(
+            config.channels.webhooks.first?.headers == [
+                WebhookHeader(name: "Authorization", credential: "webhook-token")
+            ])
         #expect(config.channels.names(for: .overdue) == ["journal", "email", "ticket", "chat"])
         #expect(config.channels.names(for: .optedOut) == ["journal", "chat"])
         #expect(config.accounts.map(\.id) == ["alice", "jane"])
@@ -90,7 +119,8 @@ import Testing
     }
 
     @Test func everyErrorOfTheFileIsReportedWithItsPlace() {
-        let (configuration, diagnostics) = load("""
+        let (configuration, diagnostics) = load(
+            """
             version: 1
             timezone: Mars/Base
             colour: blue
@@ -140,7 +170,8 @@ import Testing
     @Test func duplicateIdsAcrossFilesNameTheFirstDefinition() {
         directory.write("a.csv", "id,region\nalice,DE\nbob,FR\n")
         directory.write("b.csv", "region,id\nIT,bob\n")
-        let (configuration, diagnostics) = load("""
+        let (configuration, diagnostics) = load(
+            """
             version: 1
             timezone: UTC
             defaults: {platform: linkedin}
@@ -149,10 +180,11 @@ import Testing
             accounts_files: [a.csv, b.csv]
             """)
         #expect(configuration == nil)
-        #expect(diagnostics == [
-            "a.csv:2:1: error: duplicate account id 'alice' (first defined at optoutd.yaml:5:5)",
-            "b.csv:2:1: error: duplicate account id 'bob' (first defined at a.csv:3:1)",
-        ])
+        #expect(
+            diagnostics == [
+                "a.csv:2:1: error: duplicate account id 'alice' (first defined at optoutd.yaml:5:5)",
+                "b.csv:2:1: error: duplicate account id 'bob' (first defined at a.csv:3:1)",
+            ])
     }
 
     @Test func csvInventoryErrors() {
@@ -161,31 +193,39 @@ import Testing
         directory.write("quote.csv", "id,region,name\nann,DE,Ann \"The\" Admin\n")
         directory.write("newline.csv", "id,region,name\nann,DE,\"Ann\nSmith\"\nbo\rb,FR,x\n")
         directory.write("noheader.csv", "")
-        directory.write("latin1.csv", Data([0x69, 0x64, 0x2C, 0x72, 0x65, 0x67, 0x69, 0x6F, 0x6E, 0x0A, 0x6A, 0xF6, 0x72, 0x67, 0x2C, 0x44, 0x45, 0x0A]))
-        let (configuration, diagnostics) = load("""
+        directory.write(
+            "latin1.csv",
+            Data([
+                0x69, 0x64, 0x2C, 0x72, 0x65, 0x67, 0x69, 0x6F, 0x6E, 0x0A, 0x6A, 0xF6, 0x72, 0x67, 0x2C, 0x44, 0x45,
+                0x0A,
+            ]))
+        let (configuration, diagnostics) = load(
+            """
             version: 1
             timezone: UTC
             defaults: {platform: linkedin}
             accounts_files: [bad.csv, short.csv, quote.csv, newline.csv, noheader.csv, latin1.csv, missing.csv]
             """)
         #expect(configuration == nil)
-        #expect(diagnostics == [
-            "bad.csv:1:11: error: unknown column 'colour'; expected: id, platform, region, email, name, timezone, done",
-            "bad.csv:1:18: error: column 'id' appears twice",
-            "short.csv:3:1: error: quoted field is not closed",
-            "short.csv:2:1: error: this row has 2 fields; the header has 3",
-            "quote.csv:2:12: error: a quote inside an unquoted field; quote the whole field and double the quote",
-            "quote.csv:2:16: error: a quote inside an unquoted field; quote the whole field and double the quote",
-            "newline.csv:2:8: error: the name contains a control character (LF); it must be a single line of text",
-            "newline.csv:4:1: error: the account id contains a control character (CR); it must be a single line of text",
-            "noheader.csv:1:1: error: the file has no header row; expected columns: id,platform,region,email,name,timezone,done",
-            "latin1.csv:2:2: error: file is not valid UTF-8 (byte 0xF6)",
-            "optoutd.yaml:4:88: error: cannot read missing.csv: no such file",
-        ])
+        #expect(
+            diagnostics == [
+                "bad.csv:1:11: error: unknown column 'colour'; expected: id, platform, region, email, name, timezone, done",
+                "bad.csv:1:18: error: column 'id' appears twice",
+                "short.csv:3:1: error: quoted field is not closed",
+                "short.csv:2:1: error: this row has 2 fields; the header has 3",
+                "quote.csv:2:12: error: a quote inside an unquoted field; quote the whole field and double the quote",
+                "quote.csv:2:16: error: a quote inside an unquoted field; quote the whole field and double the quote",
+                "newline.csv:2:8: error: the name contains a control character (LF); it must be a single line of text",
+                "newline.csv:4:1: error: the account id contains a control character (CR); it must be a single line of text",
+                "noheader.csv:1:1: error: the file has no header row; expected columns: id,platform,region,email,name,timezone,done",
+                "latin1.csv:2:2: error: file is not valid UTF-8 (byte 0xF6)",
+                "optoutd.yaml:4:88: error: cannot read missing.csv: no such file",
+            ])
     }
 
     @Test func controlCharactersNeverReachHeaderFields() {
-        let (configuration, diagnostics) = load("""
+        let (configuration, diagnostics) = load(
+            """
             version: 1
             timezone: UTC
             defaults: {platform: linkedin}
@@ -196,11 +236,12 @@ import Testing
               - {id: b, region: DE, email: "b@example.org\\u0000"}
             """)
         #expect(configuration == nil)
-        #expect(diagnostics == [
-            "optoutd.yaml:5:17: error: from contains a control character (CR); it must be a single line of text",
-            "optoutd.yaml:7:31: error: the name contains a control character (CR); it must be a single line of text",
-            "optoutd.yaml:8:32: error: the e-mail address contains a control character (NUL); it must be a single line of text",
-        ])
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:5:17: error: from contains a control character (CR); it must be a single line of text",
+                "optoutd.yaml:7:31: error: the name contains a control character (CR); it must be a single line of text",
+                "optoutd.yaml:8:32: error: the e-mail address contains a control character (NUL); it must be a single line of text",
+            ])
     }
 
     @Test func yamlSyntaxErrorsAndDuplicateKeys() {
@@ -215,7 +256,8 @@ import Testing
     }
 
     @Test func policyAndChannelErrors() {
-        let (configuration, diagnostics) = load("""
+        let (configuration, diagnostics) = load(
+            """
             version: 1
             timezone: UTC
             policies:
@@ -241,29 +283,31 @@ import Testing
                 - {name: t, url: "ftp://x", headers: [{name: "Bad Header", credential: ../etc/passwd}]}
             """)
         #expect(configuration == nil)
-        #expect(diagnostics == [
-            "optoutd.yaml:7:16: error: the effective date must be a date (YYYY-MM-DD), not '2025-02-30'",
-            "optoutd.yaml:8:19: error: unknown region 'Atlantis'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
-            "optoutd.yaml:9:14: error: a policy needs at least one action",
-            "optoutd.yaml:10:9: error: the policy id must be lower-case letters, digits, '.', '_' and '-', not 'Bad_ID'",
-            "optoutd.yaml:16:51: error: the action url must start with https:// or http://",
-            "optoutd.yaml:16:63: error: action 'a' is listed twice in this policy",
-            "optoutd.yaml:18:17: error: from must be an address such as 'optoutd <privacy@example.org>' or 'privacy@example.org'",
-            "optoutd.yaml:18:36: error: transport must be smtp://HOST[:PORT], smtps://HOST[:PORT] or sendmail:/PATH, not 'pigeon://loft'",
-            "optoutd.yaml:18:63: error: starttls must be required, opportunistic or off, not 'maybe'",
-            "optoutd.yaml:18:78: error: digest must be none or daily, not 'weekly'",
-            "optoutd.yaml:18:95: error: unknown event 'birthday' in events; expected one of: policy-applies, deadline-reminder, policy-effective, overdue, opted-out",
-            "optoutd.yaml:20:33: error: the hook's program must be an absolute path (it is run directly, never through a shell)",
-            "optoutd.yaml:21:48: error: timeout must be a duration such as 30s, 5m or 1h, not '10 minutes'",
-            "optoutd.yaml:23:22: error: url must be an http:// or https:// URL, not 'ftp://x'",
-            "optoutd.yaml:23:50: error: the header name must be an HTTP header name, not 'Bad Header'",
-            "optoutd.yaml:23:76: error: credential must be a credential name (a file name, no '/'), not '../etc/passwd'",
-            "optoutd.yaml:20:14: error: 'journal' is a built-in channel; choose another name",
-        ])
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:7:16: error: the effective date must be a date (YYYY-MM-DD), not '2025-02-30'",
+                "optoutd.yaml:8:19: error: unknown region 'Atlantis'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+                "optoutd.yaml:9:14: error: a policy needs at least one action",
+                "optoutd.yaml:10:9: error: the policy id must be lower-case letters, digits, '.', '_' and '-', not 'Bad_ID'",
+                "optoutd.yaml:16:51: error: the action url must start with https:// or http://",
+                "optoutd.yaml:16:63: error: action 'a' is listed twice in this policy",
+                "optoutd.yaml:18:17: error: from must be an address such as 'optoutd <privacy@example.org>' or 'privacy@example.org'",
+                "optoutd.yaml:18:36: error: transport must be smtp://HOST[:PORT], smtps://HOST[:PORT] or sendmail:/PATH, not 'pigeon://loft'",
+                "optoutd.yaml:18:63: error: starttls must be required, opportunistic or off, not 'maybe'",
+                "optoutd.yaml:18:78: error: digest must be none or daily, not 'weekly'",
+                "optoutd.yaml:18:95: error: unknown event 'birthday' in events; expected one of: policy-applies, deadline-reminder, policy-effective, overdue, opted-out",
+                "optoutd.yaml:20:33: error: the hook's program must be an absolute path (it is run directly, never through a shell)",
+                "optoutd.yaml:21:48: error: timeout must be a duration such as 30s, 5m or 1h, not '10 minutes'",
+                "optoutd.yaml:23:22: error: url must be an http:// or https:// URL, not 'ftp://x'",
+                "optoutd.yaml:23:50: error: the header name must be an HTTP header name, not 'Bad Header'",
+                "optoutd.yaml:23:76: error: credential must be a credential name (a file name, no '/'), not '../etc/passwd'",
+                "optoutd.yaml:20:14: error: 'journal' is a built-in channel; choose another name",
+            ])
     }
 
     @Test func aConfiguredPolicyCannotReuseAShippedId() {
-        let (configuration, diagnostics) = load("""
+        let (configuration, diagnostics) = load(
+            """
             version: 1
             timezone: UTC
             policies:
@@ -271,17 +315,24 @@ import Testing
             """)
         #expect(configuration == nil)
         #expect(diagnostics.count == 1)
-        #expect(diagnostics.first?.hasPrefix("optoutd.yaml:4:5: error: duplicate policy id 'linkedin-ads-sharing-2025' (first defined at <builtin>/linkedin.yaml:") == true)
+        #expect(
+            diagnostics.first?.hasPrefix(
+                "optoutd.yaml:4:5: error: duplicate policy id 'linkedin-ads-sharing-2025' (first defined at <builtin>/linkedin.yaml:"
+            ) == true)
     }
 
     @Test func oldConfiguredPoliciesWarnButShippedOnesDoNot() throws {
-        let (configuration, diagnostics) = load("""
+        let (configuration, diagnostics) = load(
+            """
             version: 1
             timezone: UTC
             policies:
               - {id: old, platform: linkedin, title: Old, effective: 2024-01-01, regions: [DE], actions: [{id: x, title: X, where: Y}]}
             """, now: Instant(iso: "2026-11-29", defaultZone: .utc))
         #expect(configuration != nil)
-        #expect(diagnostics == ["optoutd.yaml:4:5: warning: the deadline of policy 'old' (2024-01-01) passed more than a year ago"])
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:4:5: warning: the deadline of policy 'old' (2024-01-01) passed more than a year ago"
+            ])
     }
 }

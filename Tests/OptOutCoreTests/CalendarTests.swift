@@ -5,13 +5,17 @@ import Testing
 @Suite struct CivilDateTests {
     @Test func roundTripsEveryDayOverFourCenturies() {
         var previous: (Int, Int, Int)?
-        for day in CivilDate(year: 1900, month: 1, day: 1)!.dayNumber...CivilDate(year: 2300, month: 12, day: 31)!.dayNumber {
+        for day in CivilDate(year: 1900, month: 1, day: 1)!
+            .dayNumber...CivilDate(year: 2300, month: 12, day: 31)!.dayNumber
+        {
             let date = CivilDate(dayNumber: day)
             let (y, m, d) = date.components
             #expect(CivilDate(year: y, month: m, day: d) == date)
             if let (py, pm, pd) = previous {
                 // Consecutive days: next day of the month, or the 1st of the next month/year.
-                #expect((y == py && m == pm && d == pd + 1) || (d == 1 && ((m == pm + 1 && y == py) || (m == 1 && pm == 12 && y == py + 1))))
+                #expect(
+                    (y == py && m == pm && d == pd + 1)
+                        || (d == 1 && ((m == pm + 1 && y == py) || (m == 1 && pm == 12 && y == py + 1))))
             }
             previous = (y, m, d)
         }
@@ -52,10 +56,14 @@ import Testing
     func at(_ text: String) -> Instant { Instant(iso: text, defaultZone: .utc)! }
 
     @Test func nineOClockOnBothSidesOfEuropeanChanges() {
-        #expect(berlin.rfc3339(berlin.instant(of: CivilDate(iso: "2025-03-29")!, at: nine)) == "2025-03-29T09:00:00+01:00")
-        #expect(berlin.rfc3339(berlin.instant(of: CivilDate(iso: "2025-03-30")!, at: nine)) == "2025-03-30T09:00:00+02:00")
-        #expect(berlin.rfc3339(berlin.instant(of: CivilDate(iso: "2025-10-25")!, at: nine)) == "2025-10-25T09:00:00+02:00")
-        #expect(berlin.rfc3339(berlin.instant(of: CivilDate(iso: "2025-10-26")!, at: nine)) == "2025-10-26T09:00:00+01:00")
+        #expect(
+            berlin.rfc3339(berlin.instant(of: CivilDate(iso: "2025-03-29")!, at: nine)) == "2025-03-29T09:00:00+01:00")
+        #expect(
+            berlin.rfc3339(berlin.instant(of: CivilDate(iso: "2025-03-30")!, at: nine)) == "2025-03-30T09:00:00+02:00")
+        #expect(
+            berlin.rfc3339(berlin.instant(of: CivilDate(iso: "2025-10-25")!, at: nine)) == "2025-10-25T09:00:00+02:00")
+        #expect(
+            berlin.rfc3339(berlin.instant(of: CivilDate(iso: "2025-10-26")!, at: nine)) == "2025-10-26T09:00:00+01:00")
         #expect(berlin.instant(of: CivilDate(iso: "2025-10-26")!, at: nine) == at("2025-10-26T08:00:00Z"))
     }
 
@@ -101,7 +109,9 @@ import Testing
     @Test func timesOfDayAndIntervals() {
         #expect(TimeOfDay(parsing: "09:00") == TimeOfDay(hour: 9, minute: 0))
         #expect(TimeOfDay(parsing: "23:59") != nil)
-        for bad in ["9:00", "24:00", "12:60", "0900", "09:00:00", "a9:00"] { #expect(TimeOfDay(parsing: bad) == nil, "\(bad)") }
+        for bad in ["9:00", "24:00", "12:60", "0900", "09:00:00", "a9:00"] {
+            #expect(TimeOfDay(parsing: bad) == nil, "\(bad)")
+        }
         #expect(ReminderInterval(parsing: "30d") == .days(30))
         #expect(ReminderInterval(parsing: "2w") == .days(14))
         #expect(ReminderInterval(parsing: "12h") == .hours(12))

@@ -24,7 +24,9 @@ import Testing
 
     @Test func groupsHaveExactlyTheirMembers() {
         #expect(RegionName.europeanUnion.countries.map(\.description) == Self.euMembers.sorted())
-        #expect(RegionName.europeanEconomicArea.countries.map(\.description) == (Self.euMembers + ["IS", "LI", "NO"]).sorted())
+        #expect(
+            RegionName.europeanEconomicArea.countries.map(\.description)
+                == (Self.euMembers + ["IS", "LI", "NO"]).sorted())
         for outside in ["CH", "GB", "US", "CA", "HK", "TR"] {
             #expect(!RegionName.europeanEconomicArea.contains(CountryCode(letters: outside)!))
         }
@@ -45,7 +47,8 @@ import Testing
 
     @Test func exceptSubtracts() {
         let outsideEurope = RegionName.everyCountry.subtracting(
-            RegionName.europeanEconomicArea.union(RegionSet(["CH", "GB", "CA", "HK"].map { CountryCode(letters: $0)! })))
+            RegionName.europeanEconomicArea.union(
+                RegionSet(["CH", "GB", "CA", "HK"].map { CountryCode(letters: $0)! })))
         #expect(outsideEurope.countries.count == 249 - 30 - 4)
         #expect(outsideEurope.contains(CountryCode(letters: "US")!))
         #expect(!outsideEurope.contains(CountryCode(letters: "NO")!))

@@ -79,19 +79,25 @@ func timeline(_ notices: [Notice]) -> [String] {
     @Test func leapDayAndMonthEnds() {
         let reminders = ReminderSettings(leadTimes: [.days(30), .days(1)], overdueEvery: .days(0))
         let scheduler = Scheduler(
-            configuration: F.configuration([F.account("a")], [F.policy("p", effective: "2028-03-01")], reminders: reminders))
+            configuration: F.configuration(
+                [F.account("a")], [F.policy("p", effective: "2028-03-01")], reminders: reminders))
         let plan = scheduler.plan(from: F.at("2028-01-01T00:00:00Z"), until: F.at("2028-04-01T00:00:00Z"))
-        #expect(plan.map { "\($0.date) \($0.event.rawValue)" } == [
-            "2028-01-01 policy-applies", "2028-01-31 deadline-reminder", "2028-02-29 deadline-reminder",
-            "2028-03-01 policy-effective",
-        ])
+        #expect(
+            plan.map { "\($0.date) \($0.event.rawValue)" } == [
+                "2028-01-01 policy-applies", "2028-01-31 deadline-reminder", "2028-02-29 deadline-reminder",
+                "2028-03-01 policy-effective",
+            ])
     }
 
     @Test func hourLeadTimesCountBackFromMidnightOfTheDeadline() {
         let reminders = ReminderSettings(leadTimes: [.hours(12)], overdueEvery: .hours(0))
-        let scheduler = Scheduler(configuration: F.configuration([F.account("a")], [F.policy("p")], reminders: reminders))
+        let scheduler = Scheduler(
+            configuration: F.configuration([F.account("a")], [F.policy("p")], reminders: reminders))
         let plan = scheduler.plan(from: F.at("2025-11-01T00:00:00Z"), until: F.at("2025-11-05T00:00:00Z"))
-        #expect(timeline(plan).dropFirst() == ["2025-11-02T12:00:00+01:00 deadline-reminder", "2025-11-03T09:00:00+01:00 policy-effective"])
+        #expect(
+            timeline(plan).dropFirst() == [
+                "2025-11-02T12:00:00+01:00 deadline-reminder", "2025-11-03T09:00:00+01:00 policy-effective",
+            ])
     }
 
     @Test func catchUpAfterAWeekOfDowntimeSendsOnlyTheLatestMissed() {
@@ -105,7 +111,12 @@ func timeline(_ notices: [Notice]) -> [String] {
         let step = restarted.advance(to: F.at("2025-10-28T11:00:00Z"))
         #expect(timeline(step.notices) == ["2025-10-27T09:00:00+01:00 deadline-reminder late"])
         #expect(step.notices.first?.daysLeft == 7)
-        #expect(step.skipped == [NoticeKey(pair: PairKey(account: "alice", policy: "p"), event: .deadlineReminder, date: CivilDate(iso: "2025-10-20")!)])
+        #expect(
+            step.skipped == [
+                NoticeKey(
+                    pair: PairKey(account: "alice", policy: "p"), event: .deadlineReminder,
+                    date: CivilDate(iso: "2025-10-20")!)
+            ])
         #expect(restarted.nextDue == F.at("2025-11-02T08:00:00Z"))
     }
 
@@ -152,9 +163,10 @@ func timeline(_ notices: [Notice]) -> [String] {
 
         let never = ReminderSettings(leadTimes: [.days(1)], overdueEvery: .days(0))
         let quiet = Scheduler(configuration: F.configuration([F.account("a")], [F.policy("p")], reminders: never))
-        #expect(quiet.plan(from: F.at("2025-11-01T00:00:00Z"), until: F.at("2026-12-01T00:00:00Z")).map(\.event) == [
-            .policyApplies, .deadlineReminder, .policyEffective,
-        ])
+        #expect(
+            quiet.plan(from: F.at("2025-11-01T00:00:00Z"), until: F.at("2026-12-01T00:00:00Z")).map(\.event) == [
+                .policyApplies, .deadlineReminder, .policyEffective,
+            ])
     }
 
     @Test func doneInEachOfItsThreeForms() {
@@ -165,7 +177,10 @@ func timeline(_ notices: [Notice]) -> [String] {
             F.account("qualified", done: [DoneMark(parsing: "p2/extra", catalog: catalog)]),
             F.account("whole", done: [DoneMark(parsing: "p1", catalog: catalog)]),
         ]
-        #expect(accounts.map(\.done) == [[.action("ai-improvement-toggle")], [.policyAction(policy: "p2", action: "extra")], [.policy("p1")]])
+        #expect(
+            accounts.map(\.done) == [
+                [.action("ai-improvement-toggle")], [.policyAction(policy: "p2", action: "extra")], [.policy("p1")],
+            ])
         let scheduler = Scheduler(configuration: F.configuration(accounts, policies))
         func pending(_ account: String, _ policy: String) -> [String]? {
             scheduler.pendingActions(PairKey(account: account, policy: policy))?.map(\.id)
@@ -181,24 +196,34 @@ func timeline(_ notices: [Notice]) -> [String] {
         #expect(scheduler.pendingPairCount == 5)
         // A pair with nothing pending and no history gets nothing at all.
         let plan = scheduler.plan(from: F.at("2025-10-01T00:00:00Z"), until: F.at("2025-10-02T00:00:00Z"))
-        #expect(plan.map { "\($0.account.id)/\($0.policy.id)" } == ["bare/p1", "bare/p2", "qualified/p1", "qualified/p2", "whole/p2"])
+        #expect(
+            plan.map { "\($0.account.id)/\($0.policy.id)" } == [
+                "bare/p1", "bare/p2", "qualified/p1", "qualified/p2", "whole/p2",
+            ])
     }
 
     @Test func ackOfTheLastActionSendsOptedOutOnceAndStopsReminders() throws {
         var scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [F.policy("p")]))
         _ = scheduler.advance(to: F.at("2025-10-01T00:00:00Z"))
-        let partialAck = scheduler.acknowledge(account: "alice", actions: ["ai-improvement-toggle"], at: F.at("2025-10-02T00:00:00Z"))
+        let partialAck = scheduler.acknowledge(
+            account: "alice", actions: ["ai-improvement-toggle"], at: F.at("2025-10-02T00:00:00Z"))
         let partial = try #require(partialAck)
         #expect(partial.notices.isEmpty)
-        #expect(scheduler.advance(to: F.at("2025-10-04T07:00:00Z")).notices.map { $0.pending.map(\.id) } == [["objection-form"]])
-        let lastAck = scheduler.acknowledge(account: "alice", actions: ["objection-form"], at: F.at("2025-10-05T00:00:00Z"))
+        #expect(
+            scheduler.advance(to: F.at("2025-10-04T07:00:00Z")).notices.map { $0.pending.map(\.id) } == [
+                ["objection-form"]
+            ])
+        let lastAck = scheduler.acknowledge(
+            account: "alice", actions: ["objection-form"], at: F.at("2025-10-05T00:00:00Z"))
         let last = try #require(lastAck)
         #expect(last.notices.map(\.event) == [.optedOut])
         #expect(last.notices.first?.pending.isEmpty == true)
-        #expect(last.histories.values.first?.optedOut == true)
+        #expect(last.histories.first?.history.optedOut == true)
         #expect(scheduler.nextDue == nil)
         #expect(scheduler.advance(to: F.at("2026-06-01T00:00:00Z")).isEmpty)
-        #expect(scheduler.acknowledge(account: "alice", actions: ["objection-form"], at: F.at("2026-06-01T00:00:00Z"))?.isEmpty == true)
+        #expect(
+            scheduler.acknowledge(account: "alice", actions: ["objection-form"], at: F.at("2026-06-01T00:00:00Z"))?
+                .isEmpty == true)
         #expect(scheduler.acknowledge(account: "nobody", actions: [], at: F.at("2026-06-01T00:00:00Z")) == nil)
     }
 
@@ -207,7 +232,8 @@ func timeline(_ notices: [Notice]) -> [String] {
         var before = Scheduler(configuration: F.configuration([F.account("alice")], [policy]))
         _ = before.advance(to: F.at("2025-10-01T00:00:00Z"))
         var reloaded = Scheduler(
-            configuration: F.configuration([F.account("alice", done: [.policy("p")])], [policy]), histories: before.histories)
+            configuration: F.configuration([F.account("alice", done: [.policy("p")])], [policy]),
+            histories: before.histories)
         let step = reloaded.advance(to: F.at("2025-10-02T00:00:00Z"))
         #expect(step.notices.map(\.event) == [.optedOut])
         var again = Scheduler(configuration: reloaded.configuration, histories: reloaded.histories)
@@ -218,7 +244,9 @@ func timeline(_ notices: [Notice]) -> [String] {
         let policies = [F.policy("eu"), F.policy("us", regions: ["US"])]
         var before = Scheduler(configuration: F.configuration([F.account("mover", "DE")], policies))
         #expect(before.advance(to: F.at("2025-10-01T00:00:00Z")).notices.map(\.policy.id) == ["eu"])
-        var after = Scheduler(configuration: F.configuration([F.account("mover", "US", zone: F.newYork)], policies), histories: before.histories)
+        var after = Scheduler(
+            configuration: F.configuration([F.account("mover", "US", zone: F.newYork)], policies),
+            histories: before.histories)
         let step = after.advance(to: F.at("2025-10-02T00:00:00Z"))
         #expect(step.notices.map { "\($0.policy.id) \($0.event.rawValue)" } == ["us policy-applies"])
         #expect(after.pendingActions(PairKey(account: "mover", policy: "eu")) == nil)
@@ -229,13 +257,19 @@ func timeline(_ notices: [Notice]) -> [String] {
         var before = Scheduler(configuration: F.configuration([F.account("a")], [first]))
         _ = before.advance(to: F.at("2025-10-01T00:00:00Z"))
         let added = F.policy("added", effective: "2026-02-01")
-        var after = Scheduler(configuration: F.configuration([F.account("a")], [first, added]), histories: before.histories)
-        #expect(after.advance(to: F.at("2025-10-02T00:00:00Z")).notices.map { "\($0.policy.id) \($0.event.rawValue)" } == ["added policy-applies"])
+        var after = Scheduler(
+            configuration: F.configuration([F.account("a")], [first, added]), histories: before.histories)
+        #expect(
+            after.advance(to: F.at("2025-10-02T00:00:00Z")).notices.map { "\($0.policy.id) \($0.event.rawValue)" } == [
+                "added policy-applies"
+            ])
     }
 
     @Test func accountsOutsideEveryRegionGetNothing() {
         let scheduler = Scheduler(
-            configuration: F.configuration([F.account("jp", "JP", zone: .utc), F.account("no", "NO")], [F.policy("p", regions: ["EEA"], except: ["NO"])]))
+            configuration: F.configuration(
+                [F.account("jp", "JP", zone: .utc), F.account("no", "NO")],
+                [F.policy("p", regions: ["EEA"], except: ["NO"])]))
         #expect(scheduler.pairKeys.isEmpty)
         #expect(scheduler.nextDue == nil)
         #expect(scheduler.plan(from: F.at("2025-10-01T00:00:00Z"), until: F.at("2026-10-01T00:00:00Z")).isEmpty)
@@ -245,7 +279,8 @@ func timeline(_ notices: [Notice]) -> [String] {
         // Two zones: Tokyo's 09:00 comes hours before Berlin's.
         let tokyo = Zone(identifier: "Asia/Tokyo")!
         var scheduler = Scheduler(
-            configuration: F.configuration([F.account("berlin"), F.account("tokyo", "DE", zone: tokyo)], [F.policy("p")]))
+            configuration: F.configuration(
+                [F.account("berlin"), F.account("tokyo", "DE", zone: tokyo)], [F.policy("p")]))
         _ = scheduler.advance(to: F.at("2025-10-01T00:00:00Z"))
         #expect(scheduler.nextDue == F.at("2025-10-04T00:00:00Z"))
         #expect(scheduler.advance(to: F.at("2025-10-04T00:00:00Z")).notices.map(\.account.id) == ["tokyo"])

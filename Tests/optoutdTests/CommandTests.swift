@@ -22,49 +22,63 @@ import Testing
         #expect(result.stderr.isEmpty)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 1)
-        #expect(lines.first?.contains("ok: 8 accounts, 4 policies, 15 pending pairs; next notice policy-applies for alice") == true)
+        #expect(
+            lines.first?.contains("ok: 8 accounts, 4 policies, 15 pending pairs; next notice policy-applies for alice")
+                == true)
     }
 
     @Test func checkReportsEveryErrorAndExits78() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("optoutd-check-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "optoutd-check-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("optoutd.yaml")
-        try "version: 1\ntimezone: UTC\nreminders: {at: \"25:00\"}\naccounts_files: [accounts.csv]\n".write(to: config, atomically: true, encoding: .utf8)
+        try "version: 1\ntimezone: UTC\nreminders: {at: \"25:00\"}\naccounts_files: [accounts.csv]\n".write(
+            to: config, atomically: true, encoding: .utf8)
         try "id,region,platform\nann,ZZ,linkedin\nann,DE,linkedin\n".write(
             to: directory.appendingPathComponent("accounts.csv"), atomically: true, encoding: .utf8)
         let result = try Optoutd.run(["check", "--config", config.path])
         #expect(result.status == 78)
         #expect(result.stdout.isEmpty)
         let csv = directory.appendingPathComponent("accounts.csv").path
-        #expect(result.stderr.split(separator: "\n").map(String.init) == [
-            "\(config.path):3:17: error: at must be a time of day (HH:MM), not '25:00'",
-            "\(csv):2:5: error: unknown region 'ZZ'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
-            "optoutd: \(config.path): 2 errors; configuration not loaded",
-        ])
+        #expect(
+            result.stderr.split(separator: "\n").map(String.init) == [
+                "\(config.path):3:17: error: at must be a time of day (HH:MM), not '25:00'",
+                "\(csv):2:5: error: unknown region 'ZZ'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+                "optoutd: \(config.path): 2 errors; configuration not loaded",
+            ])
         let missing = try Optoutd.run(["check", "--config", directory.appendingPathComponent("nope.yaml").path])
         #expect(missing.status == 78)
         #expect(missing.stderr.contains("nope.yaml:1:1: error: cannot read"))
     }
 
     @Test func planAsJSONHasTheSpecKeysAndIsDeterministic() throws {
-        let arguments = ["plan", "--config", example, "--now", "2025-10-01T12:00:00+02:00", "--days", "39", "--format", "json"]
+        let arguments = [
+            "plan", "--config", example, "--now", "2025-10-01T12:00:00+02:00", "--days", "39", "--format", "json",
+        ]
         let result = try Optoutd.run(arguments)
         #expect(result.status == 0, "\(result.stderr)")
         let entries = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         #expect(entries.count > 20)
         for entry in entries {
-            #expect(Set(entry.keys).isSuperset(of: [
-                "at", "account", "platform", "region", "policy", "event", "effective", "deadline", "days_left", "pending",
-                "late", "channels",
-            ]))
+            #expect(
+                Set(entry.keys).isSuperset(of: [
+                    "at", "account", "platform", "region", "policy", "event", "effective", "deadline", "days_left",
+                    "pending",
+                    "late", "channels",
+                ]))
         }
         let alice = entries.filter { $0["account"] as? String == "alice" }
-        #expect(alice.map { $0["event"] as? String } == ["policy-applies", "deadline-reminder", "deadline-reminder", "deadline-reminder", "deadline-reminder", "policy-effective"])
-        #expect(alice.map { $0["at"] as? String } == [
-            "2025-10-01T12:00:00+02:00", "2025-10-04T09:00:00+02:00", "2025-10-20T09:00:00+02:00",
-            "2025-10-27T09:00:00+01:00", "2025-11-02T09:00:00+01:00", "2025-11-03T09:00:00+01:00",
-        ])
+        #expect(
+            alice.map { $0["event"] as? String } == [
+                "policy-applies", "deadline-reminder", "deadline-reminder", "deadline-reminder", "deadline-reminder",
+                "policy-effective",
+            ])
+        #expect(
+            alice.map { $0["at"] as? String } == [
+                "2025-10-01T12:00:00+02:00", "2025-10-04T09:00:00+02:00", "2025-10-20T09:00:00+02:00",
+                "2025-10-27T09:00:00+01:00", "2025-11-02T09:00:00+01:00", "2025-11-03T09:00:00+01:00",
+            ])
         #expect(alice.map { $0["days_left"] as? Int } == [33, 30, 14, 7, 1, 0])
         #expect(alice.first?["pending"] as? [String] == ["objection-form"])
         #expect(alice.first?["deadline"] as? String == "2025-11-03")
@@ -74,7 +88,9 @@ import Testing
     }
 
     @Test func planForOneAccountAsATable() throws {
-        let result = try Optoutd.run(["plan", "--config", example, "--now", "2025-10-01", "--days", "5", "--account", "carol"])
+        let result = try Optoutd.run([
+            "plan", "--config", example, "--now", "2025-10-01", "--days", "5", "--account", "carol",
+        ])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("AT") == true)
@@ -109,12 +125,14 @@ import Testing
     @Test func catalogListsTheShippedPolicies() throws {
         let result = try Optoutd.run(["catalog", "--config", example, "--format", "json"])
         #expect(result.status == 0)
-        let policies = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        let policies = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let byID = Dictionary(uniqueKeysWithValues: policies.map { ($0["id"] as! String, $0) })
-        #expect(byID.keys.sorted() == [
-            "linkedin-ads-sharing-2025", "linkedin-affiliate-ai-sharing-2025", "linkedin-genai-training-2024",
-            "linkedin-genai-training-2025",
-        ])
+        #expect(
+            byID.keys.sorted() == [
+                "linkedin-ads-sharing-2025", "linkedin-affiliate-ai-sharing-2025", "linkedin-genai-training-2024",
+                "linkedin-genai-training-2025",
+            ])
         func actions(_ id: String) -> [String] {
             (byID[id]?["actions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
         }

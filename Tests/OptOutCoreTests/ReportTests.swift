@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+@testable import OptOutCore
+
+@Suite struct ReportTests {
+    @Test func jsonEscapesWhatItMust() throws {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("text"); json.string("quote \" backslash \\ newline \n tab \t bell \u{07} é 😀")
+        json.key("none"); json.string(nil)
+        json.key("list"); json.strings(["a", "b"])
+        json.key("n"); json.number(-42)
+        json.key("empty"); json.beginArray(); json.endArray()
+        json.endObject()
+        let text = json.buffer.text
+        #expect(
+            text
+                == #"{"text":"quote \" backslash \\ newline \n tab \t bell \u0007 é 😀","none":null,"list":["a","b"],"n":-42,"empty":[]}"#
+        )
+        let decoded = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
+        #expect(decoded?["text"] as? String == "quote \" backslash \\ newline \n tab \t bell \u{07} é 😀")
+    }
+
+    @Test func textBufferFormatsNumbersDatesAndTimes() {
+        var buffer = TextBuffer()
+        buffer.append(decimal: 7, width: 3)
+        buffer.append(" ")
+        buffer.append(decimal: -15)
+        buffer.append(" ")
+        buffer.append(date: CivilDate(iso: "0999-01-02")!)
+        buffer.append(" ")
+        buffer.append(instant: Instant(secondsSince1970: 0), utcOffset: -(9 * 3600 + 30 * 60))
+        buffer.append(" ")
+        buffer.append(instant: Instant(secondsSince1970: 0), utcOffset: 0)
+        #expect(buffer.text == "007 -15 0999-01-02 1969-12-31T14:30:00-09:30 1970-01-01T00:00:00Z")
+    }
+
+    @Test func icsLinesAreFoldedAndEscaped() {
+        let long = String(repeating: "é", count: 60)  // 120 octets
+        let folded = Report.foldICSLine("SUMMARY:" + long)
+        let lines = folded.components(separatedBy: "\r\n")
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { $0.utf8.count <= 75 })
+        #expect(lines[1].hasPrefix(" "))
+        #expect(lines.joined().replacingOccurrences(of: " é", with: "é") == "SUMMARY:" + long)
+        #expect(Report.icsEscape("a,b;c\\d\ne\r") == "a\\,b\\;c\\\\d\\ne")
+    }
+
+    @Test func planTableColumnsComeFromTheConfiguration() {
+        let policy = Fixture.policy("p")
+        let configuration = Fixture.configuration([Fixture.account("a-much-longer-account-id")], [policy])
+        let notices = Scheduler(configuration: configuration).plan(
+            from: Fixture.at("2025-10-01T00:00:00Z"), until: Fixture.at("2025-10-05T00:00:00Z"))
+        let lines = Report.planTable(notices, configuration: configuration).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(
+            lines[0]
+                == "AT                         ACCOUNT                   REGION  POLICY  EVENT              DAYS LEFT  PENDING                               LATE"
+        )
+        #expect(
+            lines[1]
+                == "2025-10-01T02:00:00+02:00  a-much-longer-account-id  DE      p       policy-applies     33         ai-improvement-toggle,objection-form"
+        )
+        #expect(
+            lines[2].hasPrefix(
+                "2025-10-04T09:00:00+02:00  a-much-longer-account-id  DE      p       deadline-reminder  30 "))
+    }
+}
