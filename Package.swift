@@ -11,6 +11,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Pure: config model, regions, catalog, scheduling engine, renderers. No I/O, no clock.
@@ -24,16 +27,32 @@ let package = Package(
             dependencies: ["OptOutCore", "Yams"],
             resources: [.embedInCode("BuiltinCatalog")]
         ),
+        // libsystemd: the journal and the service manager's notification socket.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // The daemon's adapters: journal, sd_notify, state store, wake-ups, the service loop.
+        .target(
+            name: "OptOutDaemon",
+            dependencies: [
+                "OptOutCore", "OptOutConfig", "CSystemd",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "optoutd",
             dependencies: [
-                "OptOutCore", "OptOutConfig",
+                "OptOutCore", "OptOutConfig", "OptOutDaemon",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "OptOutCoreTests", dependencies: ["OptOutCore"]),
         .testTarget(name: "OptOutConfigTests", dependencies: ["OptOutConfig"]),
-        .testTarget(name: "optoutdTests", dependencies: ["optoutd"]),
+        .testTarget(name: "OptOutDaemonTests", dependencies: ["OptOutDaemon"]),
+        .testTarget(name: "optoutdTests", dependencies: ["optoutd", "OptOutDaemon"]),
     ],
     swiftLanguageModes: [.v6]
 )

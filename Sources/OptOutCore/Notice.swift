@@ -71,26 +71,25 @@ public struct Notice: Sendable {
     /// One readable sentence: who, which policy, what to do, by when.
     public var message: String {
         let who = account.name.map { "\($0) (\(account.id))" } ?? account.id
+        let policyName = "\(policy.id) (\(policy.title))"
         let steps = pending.map(\.title).joined(separator: "; ")
-        let title = policy.title
         switch event {
-        case .policyApplies:
-            if daysLeft > 0 {
-                return
-                    "\(title) applies to \(who) in \(account.region): opt out before \(policy.deadline) (\(daysLeft) days left): \(steps)."
-            }
+        case .policyApplies where daysLeft > 0:
             return
-                "\(title) applies to \(who) in \(account.region) since \(policy.effective); nothing is switched off yet: \(steps)."
+                "\(who) in \(account.region) is covered by \(policyName): opt out before \(policy.deadline) (\(daysLeft) days left) — \(steps)."
+        case .policyApplies:
+            return
+                "\(who) in \(account.region) is covered by \(policyName) since \(policy.effective), and the opt-out deadline \(policy.deadline) has passed — \(steps)."
         case .deadlineReminder:
-            let days = daysLeft == 1 ? "1 day" : "\(daysLeft) days"
-            return "\(days) left for \(who) to opt out of \(title) before \(policy.deadline): \(steps)."
+            return
+                "\(who): \(daysLeft == 1 ? "1 day" : "\(daysLeft) days") left to opt out of \(policyName), before \(policy.deadline) — \(steps)."
         case .policyEffective:
-            return "\(title) takes effect today for \(who) in \(account.region); still to do: \(steps)."
+            return "\(who): \(policyName) takes effect today and opt-out actions are still pending — \(steps)."
         case .overdue:
             return
-                "\(who) has not opted out of \(title), due before \(policy.deadline) (\(-daysLeft) days ago): \(steps)."
+                "\(who): opting out of \(policyName) is overdue since \(policy.deadline) (\(-daysLeft) days) — \(steps)."
         case .optedOut:
-            return "\(who) has done every opt-out step of \(title)."
+            return "\(who): every opt-out action of \(policyName) is done."
         }
     }
 }

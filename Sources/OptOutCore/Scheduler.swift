@@ -10,11 +10,19 @@ public struct Scheduler: Sendable {
     /// What changed at one step: the notices to deliver, the ones passed over, and the
     /// pair histories to remember.
     public struct Step: Sendable {
-        public var notices: [Notice] = []
+        public var notices: [Notice]
         /// Notices missed while the daemon was down that are recorded but not sent.
-        public var skipped: [NoticeKey] = []
+        public var skipped: [NoticeKey]
         /// Pair histories that changed, in the order they changed.
-        public var histories: [(pair: PairKey, history: PairHistory)] = []
+        public var histories: [(pair: PairKey, history: PairHistory)]
+
+        public init(
+            notices: [Notice] = [], skipped: [NoticeKey] = [], histories: [(pair: PairKey, history: PairHistory)] = []
+        ) {
+            self.notices = notices
+            self.skipped = skipped
+            self.histories = histories
+        }
 
         public var isEmpty: Bool { notices.isEmpty && skipped.isEmpty && histories.isEmpty }
     }
@@ -89,6 +97,22 @@ public struct Scheduler: Sendable {
     /// When the next notice is due; `nil` when nothing ever will be.
     public var nextDue: Instant? {
         queue.min?.due
+    }
+
+    /// The pair that needs attention next, what it will get, and when (`nil` when nothing ever will).
+    /// A time of `Instant.distantPast` means "at once".
+    public var upcoming: (pair: PairKey, event: EventKind, at: Instant)? {
+        guard let entry = queue.min else { return nil }
+        let pair = pairs[entry.pair]
+        let event: EventKind
+        if pair.history == nil {
+            event = .policyApplies
+        } else if pending(pair).isEmpty {
+            event = .optedOut
+        } else {
+            event = pair.timetable?.first { $0.at == entry.due }?.event ?? .deadlineReminder
+        }
+        return (key(of: pair), event, entry.due)
     }
 
     /// The histories of every pair seen so far.

@@ -27,8 +27,13 @@ struct Optoutd {
     static let exampleConfig = repository.appendingPathComponent("Config/optoutd.yaml").path
 
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        try runTool(executable.path, arguments, environment: environment)
+    }
+
+    /// Runs any program and collects its exit status and output.
+    static func runTool(_ path: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CONFIGURATION_DIRECTORY")

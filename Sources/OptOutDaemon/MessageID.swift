@@ -1,0 +1,28 @@
+import OptOutCore
+
+/// The fixed 128-bit ids of optoutd's journal entries, one per kind of entry.
+///
+/// Generated once with `systemd-id128 new` and documented in `systemd/optoutd.catalog`,
+/// so `journalctl -x` explains each entry and `journalctl MESSAGE_ID=…` finds them.
+public enum MessageID {
+    public static func notice(_ event: EventKind) -> String {
+        switch event {
+        case .policyApplies: "1719a0f8ff174aca89c0fbb417cd6c81"
+        case .deadlineReminder: "f34576b9979543238ac4e8c059425dd9"
+        case .policyEffective: "97b578c5528e4f29a965fc0099682f9c"
+        case .overdue: "4ae1711585c940c699aaf2d515a825de"
+        case .optedOut: "220b194c1d1a4754b3ad896723ae7a36"
+        }
+    }
+
+    /// The daemon started and is watching its accounts.
+    public static let started = "db0c9b9070d647549875078a450fd4e9"
+    /// A new configuration was loaded on SIGHUP.
+    public static let reloaded = "fbf26fc5b74f45ac86d9b6527ce391b7"
+    /// A configuration was rejected on SIGHUP; the running one stays in force.
+    public static let configurationRejected = "0eec64ca64ab4c73be86cc4cef2cc43e"
+    /// A channel failed to deliver a notice; it will be retried.
+    public static let channelFailing = "6b0a17e52bb541faa6c5db86cb228545"
+    /// The daemon is stopping.
+    public static let stopping = "527aa0b886d2427b9351191135348673"
+}

@@ -1,0 +1,154 @@
+import CSystemd
+import Foundation
+import OptOutCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Why the daemon woke up.
+public enum WakeUp: Sendable, Equatable {
+    /// The time asked for with `schedule(at:)` has come.
+    case due
+    /// The wall clock was set (or jumped): times must be looked at again.
+    case clockChanged
+    /// `optoutd ack` recorded something.
+    case acknowledged
+    /// Time to tell the manager the loop is alive.
+    case watchdog
+    /// SIGHUP: load the configuration again.
+    case reload
+}
+
+/// The one place the daemon sleeps: a thread in `poll(2)` on a real-time timer that is
+/// cancelled when the clock is set (`TFD_TIMER_CANCEL_ON_SET`), an inotify watch for
+/// acknowledgements, and an eventfd for requests from other tasks. It wakes for nothing else.
+public final class WakeUpSource: @unchecked Sendable {
+    public let events: AsyncStream<WakeUp>
+    private let continuation: AsyncStream<WakeUp>.Continuation
+    private let timer: Int32
+    private let inotify: Int32
+    private let requests: Int32
+    private let watchedName: String
+    private let watchdogInterval: Duration?
+    private let lock = NSLock()
+    private var posted: [WakeUp] = []
+    private var finished = false
+
+    /// - Parameters:
+    ///   - triggerFile: a file whose writes mean "look for acknowledgements"; its directory is watched.
+    ///   - watchdogInterval: emit `.watchdog` this often (half of `WatchdogSec=`), or never.
+    public init(triggerFile: String, watchdogInterval: Duration?) throws {
+        (events, continuation) = AsyncStream.makeStream(of: WakeUp.self, bufferingPolicy: .unbounded)
+        self.watchdogInterval = watchdogInterval
+        timer = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC | TFD_NONBLOCK))
+        inotify = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
+        requests = eventfd(0, Int32(EFD_CLOEXEC | EFD_NONBLOCK))
+        guard timer >= 0, inotify >= 0, requests >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        let directory = (triggerFile as NSString).deletingLastPathComponent
+        watchedName = (triggerFile as NSString).lastPathComponent
+        guard
+            inotify_add_watch(
+                inotify, directory.isEmpty ? "." : directory, UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_ATTRIB)) >= 0
+        else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        schedule(at: nil)
+        let thread = Thread { [self] in self.loop() }
+        thread.name = "optoutd-wakeups"
+        thread.start()
+    }
+
+    deinit {
+        close(timer)
+        close(inotify)
+        close(requests)
+    }
+
+    /// Sleep until `instant` (or, with `nil`, until something else happens).
+    public func schedule(at instant: Instant?) {
+        // An armed absolute timer is needed for TFD_TIMER_CANCEL_ON_SET; "never" is far away.
+        let seconds = instant.map { max($0.secondsSince1970, 1) } ?? Int(Int32.max)
+        var spec = itimerspec(it_interval: timespec(), it_value: timespec(tv_sec: seconds, tv_nsec: 0))
+        timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET), &spec, nil)
+    }
+
+    /// Wakes the loop with `reason` (from a signal handler task, for example).
+    public func post(_ reason: WakeUp) {
+        lock.withLock { posted.append(reason) }
+        var one: UInt64 = 1
+        _ = write(requests, &one, 8)
+    }
+
+    /// Ends `events`; the thread exits.
+    public func finish() {
+        lock.withLock { finished = true }
+        var one: UInt64 = 1
+        _ = write(requests, &one, 8)
+    }
+
+    private func loop() {
+        var fds = [
+            pollfd(fd: timer, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: requests, events: Int16(POLLIN), revents: 0),
+        ]
+        let timeout =
+            watchdogInterval.map {
+                Int32(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)
+            } ?? -1
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let ready = poll(&fds, nfds_t(fds.count), timeout)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            if ready == 0 {
+                continuation.yield(.watchdog)
+                continue
+            }
+            if fds[0].revents != 0 {
+                var expirations: UInt64 = 0
+                if read(timer, &expirations, 8) < 0 && errno == ECANCELED {
+                    schedule(at: nil)  // re-armed by the daemon after it looks again
+                    continuation.yield(.clockChanged)
+                } else {
+                    continuation.yield(.due)
+                }
+            }
+            if fds[1].revents != 0 {
+                let count = read(inotify, &buffer, buffer.count)
+                if count > 0, Self.names(in: buffer[..<count]).contains(watchedName) {
+                    continuation.yield(.acknowledged)
+                }
+            }
+            if fds[2].revents != 0 {
+                var value: UInt64 = 0
+                _ = read(requests, &value, 8)
+                let (reasons, done) = lock.withLock { () -> ([WakeUp], Bool) in
+                    defer { posted.removeAll() }
+                    return (posted, finished)
+                }
+                reasons.forEach { continuation.yield($0) }
+                if done { break }
+            }
+        }
+        continuation.finish()
+    }
+
+    /// The file names in a buffer of `struct inotify_event`s.
+    private static func names(in events: ArraySlice<UInt8>) -> [String] {
+        var names: [String] = []
+        var offset = events.startIndex
+        let header = MemoryLayout<inotify_event>.size
+        while offset + header <= events.endIndex {
+            let length = events.withUnsafeBytes { raw in
+                raw.loadUnaligned(fromByteOffset: offset - events.startIndex + 12, as: UInt32.self)
+            }
+            let nameStart = offset + header
+            let nameEnd = min(nameStart + Int(length), events.endIndex)
+            names.append(String(decoding: events[nameStart..<nameEnd].prefix { $0 != 0 }, as: UTF8.self))
+            offset = nameEnd
+        }
+        return names
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+
+/// `--state PATH`, shared by the commands that read or write the state store.
+struct StateOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The state store (SQLite).",
+            discussion: "Default: $STATE_DIRECTORY/state.sqlite, else /var/lib/optoutd/state.sqlite."),
+        completion: .file())
+    var state: String?
+
+    var path: String {
+        if let state { return state }
+        if let directories = ProcessInfo.processInfo.environment["STATE_DIRECTORY"],
+            let first = directories.split(separator: ":").first
+        {
+            return first + "/state.sqlite"
+        }
+        return "/var/lib/optoutd/state.sqlite"
+    }
+
+    var exists: Bool { FileManager.default.fileExists(atPath: path) }
+
+    /// Creates the directory that will hold the store, if missing.
+    func createDirectory() throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+    }
+}

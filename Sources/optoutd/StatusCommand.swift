@@ -1,0 +1,98 @@
+import ArgumentParser
+import OptOutCore
+import OptOutDaemon
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Per account and policy: actions done and pending, last notification sent, next one due."
+    )
+
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "table or json.")
+    var format: ReportFormat = .table
+
+    func validate() throws {
+        guard format != .ics else { throw ValidationError("status prints table or json") }
+    }
+
+    func run() throws {
+        let now = currentInstant()
+        let configuration = try options.load(now: now)
+        var histories: [PairKey: PairHistory] = [:]
+        var acknowledged: [String: Set<String>] = [:]
+        var lastSent: [PairKey: PairRecord] = [:]
+        var waiting: [(channel: String, count: Int, lastError: String?)] = []
+        if state.exists {
+            try StateOwner.adopt(statePath: state.path)
+            let store = try StateStore(path: state.path)
+            histories = try store.histories()
+            for acknowledgement in try store.acknowledgements() {
+                acknowledged[acknowledgement.account, default: []].insert(acknowledgement.action)
+            }
+            lastSent = try store.lastDelivered()
+            waiting = try store.waitingSummary()
+        }
+        var scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
+        let rows = scheduler.pairKeys.map { key -> StatusRow in
+            let account = configuration.accounts.first { $0.id == key.account }!
+            let next: String
+            if histories[key] == nil {
+                next = (scheduler.pendingActions(key) ?? []).isEmpty ? "" : "now (policy-applies)"
+            } else if let upcoming = scheduler.nextNotice(key) {
+                next = account.zone.rfc3339(upcoming.at) + " (\(upcoming.event.rawValue))"
+            } else {
+                next = ""
+            }
+            return StatusRow(
+                account: key.account, policy: key.policy, done: (scheduler.doneActions(key) ?? []).map(\.id),
+                pending: (scheduler.pendingActions(key) ?? []).map(\.id),
+                lastSent: lastSent[key].map { account.zone.rfc3339($0.lastSentAt) + " (\($0.lastEvent.rawValue))" },
+                next: next.isEmpty ? nil : next)
+        }
+        switch format {
+        case .json:
+            var json = JSONWriter()
+            json.beginArray()
+            for row in rows {
+                json.beginObject()
+                json.key("account"); json.string(row.account)
+                json.key("policy"); json.string(row.policy)
+                json.key("done"); json.strings(row.done)
+                json.key("pending"); json.strings(row.pending)
+                json.key("last_sent"); json.string(row.lastSent)
+                json.key("next_at"); json.string(row.next)
+                json.endObject()
+            }
+            json.endArray()
+            print(json.buffer.text)
+        default:
+            print(
+                Report.table(
+                    header: ["ACCOUNT", "POLICY", "DONE", "PENDING", "LAST SENT", "NEXT"],
+                    rows: rows.map { row in
+                        [
+                            row.account, row.policy, row.done.joined(separator: ","),
+                            row.pending.joined(separator: ","),
+                            row.lastSent ?? "-", row.next ?? "-",
+                        ]
+                    }), terminator: "")
+            for entry in waiting {
+                print(
+                    "outbox: \(entry.count) waiting for \(entry.channel)\(entry.lastError.map { " (last error: \($0))" } ?? "")"
+                )
+            }
+        }
+    }
+}
+
+private struct StatusRow {
+    var account: String
+    var policy: String
+    var done: [String]
+    var pending: [String]
+    var lastSent: String?
+    var next: String?
+}

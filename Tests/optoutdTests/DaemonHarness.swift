@@ -1,0 +1,178 @@
+import Foundation
+import OptOutCore
+import OptOutDaemon
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Whether the tests run with a journal of their own (`scripts/with-journald`, as `make test` does).
+let hasTestJournal = ProcessInfo.processInfo.environment["OPTOUTD_TEST_JOURNAL"] == "1"
+
+/// A scratch directory with a configuration and a state path for one daemon test.
+final class DaemonFixture {
+    let directory: URL
+    /// Unique per fixture, prefixed to account ids so that parallel tests can tell their entries apart.
+    let tag: String
+
+    init() throws {
+        tag = "t" + UUID().uuidString.prefix(8).lowercased()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("optoutd-daemon-\(tag)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
+
+    var configPath: String { directory.appendingPathComponent("optoutd.yaml").path }
+    var statePath: String { directory.appendingPathComponent("state/state.sqlite").path }
+
+    func account(_ name: String) -> String { "\(tag)-\(name)" }
+
+    /// Writes a configuration with the given YAML for `accounts:` and optional extras.
+    func writeConfig(accounts: String, extra: String = "") throws {
+        let text = """
+            version: 1
+            timezone: Europe/Berlin
+            defaults: {platform: linkedin}
+            \(extra)
+            accounts:
+            \(accounts)
+            """
+        try text.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Optoutd.Result {
+        try Optoutd.run(arguments + ["--config", configPath, "--state", statePath], environment: environment)
+    }
+
+    /// Starts `optoutd run` in the background.
+    func start(environment: [String: String] = [:]) throws -> Process {
+        let process = Process()
+        process.executableURL = Optoutd.executable
+        process.arguments = ["run", "--config", configPath, "--state", statePath]
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Journal entries of this fixture's accounts (or of its daemon's own life, with `identifierOnly`).
+    func entries(_ filters: [String] = []) throws -> [[String: String]] {
+        let result = try Optoutd.runTool("/usr/bin/journalctl", ["-o", "json", "--no-pager"] + filters)
+        return result.stdout.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }.map { $0.compactMapValues { $0 as? String } }
+    }
+
+    /// This fixture's notification entries.
+    func notices() throws -> [[String: String]] {
+        try entries(["SYSLOG_IDENTIFIER=optoutd"]).filter { $0["OPTOUT_ACCOUNT"]?.hasPrefix(tag + "-") == true }
+    }
+
+    /// Waits until `condition` holds for this fixture's notices, or `timeout` passes.
+    @discardableResult
+    func waitForNotices(timeout: Duration = .seconds(15), until condition: ([[String: String]]) -> Bool) throws
+        -> [[String: String]]
+    {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let notices = try self.notices()
+            if condition(notices) || ContinuousClock.now > deadline { return notices }
+            usleep(100_000)
+        }
+    }
+
+    /// Records pair histories in the state store as if a daemon had seen the pairs then.
+    func seed(_ histories: [(account: String, policy: String, firstSeen: Instant)]) throws {
+        try FileManager.default.createDirectory(
+            atPath: (statePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let step = Scheduler.Step(
+            histories: histories.map {
+                (
+                    PairKey(account: $0.account, policy: $0.policy),
+                    PairHistory(firstSeen: $0.firstSeen, handledThrough: $0.firstSeen)
+                )
+            })
+        try StateStore(path: statePath).record(step, at: Instant(Date())) { _ in [] }
+    }
+}
+
+/// A datagram socket standing in for the service manager's `$NOTIFY_SOCKET`. Like the
+/// manager, it reads every message as it comes (a thread drains it), so the daemon never blocks.
+final class NotifySocket: @unchecked Sendable {
+    let path: String
+    private let descriptor: Int32
+    private let lock = NSLock()
+    private var received: [String] = []
+    private var closed = false
+
+    init() throws {
+        path =
+            FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))").path
+        descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard descriptor >= 0, bound == 0 else { throw POSIXError(.EIO) }
+        Thread { [self] in self.drain() }.start()
+    }
+
+    deinit {
+        unlink(path)
+    }
+
+    /// Stops reading and closes the socket.
+    func close() {
+        lock.withLock { closed = true }
+        shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
+    var messages: [String] { lock.withLock { received } }
+
+    private func drain() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while !lock.withLock({ closed }) {
+            var descriptors = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+            guard poll(&descriptors, 1, 100) > 0 else { continue }
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count > 0 {
+                let message = String(decoding: buffer[..<count], as: UTF8.self)
+                lock.withLock { received.append(message) }
+            }
+        }
+        Glibc.close(descriptor)
+    }
+
+    /// Waits until a message received after the first `after` satisfies `condition`, or
+    /// `timeout` passes; returns every message so far.
+    @discardableResult
+    func wait(after: Int = 0, timeout: Duration = .seconds(15), until condition: (String) -> Bool) -> [String] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let all = messages
+            if all.dropFirst(after).contains(where: condition) { return all }
+            usleep(20_000)
+        }
+        return messages
+    }
+}
+
+extension Process {
+    /// Sends `signal` and waits for the process to end; returns its status.
+    @discardableResult
+    func stop(_ signal: Int32 = SIGTERM) -> Int32 {
+        kill(processIdentifier, signal)
+        waitUntilExit()
+        return terminationStatus
+    }
+}
