@@ -223,4 +223,23 @@ struct DaemonTests {
         #expect(invalid.stderr.contains("optoutd.yaml:2:1: error: unknown key 'bogus'"))
         #expect(!FileManager.default.fileExists(atPath: fixture.statePath))
     }
+
+    @Test func ackAsRootKeepsTheStoreOwnedByTheServiceUser() throws {
+        guard getuid() == 0 else { return }
+        let fixture = try DaemonFixture()
+        let account = fixture.account("owned")
+        try fixture.writeConfig(accounts: "  - {id: \(account), region: PT}")
+        #expect(try fixture.run(["run", "--once"]).status == 0)
+        let stateDirectory = (fixture.statePath as NSString).deletingLastPathComponent
+        // As under DynamicUser=yes: the state belongs to the service's user (here: nobody).
+        #expect(try Optoutd.runTool("/bin/chown", ["-R", "65534:65534", stateDirectory]).status == 0)
+        let ack = try fixture.run(["ack", account, "linkedin-genai-training-2025", "objection-form"])
+        #expect(ack.status == 0, "\(ack.stderr)")
+        for name in try FileManager.default.contentsOfDirectory(atPath: stateDirectory) {
+            let attributes = try FileManager.default.attributesOfItem(atPath: stateDirectory + "/" + name)
+            #expect(attributes[.ownerAccountID] as? Int == 65534, "\(name)")
+        }
+        let status = try fixture.run(["status", "--format", "json"])
+        #expect(status.stdout.contains("\"done\":[\"objection-form\"]"))
+    }
 }
