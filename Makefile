@@ -11,7 +11,11 @@ CONFIG ?= Config/optoutd.yaml
 DEBIAN_PACKAGES ?= tzdata pkg-config libsystemd-dev libsqlite3-dev systemd util-linux
 BENCH_PACKAGES ?= remind time
 
-.PHONY: all deps build release run test bench format lint clean
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+DESTDIR ?=
+
+.PHONY: all deps build release run test bench install uninstall format lint clean
 
 all: build
 
@@ -27,16 +31,29 @@ release: deps
 run: build
 	$$($(SWIFT) build --show-bin-path)/optoutd run --config $(CONFIG) --state .state/state.sqlite
 
-# The daemon tests need a journald of their own: as root, the suite runs in a private
-# mount namespace with one (scripts/with-journald); otherwise those tests are skipped.
+# The daemon and systemd tests need a journald and a user manager of their own: as root,
+# the suite runs in a private mount namespace with both (scripts/test-sandbox);
+# otherwise those tests are skipped.
 test: deps
 	$(SWIFT) build --build-tests
-	if [ "$$(id -u)" -eq 0 ]; then scripts/with-journald $(SWIFT) test --skip-build; \
+	if [ "$$(id -u)" -eq 0 ]; then scripts/test-sandbox $(SWIFT) test --skip-build; \
 	else $(SWIFT) test --skip-build; fi
 
 bench: release
 	@scripts/ensure-debian-packages $(BENCH_PACKAGES) || echo "bench: some packages could not be installed"
 	Benchmarks/run.sh $$($(SWIFT) build -c release --show-bin-path)/optoutd
+
+# Release binary, units (with its path), journal catalog, policies, man page, completions;
+# the example configuration only where none exists.
+install: release
+	$(SWIFT) package generate-manual >/dev/null
+	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=$(DESTDIR) \
+	MANPAGE=.build/plugins/GenerateManual/outputs/optoutd/optoutd.1 \
+	scripts/install $$($(SWIFT) build -c release --show-bin-path)/optoutd
+
+# Removes what install put there; keeps configuration and state.
+uninstall:
+	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=$(DESTDIR) scripts/install --uninstall optoutd
 
 format:
 	$(SWIFT_FORMAT) format --in-place --recursive --configuration .swift-format Package.swift Sources Tests

@@ -12,6 +12,10 @@
 #                the first is the "small" size, the last the "large" one
 #   BENCH_RUNS   runs per command (default 5); the table shows the median wall
 #                time and the largest peak RSS over the runs
+#
+# As root, the daemon benchmarks follow (Benchmarks/daemon_bench.py, with a private
+# journald from scripts/test-sandbox); see that file for their settings
+# (BENCH_DAEMON_ACCOUNTS, BENCH_BURST, BENCH_IDLE_SECONDS; BENCH_RUNS defaults to 3 there).
 set -euo pipefail
 
 usage() { echo "usage: $0 BINARY [OUTDIR]" >&2; exit 64; }
@@ -155,5 +159,14 @@ if [[ $have_remind -eq 1 ]]; then
     echo "ratio optoutd plan CSV $large / remind -q -s+13 (13 wk): $(ratio "$plan_large" "$remind_cal")"
 else
     echo "remind: not installed"
+fi
+
+# --- the daemon -----------------------------------------------------------------
+echo
+if [[ $(id -u) -eq 0 ]]; then
+    (cd "$repo" && scripts/test-sandbox /usr/bin/python3 Benchmarks/daemon_bench.py "$optoutd" "$outdir") \
+        || echo "daemon benchmarks: failed" >&2
+else
+    echo "daemon benchmarks: need root (a private journald)"
 fi
 exit 0

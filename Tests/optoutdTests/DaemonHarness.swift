@@ -7,7 +7,7 @@ import Testing
     import Glibc
 #endif
 
-/// Whether the tests run with a journal of their own (`scripts/with-journald`, as `make test` does).
+/// Whether the tests run with a journal of their own (`scripts/test-sandbox`, as `make test` does).
 let hasTestJournal = ProcessInfo.processInfo.environment["OPTOUTD_TEST_JOURNAL"] == "1"
 
 /// A scratch directory with a configuration and a state path for one daemon test.

@@ -8,7 +8,7 @@ import Testing
 #endif
 
 /// The daemon against a real journald (run `make test`, which provides one).
-@Suite(.serialized, .enabled(if: hasTestJournal, "needs scripts/with-journald (make test)"))
+@Suite(.serialized, .enabled(if: hasTestJournal, "needs scripts/test-sandbox (make test)"))
 struct DaemonTests {
     static let specFields: Set<String> = [
         "MESSAGE", "MESSAGE_ID", "PRIORITY", "SYSLOG_IDENTIFIER", "OPTOUT_EVENT", "OPTOUT_ACCOUNT", "OPTOUT_PLATFORM",

@@ -1,0 +1,177 @@
+import Foundation
+import OptOutDaemon
+import Testing
+
+/// Whether a systemd user manager is there for the tests (`scripts/test-sandbox`, as `make test` does).
+let hasTestManager = ProcessInfo.processInfo.environment["OPTOUTD_TEST_SYSTEMD"] == "1"
+
+/// The shipped units, installed with `scripts/install` and run under a real systemd (user) manager.
+@Suite(.serialized, .enabled(if: hasTestManager, "needs scripts/test-sandbox (make test)"))
+struct SystemdTests {
+    /// What a user manager cannot apply (it fails them with status 226/NAMESPACE); the
+    /// drop-in only switches these off. Everything else in the unit applies as shipped.
+    static let userManagerDropIn = """
+        [Service]
+        DynamicUser=no
+        ProtectHome=no
+        PrivateTmp=no
+        ProtectKernelTunables=no
+        ProtectKernelLogs=no
+        """
+
+    let root: URL
+    let prefix: String
+    let configPath: String
+    let tag = "s" + UUID().uuidString.prefix(8).lowercased()
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("optoutd-systemd-\(tag)")
+        prefix = root.appendingPathComponent("usr").path
+        configPath = root.appendingPathComponent("etc/optoutd/optoutd.yaml").path
+        let install = try Optoutd.runTool(
+            Optoutd.repository.appendingPathComponent("scripts/install").path, [Optoutd.executable.path],
+            environment: ["PREFIX": prefix, "SYSCONFDIR": root.appendingPathComponent("etc").path])
+        #expect(install.status == 0, "\(install.stderr)")
+    }
+
+    func unit(_ name: String) -> String { "\(prefix)/lib/systemd/system/\(name)" }
+
+    func tool(_ path: String, _ arguments: [String]) throws -> Optoutd.Result {
+        try Optoutd.runTool(path, arguments)
+    }
+
+    func systemctl(_ arguments: String...) throws -> Optoutd.Result {
+        try tool("/usr/bin/systemctl", ["--user", "--no-pager"] + arguments)
+    }
+
+    func property(_ name: String) throws -> String {
+        try systemctl("show", "-p", name, "--value", "optoutd").stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func writeConfig(_ accounts: String) throws {
+        try """
+        version: 1
+        timezone: Europe/Berlin
+        defaults: {platform: linkedin}
+        accounts:
+        \(accounts)
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    /// Journal entries written by the unit's processes, filtered further by `matches`.
+    func unitEntries(_ matches: [String] = [], explain: Bool = false) throws -> String {
+        try tool(
+            "/usr/bin/journalctl", ["--no-pager", "-u", "optoutd"] + (explain ? ["-x"] : ["-o", "json"]) + matches
+        ).stdout
+    }
+
+    func waitFor(_ timeout: Duration = .seconds(15), _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try condition() { return true }
+            usleep(100_000)
+        }
+        return try condition()
+    }
+
+    @Test func theUnitsVerifyAndTheServiceIsHardened() throws {
+        let verify = try tool(
+            "/usr/bin/systemd-analyze",
+            ["verify", "--man=no", unit("optoutd.service"), unit("optoutd-once.service"), unit("optoutd-once.timer")])
+        #expect(verify.status == 0, "\(verify.stderr)")
+        for name in ["optoutd.service", "optoutd-once.service"] {
+            let security = try tool(
+                "/usr/bin/systemd-analyze", ["security", "--offline=true", "--no-pager", unit(name)])
+            let overall = security.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") }
+            let score = overall.flatMap { line in line.split(separator: ":").last?.split(separator: " ").first }.flatMap
+            { Double($0) }
+            #expect(score != nil && score! <= 1.5, "\(name): \(overall ?? "no rating")")
+        }
+        let service = try String(contentsOfFile: unit("optoutd.service"), encoding: .utf8)
+        #expect(service.contains("ExecStart=\(prefix)/bin/optoutd run --config \(configPath)\n"))
+        for line in [
+            "Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "Restart=on-failure", "RestartPreventExitStatus=78",
+            "StateDirectory=optoutd", "ConfigurationDirectory=optoutd", "DynamicUser=yes", "WatchdogSec=",
+        ] {
+            #expect(service.contains(line), "\(line)")
+        }
+        let timer = try String(contentsOfFile: unit("optoutd-once.timer"), encoding: .utf8)
+        #expect(timer.contains("Persistent=true"))
+    }
+
+    @Test func startNoticeReloadStopAndNoRestartLoop() throws {
+        defer {
+            _ = try? systemctl("stop", "optoutd")
+            _ = try? systemctl("reset-failed", "optoutd")
+        }
+        let alice = "\(tag)-alice"
+        let bob = "\(tag)-bob"
+        try writeConfig("  - {id: \(alice), region: DE}")
+        let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"] ?? "/run/user/0"
+        let userUnits = runtime + "/systemd/user"
+        try FileManager.default.createDirectory(
+            atPath: userUnits + "/optoutd.service.d", withIntermediateDirectories: true)
+        _ = try? FileManager.default.removeItem(atPath: userUnits + "/optoutd.service")
+        try FileManager.default.createSymbolicLink(
+            atPath: userUnits + "/optoutd.service", withDestinationPath: unit("optoutd.service"))
+        try Self.userManagerDropIn.write(
+            toFile: userUnits + "/optoutd.service.d/user-manager.conf", atomically: true, encoding: .utf8)
+        #expect(try systemctl("daemon-reload").status == 0)
+        // The journal catalog, as `make install` + `journalctl --update-catalog` would set it up.
+        try? FileManager.default.removeItem(atPath: "/usr/lib/systemd/catalog/optoutd.catalog")
+        try FileManager.default.copyItem(
+            atPath: "\(prefix)/lib/systemd/catalog/optoutd.catalog", toPath: "/usr/lib/systemd/catalog/optoutd.catalog")
+        #expect(try tool("/usr/bin/journalctl", ["--update-catalog"]).status == 0)
+
+        // Start returns once READY=1 came: the unit is active and shows its STATUS= text.
+        let start = try systemctl("start", "optoutd")
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(try property("ActiveState") == "active")
+        #expect(try property("StatusText").hasPrefix("1 accounts, 4 policies, 1 pending pairs; next: "))
+        let status = try systemctl("status", "optoutd")
+        #expect(status.stdout.contains("Status: \"1 accounts, 4 policies"))
+
+        // The notice due now, under the unit, with every field; -x explains it from the catalog.
+        #expect(try waitFor { try unitEntries(["OPTOUT_ACCOUNT=\(alice)"]).contains("policy-applies") })
+        let entry = try #require(
+            try unitEntries(["OPTOUT_ACCOUNT=\(alice)"]).split(separator: "\n").compactMap {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.first)
+        for field in DaemonTests.specFields { #expect(entry[field] != nil, "\(field)") }
+        #expect(entry["_SYSTEMD_UNIT"] as? String == "optoutd.service")
+        let explained = try unitEntries(["OPTOUT_ACCOUNT=\(alice)"], explain: true)
+        #expect(explained.contains("Policy linkedin-genai-training-2025 applies to account \(alice)"), "\(explained)")
+        #expect(explained.contains("optoutd ack \(alice) linkedin-genai-training-2025"))
+
+        // Reload with a broken configuration: still active, an error entry names the place.
+        try "version: 1\nbogus: 1\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+        #expect(try systemctl("reload", "optoutd").status == 0)
+        #expect(
+            try waitFor {
+                try unitEntries(["MESSAGE_ID=\(MessageID.configurationRejected)"]).contains(
+                    "optoutd.yaml:2:1: error: unknown key 'bogus'")
+            })
+        #expect(try property("ActiveState") == "active")
+        #expect(try waitFor { try property("StatusText").contains("reload rejected (1 error)") })
+
+        // Reload with a good one that adds an account: its policy-applies arrives.
+        try writeConfig("  - {id: \(alice), region: DE}\n  - {id: \(bob), region: IE}")
+        #expect(try systemctl("reload", "optoutd").status == 0)
+        #expect(try waitFor { try unitEntries(["OPTOUT_ACCOUNT=\(bob)"]).contains("policy-applies") })
+        #expect(try property("ActiveState") == "active")
+
+        // Stop: a clean exit, after the stopping entry.
+        #expect(try systemctl("stop", "optoutd").status == 0)
+        #expect(try property("ActiveState") == "inactive")
+        #expect(try property("ExecMainStatus") == "0")
+        #expect(try unitEntries(["MESSAGE_ID=\(MessageID.stopping)"]).contains("optoutd stopping"))
+
+        // An invalid configuration at start: exit 78, and no restart loop.
+        try "version: 1\nbogus: 1\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+        #expect(try systemctl("start", "optoutd").status != 0)
+        #expect(try property("ExecMainStatus") == "78")
+        usleep(6_500_000)  // longer than RestartSec=5s
+        #expect(try property("NRestarts") == "0")
+        #expect(try property("ActiveState") == "failed")
+    }
+}
