@@ -163,11 +163,25 @@ struct ChannelReader {
     }
 }
 
-/// `local@domain`, with no spaces, angle brackets, commas or quotes.
+/// `local@domain`, with no spaces, control characters, angle brackets, commas or quotes.
 func isAddress(_ text: String) -> Bool {
-    let parts = text.split(separator: "@", omittingEmptySubsequences: false)
-    return parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty
-        && text.unicodeScalars.allSatisfy { $0.value > 0x20 && !"<>,;\"()[]\\".unicodeScalars.contains($0) }
+    var at = 0
+    var length = 0
+    var lastAt = -1
+    for byte in text.utf8 {
+        switch byte {
+        case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"),
+            UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"),
+            UInt8(ascii: "\\"):
+            return false
+        case UInt8(ascii: "@"):
+            at += 1
+            lastAt = length
+        default: break
+        }
+        length += 1
+    }
+    return at == 1 && lastAt > 0 && lastAt < length - 1
 }
 
 /// `address` or `Display Name <address>`.

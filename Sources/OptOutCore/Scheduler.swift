@@ -69,6 +69,7 @@ public struct Scheduler: Sendable {
         self.configuration = configuration
         self.lateAfterSeconds = lateAfterSeconds
         let catalog = configuration.catalog
+        pairIndex.reserveCapacity(configuration.accounts.count * 2)
         done = configuration.accounts.map { account in
             var actions = acknowledged[account.id] ?? []
             for mark in account.done { actions.formUnion(mark.actionIDs(in: catalog)) }
@@ -289,14 +290,6 @@ extension Instant {
 }
 
 extension Scheduler {
-    /// The first notice the daemon would send from `now` on, if any. The scheduler is not changed.
-    public func nextNotice(from now: Instant) -> Notice? {
-        var simulation = self
-        if let first = simulation.advance(to: now).notices.min(by: { $0.at < $1.at }) { return first }
-        guard let next = simulation.nextDue else { return nil }
-        return simulation.advance(to: next).notices.first
-    }
-
     /// Every notice from `now` until `horizon`, as the daemon would deliver them if it ran
     /// throughout: what is due at once (new pairs, the latest missed notice), then each
     /// scheduled one. The scheduler itself is not changed.

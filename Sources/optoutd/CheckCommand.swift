@@ -15,12 +15,11 @@ struct CheckCommand: ParsableCommand {
         let now = currentInstant()
         let configuration = try options.load(now: now)
         let scheduler = Scheduler(configuration: configuration)
-        let next = scheduler.nextNotice(from: now)
         var summary =
             "\(options.path): ok: \(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
-        if let next {
-            summary +=
-                "; next notice \(next.event.rawValue) for \(next.account.id) (\(next.policy.id)) at \(next.localTime)"
+        if let next = scheduler.upcoming, let account = configuration.accounts.first(where: { $0.id == next.pair.account }) {
+            let when = next.at == .distantPast ? account.zone.rfc3339(now) : account.zone.rfc3339(next.at)
+            summary += "; next notice \(next.event.rawValue) for \(next.pair.account) (\(next.pair.policy)) at \(when)"
         } else {
             summary += "; no notice due"
         }
