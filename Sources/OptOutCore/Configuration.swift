@@ -178,11 +178,17 @@ public struct ChannelSettings: Hashable, Sendable {
     public var email: EmailSettings?
     public var hooks: [HookSettings]
     public var webhooks: [WebhookSettings]
+    /// How long a delivery is retried before it is reported as never delivered.
+    public var giveUpAfterSeconds: Int
 
-    public init(email: EmailSettings? = nil, hooks: [HookSettings] = [], webhooks: [WebhookSettings] = []) {
+    public init(
+        email: EmailSettings? = nil, hooks: [HookSettings] = [], webhooks: [WebhookSettings] = [],
+        giveUpAfterSeconds: Int = 7 * 86_400
+    ) {
         self.email = email
         self.hooks = hooks
         self.webhooks = webhooks
+        self.giveUpAfterSeconds = giveUpAfterSeconds
     }
 
     /// The name of the journal channel, which every notice reaches.

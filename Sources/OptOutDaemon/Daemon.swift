@@ -28,11 +28,13 @@ public final class Daemon: Service {
     private let logger: Logger
     private let notifier: ServiceNotifier
     private let clock: @Sendable () -> Instant
-    private let channels: [any NotificationChannel]
+    private let makeChannels: @Sendable (Configuration) -> [any NotificationChannel]
 
+    /// - Parameter channels: the channels of a configuration (the journal and the configured ones).
     public init(
         settings: DaemonSettings, configuration: Configuration, store: StateStore, logger: Logger,
-        notifier: ServiceNotifier = ServiceNotifier(), channels: [any NotificationChannel] = [JournalChannel()],
+        notifier: ServiceNotifier = ServiceNotifier(),
+        channels: @escaping @Sendable (Configuration) -> [any NotificationChannel],
         clock: @escaping @Sendable () -> Instant
     ) {
         self.settings = settings
@@ -40,20 +42,24 @@ public final class Daemon: Service {
         self.store = store
         self.logger = logger
         self.notifier = notifier
-        self.channels = channels
+        self.makeChannels = channels
         self.clock = clock
     }
 
     /// Delivers what is due now and returns (`optoutd run --once`).
     public func runOnce() async throws {
         var scheduler = try makeScheduler(initialConfiguration)
-        try await advance(&scheduler)
+        let outbox = makeOutbox(initialConfiguration)
+        try record(scheduler.advance(to: clock()), outbox: outbox, configuration: initialConfiguration)
+        await outbox.deliverDue(now: clock())
     }
 
     public func run() async throws {
         var scheduler = try makeScheduler(initialConfiguration)
+        var outbox = makeOutbox(initialConfiguration)
         var lastAcknowledgement = try store.acknowledgements().last?.id ?? 0
         var rejection: String?
+        var delivering = false
         // Trap SIGHUP before READY=1: its default action would end the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let wakeups = try WakeUpSource(
@@ -61,38 +67,50 @@ public final class Daemon: Service {
         notifier.ready(status: status(scheduler, rejection))
         logger.notice(
             "optoutd started: \(status(scheduler, nil))", metadata: ["MESSAGE_ID": "\(MessageID.started)"])
-        try await advance(&scheduler)
-        try wakeups.schedule(at: nextWake(scheduler))
-        notifier.status(status(scheduler, rejection))
 
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in hangups { wakeups.post(.reload) }
                 }
+                wakeups.post(.due)  // what is due at start
                 for await wakeUp in wakeups.events {
+                    let now = clock()
                     switch wakeUp {
                     case .watchdog:
                         notifier.watchdog()
                         continue
                     case .reload:
-                        rejection = try reload(&scheduler)
+                        if let configuration = try reload(&scheduler, &rejection) {
+                            outbox = makeOutbox(configuration)
+                        }
                     case .acknowledged:
                         let new = try store.acknowledgements(after: lastAcknowledgement)
                         lastAcknowledgement = new.last?.id ?? lastAcknowledgement
-                        let now = clock()
                         for (account, actions) in Dictionary(grouping: new, by: \.account) {
                             if let step = scheduler.acknowledge(
                                 account: account, actions: actions.map(\.action), at: now)
                             {
-                                try record(step, at: now, configuration: scheduler.configuration)
+                                try record(step, outbox: outbox, configuration: scheduler.configuration)
                             }
                         }
+                    case .delivered:
+                        delivering = false
                     case .due, .clockChanged:
                         break
                     }
-                    try await advance(&scheduler)
-                    try wakeups.schedule(at: nextWake(scheduler))
+                    try record(scheduler.advance(to: now), outbox: outbox, configuration: scheduler.configuration)
+                    // Deliveries run beside this loop, so a slow channel never holds up the schedule.
+                    let nextDelivery = try store.nextDeliveryAttempt()
+                    if !delivering, let nextDelivery, nextDelivery <= now {
+                        delivering = true
+                        group.addTask { [outbox] in
+                            await outbox.deliverDue(now: now)
+                            wakeups.post(.delivered)
+                        }
+                    }
+                    let nextRetry = delivering ? nil : nextDelivery
+                    wakeups.schedule(at: [scheduler.nextDue, nextRetry].compactMap { $0 }.min())
                     notifier.status(status(scheduler, rejection))
                 }
                 group.cancelAll()
@@ -114,23 +132,23 @@ public final class Daemon: Service {
         return Scheduler(configuration: configuration, histories: try store.histories(), acknowledged: acknowledged)
     }
 
-    /// Records and delivers everything due now.
-    private func advance(_ scheduler: inout Scheduler) async throws {
-        let now = clock()
-        try record(scheduler.advance(to: now), at: now, configuration: scheduler.configuration)
-        try await Outbox(store: store, channels: channels, logger: logger).deliverWaiting(now: now)
+    private func makeOutbox(_ configuration: Configuration) -> Outbox {
+        Outbox(
+            store: store, channels: makeChannels(configuration),
+            giveUpAfterSeconds: configuration.channels.giveUpAfterSeconds, logger: logger)
     }
 
-    private func record(_ step: Scheduler.Step, at now: Instant, configuration: Configuration) throws {
-        let available = Set(channels.map(\.name))
+    /// Records a step: its notices with a delivery for each channel (and recipient) they go to.
+    private func record(_ step: Scheduler.Step, outbox: Outbox, configuration: Configuration) throws {
+        let now = clock()
         try store.record(step, at: now) { notice in
-            configuration.channels.names(for: notice.event).filter(available.contains)
+            outbox.targets(of: notice, names: configuration.channels.names(for: notice.event), issuedAt: now)
         }
     }
 
-    /// Loads the configuration again; a rejected one leaves the running one in force.
-    /// Returns why it was rejected, or `nil`.
-    private func reload(_ scheduler: inout Scheduler) throws -> String? {
+    /// Loads the configuration again; a rejected one leaves the running one in force and
+    /// says why in `rejection`. Returns the new configuration, if any.
+    private func reload(_ scheduler: inout Scheduler, _ rejection: inout String?) throws -> Configuration? {
         notifier.reloading()
         let loaded = ConfigurationLoader(now: clock()).load(path: settings.configPath)
         guard let configuration = loaded.configuration else {
@@ -143,18 +161,16 @@ public final class Daemon: Service {
                     "MESSAGE_ID": "\(MessageID.configurationRejected)",
                     "OPTOUT_CONFIG_ERRORS": "\(errors.map(\.description).joined(separator: "\n"))",
                 ])
+            rejection = reason
             notifier.ready(status: status(scheduler, reason))
-            return reason
+            return nil
         }
         scheduler = try makeScheduler(configuration)
+        rejection = nil
         logger.notice(
             "configuration reloaded: \(status(scheduler, nil))", metadata: ["MESSAGE_ID": "\(MessageID.reloaded)"])
         notifier.ready(status: status(scheduler, nil))
-        return nil
-    }
-
-    private func nextWake(_ scheduler: Scheduler) throws -> Instant? {
-        [scheduler.nextDue, try store.nextDeliveryAttempt()].compactMap { $0 }.min()
+        return configuration
     }
 
     /// The STATUS= line: what is watched and what is next (and why a reload was rejected).

@@ -2,13 +2,19 @@ import Foundation
 import GRDB
 import OptOutCore
 
-/// A notice waiting to reach one channel (or already delivered there).
+/// A notice waiting to reach one channel (or one recipient of a channel).
 public struct Delivery: Sendable, Equatable {
     public var notice: Int64
-    public var channel: String
+    /// `channel` or `channel:recipient`.
+    public var target: String
     public var attempts: Int
-    /// The notice as it will be delivered: journal-style fields (`MESSAGE`, `PRIORITY`, `OPTOUT_*`).
-    public var fields: [String: String]
+    public var issuedAt: Instant
+    public var lastError: String?
+    /// The notice as it was issued.
+    public var document: NoticeDocument
+
+    public var channelName: String { String(target.prefix { $0 != ":" }) }
+    public var recipient: String? { target.firstIndex(of: ":").map { String(target[target.index(after: $0)...]) } }
 }
 
 /// A completed opt-out action, recorded by `optoutd ack`.
@@ -70,19 +76,20 @@ public final class StateStore: Sendable {
                         issued_at INTEGER NOT NULL,
                         late INTEGER NOT NULL,
                         skipped INTEGER NOT NULL DEFAULT 0,
-                        fields TEXT,
+                        document TEXT,
                         UNIQUE (account, policy, event, date)
                     );
                     CREATE TABLE delivery (
                         notice_id INTEGER NOT NULL REFERENCES notice(id),
-                        channel TEXT NOT NULL,
+                        target TEXT NOT NULL,
                         delivered_at INTEGER,
+                        given_up INTEGER NOT NULL DEFAULT 0,
                         attempts INTEGER NOT NULL DEFAULT 0,
                         next_attempt INTEGER NOT NULL,
                         last_error TEXT,
-                        PRIMARY KEY (notice_id, channel)
+                        PRIMARY KEY (notice_id, target)
                     ) WITHOUT ROWID;
-                    CREATE INDEX delivery_waiting ON delivery (next_attempt) WHERE delivered_at IS NULL;
+                    CREATE INDEX delivery_waiting ON delivery (next_attempt) WHERE delivered_at IS NULL AND given_up = 0;
                     CREATE TABLE acknowledgement (
                         id INTEGER PRIMARY KEY,
                         account TEXT NOT NULL,
@@ -113,27 +120,31 @@ public final class StateStore: Sendable {
 
     /// Records what a scheduler step decided, in one transaction: new notices with a
     /// pending delivery for each of their channels, skipped notices, and pair histories.
-    public func record(_ step: Scheduler.Step, at now: Instant, channels: (Notice) -> [String]) throws {
+    public func record(
+        _ step: Scheduler.Step, at now: Instant, targets: (Notice) -> [(target: String, firstAttempt: Instant)]
+    ) throws {
         guard !step.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
         try database.write { db in
             for notice in step.notices {
-                let fields = try String(decoding: JSONEncoder().encode(NoticeFields.dictionary(notice)), as: UTF8.self)
+                let document = try String(decoding: encoder.encode(NoticeDocument(notice)), as: UTF8.self)
                 try db.execute(
                     sql: """
-                        INSERT INTO notice (account, policy, event, date, scheduled_at, issued_at, late, fields)
+                        INSERT INTO notice (account, policy, event, date, scheduled_at, issued_at, late, document)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                         ON CONFLICT (account, policy, event, date) DO NOTHING
                         """,
                     arguments: [
                         notice.account.id, notice.policy.id, notice.event.rawValue, notice.date.description,
-                        notice.at.secondsSince1970, now.secondsSince1970, notice.late, fields,
+                        notice.at.secondsSince1970, now.secondsSince1970, notice.late, document,
                     ])
                 guard db.changesCount > 0 else { continue }  // issued before: never twice
                 let id = db.lastInsertedRowID
-                for channel in channels(notice) {
+                for (target, firstAttempt) in targets(notice) {
                     try db.execute(
-                        sql: "INSERT INTO delivery (notice_id, channel, next_attempt) VALUES (?, ?, ?)",
-                        arguments: [id, channel, now.secondsSince1970])
+                        sql: "INSERT OR IGNORE INTO delivery (notice_id, target, next_attempt) VALUES (?, ?, ?)",
+                        arguments: [id, target, firstAttempt.secondsSince1970])
                 }
             }
             for key in step.skipped {
@@ -163,20 +174,21 @@ public final class StateStore: Sendable {
     }
 
     /// Deliveries not yet done whose next attempt is due by `now`, oldest notice first.
-    public func waitingDeliveries(dueBy now: Instant, limit: Int = 1000) throws -> [Delivery] {
+    public func waitingDeliveries(dueBy now: Instant) throws -> [Delivery] {
         try database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT d.notice_id, d.channel, d.attempts, n.fields FROM delivery d JOIN notice n ON n.id = d.notice_id
-                    WHERE d.delivered_at IS NULL AND d.next_attempt <= ? ORDER BY d.notice_id LIMIT ?
+                    SELECT d.notice_id, d.target, d.attempts, n.issued_at, d.last_error, n.document
+                    FROM delivery d JOIN notice n ON n.id = d.notice_id
+                    WHERE d.delivered_at IS NULL AND d.given_up = 0 AND d.next_attempt <= ? ORDER BY d.notice_id
                     """,
-                arguments: [now.secondsSince1970, limit]
+                arguments: [now.secondsSince1970]
             ).map { row in
-                let fields =
-                    (try? JSONDecoder().decode([String: String].self, from: Data((row[3] as String? ?? "{}").utf8)))
-                    ?? [:]
-                return Delivery(notice: row[0], channel: row[1], attempts: row[2], fields: fields)
+                let document = try JSONDecoder().decode(NoticeDocument.self, from: Data((row[5] as String).utf8))
+                return Delivery(
+                    notice: row[0], target: row[1], attempts: row[2], issuedAt: Instant(secondsSince1970: row[3]),
+                    lastError: row[4], document: document)
             }
         }
     }
@@ -184,28 +196,31 @@ public final class StateStore: Sendable {
     /// When the next waiting delivery is due, if any.
     public func nextDeliveryAttempt() throws -> Instant? {
         try database.read { db in
-            try Int.fetchOne(db, sql: "SELECT min(next_attempt) FROM delivery WHERE delivered_at IS NULL")
-                .map(Instant.init(secondsSince1970:))
+            try Int.fetchOne(
+                db, sql: "SELECT min(next_attempt) FROM delivery WHERE delivered_at IS NULL AND given_up = 0"
+            ).map(Instant.init(secondsSince1970:))
         }
     }
 
     public func markDelivered(_ delivery: Delivery, at now: Instant) throws {
-        try database.write { db in
-            try db.execute(
-                sql:
-                    "UPDATE delivery SET delivered_at = ?, attempts = attempts + 1 WHERE notice_id = ? AND channel = ?",
-                arguments: [now.secondsSince1970, delivery.notice, delivery.channel])
-        }
+        try update(delivery, "delivered_at = ?, attempts = attempts + 1", [now.secondsSince1970])
     }
 
     public func markFailed(_ delivery: Delivery, error: String, retryAt: Instant) throws {
+        try update(
+            delivery, "attempts = attempts + 1, last_error = ?, next_attempt = ?", [error, retryAt.secondsSince1970])
+    }
+
+    /// No more attempts: the notice will never reach this target.
+    public func markGivenUp(_ delivery: Delivery, error: String) throws {
+        try update(delivery, "given_up = 1, attempts = attempts + 1, last_error = ?", [error])
+    }
+
+    private func update(_ delivery: Delivery, _ assignments: String, _ values: [any DatabaseValueConvertible]) throws {
         try database.write { db in
             try db.execute(
-                sql: """
-                    UPDATE delivery SET attempts = attempts + 1, last_error = ?, next_attempt = ?
-                    WHERE notice_id = ? AND channel = ?
-                    """,
-                arguments: [error, retryAt.secondsSince1970, delivery.notice, delivery.channel])
+                sql: "UPDATE delivery SET \(assignments) WHERE notice_id = ? AND target = ?",
+                arguments: StatementArguments(values + [delivery.notice, delivery.target]))
         }
     }
 
@@ -253,14 +268,14 @@ public final class StateStore: Sendable {
         }
     }
 
-    /// Deliveries still waiting, per channel, with the latest error, for `optoutd status`.
-    public func waitingSummary() throws -> [(channel: String, count: Int, lastError: String?)] {
+    /// Deliveries still waiting, per target, with the latest error, for `optoutd status`.
+    public func waitingSummary() throws -> [(target: String, count: Int, lastError: String?)] {
         try database.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT channel, count(*), max(last_error) FROM delivery WHERE delivered_at IS NULL
-                    GROUP BY channel ORDER BY channel
+                    SELECT target, count(*), max(last_error) FROM delivery WHERE delivered_at IS NULL AND given_up = 0
+                    GROUP BY target ORDER BY target
                     """
             ).map { ($0[0], $0[1], $0[2]) }
         }

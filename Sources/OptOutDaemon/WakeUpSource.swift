@@ -18,6 +18,8 @@ public enum WakeUp: Sendable, Equatable {
     case watchdog
     /// SIGHUP: load the configuration again.
     case reload
+    /// The outbox finished a round of deliveries.
+    case delivered
 }
 
 /// The one place the daemon sleeps: a thread in `poll(2)` on a real-time timer that is

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Logging
 import OptOutCore
@@ -21,15 +22,33 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Deliver what is due now, then exit.")
     var once = false
 
+    /// Stands in for the clock with --once (tests of retries and back-off).
+    @Option(help: .hidden)
+    var now: String?
+
+    func validate() throws {
+        if now != nil && !once { throw ValidationError("--now works only with --once") }
+    }
+
     func run() async throws {
+        // A hook that exits without reading its input must not take the daemon down with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
         let logger = Logger(label: "optoutd")
         let configuration = try options.load(now: currentInstant())
+        var clock: @Sendable () -> Instant = currentInstant
+        if let now {
+            guard let instant = Instant(iso: now, defaultZone: configuration.defaultZone) else {
+                throw ValidationError("--now must be an ISO 8601 date-time")
+            }
+            clock = { instant }
+        }
         try state.createDirectory()
         let store = try StateStore(path: state.path)
         let daemon = Daemon(
             settings: DaemonSettings(configPath: options.path, statePath: state.path), configuration: configuration,
-            store: store, logger: logger, clock: currentInstant)
+            store: store, logger: logger, channels: { ChannelFactory(logger: logger).channels(for: $0) },
+            clock: clock)
         if once {
             try await daemon.runOnce()
             return

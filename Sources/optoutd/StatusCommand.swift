@@ -24,7 +24,7 @@ struct StatusCommand: ParsableCommand {
         var histories: [PairKey: PairHistory] = [:]
         var acknowledged: [String: Set<String>] = [:]
         var lastSent: [PairKey: PairRecord] = [:]
-        var waiting: [(channel: String, count: Int, lastError: String?)] = []
+        var waiting: [(target: String, count: Int, lastError: String?)] = []
         if state.exists {
             try StateOwner.adopt(statePath: state.path)
             let store = try StateStore(path: state.path)
@@ -81,7 +81,7 @@ struct StatusCommand: ParsableCommand {
                     }), terminator: "")
             for entry in waiting {
                 print(
-                    "outbox: \(entry.count) waiting for \(entry.channel)\(entry.lastError.map { " (last error: \($0))" } ?? "")"
+                    "outbox: \(entry.count) waiting for \(entry.target)\(entry.lastError.map { " (last error: \($0))" } ?? "")"
                 )
             }
         }

@@ -1,0 +1,101 @@
+/// A notification as channels deliver it: the JSON document that webhooks POST and hooks
+/// read on standard input, the source of journal fields, hook environment and mail text.
+///
+/// It is made when the notice is issued and stored with it, so a delivery retried days
+/// later says what was true then. `version` lets the format grow: new keys may be added
+/// within a version; a change in meaning gets a new version.
+public struct NoticeDocument: Codable, Sendable, Equatable {
+    public static let currentVersion = 1
+
+    public struct AccountInfo: Codable, Sendable, Equatable {
+        public var id: String
+        public var platform: String
+        public var region: String
+        public var name: String?
+        public var email: String?
+        public var timezone: String
+    }
+
+    public struct PolicyInfo: Codable, Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var summary: String
+        public var effective: String
+        public var deadline: String
+        public var dataUsed: [String]
+        public var dataNotUsed: [String]
+        public var sharedWith: [String]
+        public var sources: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case id, title, summary, effective, deadline, sources
+            case dataUsed = "data_used"
+            case dataNotUsed = "data_not_used"
+            case sharedWith = "shared_with"
+        }
+    }
+
+    public struct ActionInfo: Codable, Sendable, Equatable {
+        public var id: String
+        public var title: String
+        public var location: String
+        public var url: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, title, url
+            case location = "where"
+        }
+    }
+
+    public var version: Int
+    /// A test sent by `optoutd test-notify`, not a real notice.
+    public var test: Bool
+    public var event: EventKind
+    /// When it was due, RFC 3339 in the account's zone.
+    public var at: String
+    /// The local date the notice belongs to (with account, policy and event, its identity).
+    public var date: String
+    public var late: Bool
+    public var daysLeft: Int
+    public var message: String
+    public var account: AccountInfo
+    public var policy: PolicyInfo
+    public var pending: [ActionInfo]
+
+    enum CodingKeys: String, CodingKey {
+        case version, test, event, at, date, late, message, account, policy, pending
+        case daysLeft = "days_left"
+    }
+
+    public init(_ notice: Notice, test: Bool = false) {
+        version = Self.currentVersion
+        self.test = test
+        event = notice.event
+        at = notice.localTime
+        date = notice.date.description
+        late = notice.late
+        daysLeft = notice.daysLeft
+        message = test ? "Test from optoutd: \(notice.message)" : notice.message
+        account = AccountInfo(
+            id: notice.account.id, platform: notice.account.platform, region: notice.account.region.description,
+            name: notice.account.name, email: notice.account.email, timezone: notice.account.zone.identifier)
+        let policy = notice.policy
+        self.policy = PolicyInfo(
+            id: policy.id, title: policy.title, summary: policy.summary, effective: policy.effective.description,
+            deadline: policy.deadline.description, dataUsed: policy.dataUsed, dataNotUsed: policy.dataNotUsed,
+            sharedWith: policy.sharedWith, sources: policy.sources)
+        pending = notice.pending.map { ActionInfo(id: $0.id, title: $0.title, location: $0.location, url: $0.url) }
+    }
+
+    /// The `OPTOUT_*` fields of the SPEC: journal fields and hook environment alike.
+    public var optoutFields: [(name: String, value: String)] {
+        [
+            ("OPTOUT_EVENT", event.rawValue), ("OPTOUT_ACCOUNT", account.id), ("OPTOUT_PLATFORM", account.platform),
+            ("OPTOUT_REGION", account.region), ("OPTOUT_POLICY", policy.id), ("OPTOUT_EFFECTIVE", policy.effective),
+            ("OPTOUT_DEADLINE", policy.deadline), ("OPTOUT_DAYS_LEFT", String(daysLeft)),
+            ("OPTOUT_PENDING", pending.map(\.id).joined(separator: ",")), ("OPTOUT_LATE", late ? "1" : "0"),
+        ]
+    }
+}
+
+extension EventKind: Codable {}

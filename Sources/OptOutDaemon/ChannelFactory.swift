@@ -1,0 +1,20 @@
+import Logging
+import OptOutCore
+
+/// Builds the channels a configuration asks for: always the journal, then mail, hooks
+/// and webhooks as configured.
+public struct ChannelFactory: Sendable {
+    public let logger: Logger
+    public let credentials: Credentials
+
+    public init(logger: Logger, credentials: Credentials = Credentials()) {
+        self.logger = logger
+        self.credentials = credentials
+    }
+
+    public func channels(for configuration: Configuration) -> [any NotificationChannel] {
+        var channels: [any NotificationChannel] = [JournalChannel()]
+        channels += configuration.channels.hooks.map { HookChannel(settings: $0, logger: logger) }
+        return channels
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+
+/// Secrets handed over by systemd's `LoadCredential=`: files in `$CREDENTIALS_DIRECTORY`.
+///
+/// A secret is read when it is needed and never logged; errors name the credential, not its value.
+public struct Credentials: Sendable {
+    public let directory: String?
+
+    public init(directory: String? = ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"]) {
+        self.directory = directory
+    }
+
+    /// The value of credential `name`, without a trailing newline.
+    public func value(_ name: String) throws(DeliveryError) -> String {
+        guard let directory else {
+            throw DeliveryError(
+                "credential '\(name)' is needed but $CREDENTIALS_DIRECTORY is not set (LoadCredential=)")
+        }
+        guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
+            throw DeliveryError("credential '\(name)' cannot be read from $CREDENTIALS_DIRECTORY")
+        }
+        var text = String(decoding: data, as: UTF8.self)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import OptOutCore
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Hook commands: argv, environment, JSON on standard input, timeouts and retries.
+@Suite(.serialized, .enabled(if: hasTestJournal, "needs scripts/test-sandbox (make test)"))
+struct HookTests {
+    let fixture: DaemonFixture
+
+    init() throws {
+        fixture = try DaemonFixture()
+    }
+
+    /// Writes an executable shell script (the hook itself may be a script; optoutd runs it directly).
+    func script(_ name: String, _ body: String) throws -> String {
+        let path = fixture.directory.appendingPathComponent(name).path
+        try "#!/bin/sh\n\(body)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
+    func hookConfig(_ command: [String], timeout: String = "10s") throws {
+        let argv = command.map { "\"\($0)\"" }.joined(separator: ", ")
+        try fixture.writeConfig(
+            accounts:
+                "  - {id: \(fixture.account("hooked")), region: DK, name: \"Søren Ærø\", email: soren@example.org}",
+            extra: "channels:\n  hooks:\n    - {name: ticket, command: [\(argv)], timeout: \(timeout)}")
+    }
+
+    func runOnce(at offset: Int = 0) throws -> Optoutd.Result {
+        let now = Instant(Date()).adding(seconds: offset)
+        return try fixture.run(["run", "--once", "--now", Zone.utc.rfc3339(now)])
+    }
+
+    var invocations: Int {
+        ((try? String(contentsOf: fixture.directory.appendingPathComponent("count"), encoding: .utf8)) ?? "")
+            .split(separator: "\n").count
+    }
+
+    @Test func aHookGetsArgvTheEnvironmentAndTheDocumentOnce() throws {
+        let out = fixture.directory.path
+        let hook = try script(
+            "hook.sh",
+            """
+            echo run >> \(out)/count
+            printf '%s\\n' "$@" > \(out)/argv
+            env | grep '^OPTOUT_' | sort > \(out)/env
+            cat > \(out)/stdin
+            echo "ticket opened for $OPTOUT_ACCOUNT"
+            """)
+        try hookConfig([hook, "--queue=privacy", "two words", "$HOME;rm -rf /"])
+        #expect(try runOnce().status == 0)
+        #expect(invocations == 1)
+        let argv = try String(contentsOfFile: out + "/argv", encoding: .utf8)
+        #expect(argv == "--queue=privacy\ntwo words\n$HOME;rm -rf /\n")  // no shell expanded anything
+        let environment = try String(contentsOfFile: out + "/env", encoding: .utf8).split(separator: "\n").map(
+            String.init)
+        let account = fixture.account("hooked")
+        #expect(
+            environment == [
+                "OPTOUT_ACCOUNT=\(account)",
+                "OPTOUT_DAYS_LEFT=\(environment.first { $0.hasPrefix("OPTOUT_DAYS_LEFT=") }?.dropFirst(17) ?? "?")",
+                "OPTOUT_DEADLINE=2025-11-03", "OPTOUT_EFFECTIVE=2025-11-03", "OPTOUT_EVENT=policy-applies",
+                "OPTOUT_LATE=0",
+                "OPTOUT_PENDING=ai-improvement-toggle,objection-form", "OPTOUT_PLATFORM=linkedin",
+                "OPTOUT_POLICY=linkedin-genai-training-2025",
+                "OPTOUT_REGION=DK", "OPTOUT_TEST=0",
+            ])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/stdin")))
+                as? [String: Any])
+        #expect(document["version"] as? Int == 1)
+        #expect(document["event"] as? String == "policy-applies")
+        #expect(document["test"] as? Bool == false)
+        #expect((document["account"] as? [String: Any])?["name"] as? String == "Søren Ærø")
+        #expect((document["policy"] as? [String: Any])?["id"] as? String == "linkedin-genai-training-2025")
+        let pending = document["pending"] as? [[String: Any]] ?? []
+        #expect(pending.map { $0["id"] as? String } == ["ai-improvement-toggle", "objection-form"])
+        #expect((pending.first?["url"] as? String)?.hasPrefix("https://www.linkedin.com/") == true)
+        // Its output reaches the journal, tagged with the hook's name.
+        let lines = try fixture.entries(["OPTOUT_HOOK=ticket", "OPTOUT_ACCOUNT=\(account)"])
+        #expect(lines.map { $0["MESSAGE"] } == ["ticket: ticket opened for \(account)"])
+        // Delivered: a later run does not run it again.
+        #expect(try runOnce(at: 3600).status == 0)
+        #expect(invocations == 1)
+    }
+
+    @Test func aFailingHookIsRetriedAfterBackOff() throws {
+        let out = fixture.directory.path
+        let hook = try script(
+            "flaky.sh",
+            "echo run >> \(out)/count\n[ $(wc -l < \(out)/count) -ge 2 ] || { echo 'queue full' >&2; exit 1; }")
+        try hookConfig([hook])
+        #expect(try runOnce().status == 0)
+        #expect(invocations == 1)
+        let failed = try fixture.entries([
+            "MESSAGE_ID=6b0a17e52bb541faa6c5db86cb228545", "OPTOUT_ACCOUNT=\(fixture.account("hooked"))",
+        ])
+        #expect(failed.first?["MESSAGE"]?.contains("hook ticket exited with status 1") == true)
+        #expect(
+            try fixture.entries(["OPTOUT_HOOK=ticket"]).contains {
+                $0["MESSAGE"] == "ticket: queue full" && $0["PRIORITY"] == "4"
+            })
+        let status = try fixture.run(["status"])
+        #expect(status.stdout.contains("outbox: 1 waiting for ticket (last error: hook ticket exited with status 1)"))
+        #expect(try runOnce(at: 30).status == 0)  // too early: back-off is a minute
+        #expect(invocations == 1)
+        #expect(try runOnce(at: 70).status == 0)
+        #expect(invocations == 2)
+        #expect(try runOnce(at: 7200).status == 0)
+        #expect(invocations == 2)
+        #expect(!(try fixture.run(["status"]).stdout.contains("outbox:")))
+    }
+
+    @Test func aHangingHookIsKilledAtItsTimeoutAndRetried() throws {
+        let out = fixture.directory.path
+        let hook = try script("slow.sh", "echo run >> \(out)/count\n[ $(wc -l < \(out)/count) -ge 2 ] || sleep 60")
+        try hookConfig([hook], timeout: "1s")
+        let started = ContinuousClock.now
+        #expect(try runOnce().status == 0)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        #expect(invocations == 1)
+        let status = try fixture.run(["status"])
+        #expect(status.stdout.contains("hook ticket ran longer than 1 s and was killed"))
+        #expect(try runOnce(at: 70).status == 0)
+        #expect(invocations == 2)
+        #expect(!(try fixture.run(["status"]).stdout.contains("outbox:")))
+    }
+
+    @Test func deliveriesAreGivenUpAfterTheirTime() throws {
+        let hook = try script("broken.sh", "exit 3")
+        try hookConfig([hook])
+        #expect(try runOnce().status == 0)
+        let late = try runOnce(at: 8 * 86_400)
+        #expect(late.status == 0, "\(late.stderr)")
+        let entries = try fixture.entries([
+            "MESSAGE_ID=6b0a17e52bb541faa6c5db86cb228545", "OPTOUT_ACCOUNT=\(fixture.account("hooked"))",
+        ])
+        let gaveUp = entries.filter { $0["MESSAGE"]?.hasPrefix("never delivered through ticket") == true }
+        #expect(gaveUp.count == 1)
+        #expect(gaveUp.first?["PRIORITY"] == "3")
+        // Only the overdue notice issued at the second run still waits.
+        #expect(try fixture.run(["status"]).stdout.contains("outbox: 1 waiting for ticket"))
+    }
+}
