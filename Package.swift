@@ -29,11 +29,13 @@ let package = Package(
         ),
         // libsystemd: the journal and the service manager's notification socket.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // libcurl's variadic curl_easy_setopt, wrapped in typed C functions Swift can call.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         // The daemon's adapters: journal, sd_notify, state store, wake-ups, the service loop.
         .target(
             name: "OptOutDaemon",
             dependencies: [
-                "OptOutCore", "OptOutConfig", "CSystemd",
+                "OptOutCore", "OptOutConfig", "CSystemd", "CCurl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -5,11 +5,7 @@
  * SD_JOURNAL_SUPPRESS_LOCATION is unset; suppress it so Swift sees the real
  * function and passes CODE_FILE, CODE_LINE and CODE_FUNC itself. */
 #define SD_JOURNAL_SUPPRESS_LOCATION 1
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE 1
-#endif
 #include <fcntl.h>
-#include <unistd.h>
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 #include <sys/uio.h>
@@ -17,7 +13,11 @@
 #include <sys/inotify.h>
 #include <sys/eventfd.h>
 
-/* A pipe whose ends are closed on exec (pipe2 needs _GNU_SOURCE, which Swift's Glibc lacks). */
+/* glibc declares pipe2() only under _GNU_SOURCE, which would change other system types
+ * for this module alone; declare it as glibc defines it. */
+extern int pipe2(int fds[2], int flags);
+
+/* A pipe whose ends are closed on exec. */
 static inline int optoutd_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
 }

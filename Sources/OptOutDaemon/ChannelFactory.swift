@@ -15,6 +15,7 @@ public struct ChannelFactory: Sendable {
     public func channels(for configuration: Configuration) -> [any NotificationChannel] {
         var channels: [any NotificationChannel] = [JournalChannel()]
         channels += configuration.channels.hooks.map { HookChannel(settings: $0, logger: logger) }
+        channels += configuration.channels.webhooks.map { WebhookChannel(settings: $0, credentials: credentials) }
         return channels
     }
 }
