@@ -33,6 +33,7 @@ struct ChannelReader {
     private func email(_ node: Node) -> EmailSettings? {
         let keys = [
             "from", "transport", "starttls", "username", "password_credential", "to_owner", "cc", "digest", "events",
+            "tls_ca_file",
         ]
         guard let fields = yaml.fields(node, "channels.email", allowed: keys, required: ["from", "transport"]) else {
             return nil
@@ -61,11 +62,14 @@ struct ChannelReader {
             yaml.parsed(node, "digest", as: "none or daily") { DigestMode(rawValue: $0) }
         }
         let events = fields["events"].flatMap { yaml.events($0, "events") }
+        let caFile = fields["tls_ca_file"].flatMap { node in
+            yaml.parsed(node, "tls_ca_file", as: "an absolute path") { $0.hasPrefix("/") ? $0 : nil }
+        }
         guard let from, let transport else { return nil }
         return EmailSettings(
             from: from.value, transport: transport, startTLS: startTLS ?? .opportunistic, username: username?.value,
             passwordCredential: password, toOwner: toOwner ?? true, cc: cc.map(\.value), digest: digest ?? .none,
-            events: events ?? Set(EventKind.allCases))
+            events: events ?? Set(EventKind.allCases), tlsCAFile: caFile)
     }
 
     private func hook(_ node: Node) -> Located<HookSettings>? {

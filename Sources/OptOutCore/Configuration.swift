@@ -106,11 +106,13 @@ public struct EmailSettings: Hashable, Sendable {
     public var cc: [String]
     public var digest: DigestMode
     public var events: Set<EventKind>
+    /// CA certificates to trust for TLS instead of the system's (a private relay's own CA).
+    public var tlsCAFile: String?
 
     public init(
         from: String, transport: MailTransport, startTLS: StartTLSPolicy = .opportunistic,
         username: String? = nil, passwordCredential: String? = nil, toOwner: Bool = true, cc: [String] = [],
-        digest: DigestMode = .none, events: Set<EventKind> = Set(EventKind.allCases)
+        digest: DigestMode = .none, events: Set<EventKind> = Set(EventKind.allCases), tlsCAFile: String? = nil
     ) {
         self.from = from
         self.transport = transport
@@ -121,6 +123,7 @@ public struct EmailSettings: Hashable, Sendable {
         self.cc = cc
         self.digest = digest
         self.events = events
+        self.tlsCAFile = tlsCAFile
     }
 }
 

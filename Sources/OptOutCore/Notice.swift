@@ -58,6 +58,20 @@ public struct Notice: Sendable {
     /// Sent after its time because the daemon was not running then.
     public var late: Bool
 
+    public init(
+        account: Account, policy: Policy, event: EventKind, date: CivilDate, at: Instant, utcOffset: Int,
+        pending: [PolicyAction], late: Bool
+    ) {
+        self.account = account
+        self.policy = policy
+        self.event = event
+        self.date = date
+        self.at = at
+        self.utcOffset = utcOffset
+        self.pending = pending
+        self.late = late
+    }
+
     public var key: NoticeKey {
         NoticeKey(pair: PairKey(account: account.id, policy: policy.id), event: event, date: date)
     }

@@ -208,8 +208,9 @@ public struct PlanWriter {
     public mutating func write(_ notice: Notice, into buffer: inout TextBuffer) {
         switch format {
         case .table:
+            let start = buffer.count
             buffer.append(instant: notice.at, utcOffset: notice.utcOffset)
-            buffer.append("  ")
+            buffer.append(spaces: widths[0] + 2 - (buffer.count - start))
             row(
                 [
                     notice.account.id, notice.account.region.description, notice.policy.id, notice.event.rawValue,

@@ -14,6 +14,12 @@ public struct ChannelFactory: Sendable {
 
     public func channels(for configuration: Configuration) -> [any NotificationChannel] {
         var channels: [any NotificationChannel] = [JournalChannel()]
+        if let email = configuration.channels.email {
+            channels.append(
+                EmailChannel(
+                    settings: email, credentials: credentials, digestTime: configuration.reminders.at,
+                    zone: configuration.defaultZone))
+        }
         channels += configuration.channels.hooks.map { HookChannel(settings: $0, logger: logger) }
         channels += configuration.channels.webhooks.map { WebhookChannel(settings: $0, credentials: credentials) }
         return channels

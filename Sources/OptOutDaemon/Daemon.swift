@@ -125,11 +125,9 @@ public final class Daemon: Service {
     // MARK: Steps
 
     private func makeScheduler(_ configuration: Configuration) throws -> Scheduler {
-        var acknowledged: [String: Set<String>] = [:]
-        for acknowledgement in try store.acknowledgements() {
-            acknowledged[acknowledgement.account, default: []].insert(acknowledgement.action)
-        }
-        return Scheduler(configuration: configuration, histories: try store.histories(), acknowledged: acknowledged)
+        Scheduler(
+            configuration: configuration, histories: try store.histories(),
+            acknowledged: try store.acknowledgedActions())
     }
 
     private func makeOutbox(_ configuration: Configuration) -> Outbox {

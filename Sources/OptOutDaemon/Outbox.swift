@@ -48,12 +48,17 @@ public struct JournalChannel: NotificationChannel {
     }
 
     public func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError) {
+        // libsystemd drops entries silently when no journald listens: that is not a delivery.
+        guard Journal.isAvailable else {
+            throw DeliveryError("journal: no journald socket at /run/systemd/journal/socket")
+        }
         for document in documents {
             var fields: [(name: String, value: String)] = [
                 ("MESSAGE", document.message), ("MESSAGE_ID", MessageID.notice(document.event)),
                 ("PRIORITY", String(document.event.priority)), ("SYSLOG_IDENTIFIER", "optoutd"),
             ]
             fields += document.optoutFields
+            if document.test { fields.append(("OPTOUT_TEST", "1")) }
             do {
                 try journal.send(fields)
             } catch {
@@ -124,6 +129,7 @@ public struct Outbox: Sendable {
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for batch in batches {
+                if Task.isCancelled { break }  // stopping: the rest waits in the store
                 if running >= channel.concurrency {
                     await group.next()
                     running -= 1

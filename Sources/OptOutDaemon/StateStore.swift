@@ -249,6 +249,15 @@ public final class StateStore: Sendable {
         }
     }
 
+    /// The actions recorded as done, per account (what `Scheduler` takes as `acknowledged`).
+    public func acknowledgedActions() throws -> [String: Set<String>] {
+        var result: [String: Set<String>] = [:]
+        for acknowledgement in try acknowledgements() {
+            result[acknowledgement.account, default: []].insert(acknowledgement.action)
+        }
+        return result
+    }
+
     /// The latest notice delivered (to any channel) per pair.
     public func lastDelivered() throws -> [PairKey: PairRecord] {
         try database.read { db in

@@ -49,11 +49,12 @@ struct AckCommand: ParsableCommand {
         }
         let done = actions.isEmpty ? known : actions
         try state.createDirectory()
-        try StateOwner.adopt(statePath: state.path)
         try StateStore(path: state.path).acknowledge(
             account: account.id, policy: policy.id, actions: done, note: note, at: now)
         // Wake a running daemon (it watches for this file being written).
-        FileManager.default.createFile(atPath: state.path + ".ack", contents: Data("\(now.secondsSince1970)\n".utf8))
+        let trigger = state.path + ".ack"
+        FileManager.default.createFile(atPath: trigger, contents: Data("\(now.secondsSince1970)\n".utf8))
+        StateOwner.handOver(trigger)
         print("recorded for \(account.id), \(policy.id): \(done.joined(separator: ", "))")
     }
 

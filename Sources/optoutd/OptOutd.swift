@@ -9,7 +9,7 @@ struct OptOutd: AsyncParsableCommand {
         version: OptOutVersion.current,
         subcommands: [
             RunCommand.self, CheckCommand.self, PlanCommand.self, StatusCommand.self, AckCommand.self,
-            CatalogCommand.self,
+            CatalogCommand.self, TestNotifyCommand.self,
         ]
     )
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import OptOutCore
+import OptOutDaemon
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,11 +9,13 @@ struct PlanCommand: ParsableCommand {
         discussion: """
             Every notification from --now for --days days, as the daemon would send them if it ran
             throughout: first what is due at once (pairs seen for the first time, the latest missed
-            notice of a pair), then each scheduled one. Reads the configuration; writes nothing.
+            notice of a pair), then each scheduled one. Reads the configuration and the state store
+            (when there is one); writes nothing.
             """
     )
 
     @OptionGroup var options: ConfigOptions
+    @OptionGroup var state: StateOptions
 
     @Option(help: "Start from this time (ISO 8601, such as 2025-10-27T09:00:00+01:00 or 2025-10-27); default: now.")
     var now: String?
@@ -47,7 +50,15 @@ struct PlanCommand: ParsableCommand {
                 throw ExitCode.dataError
             }
         }
-        let scheduler = Scheduler(configuration: configuration)
+        // What the daemon remembers (first sightings, what was sent, acknowledgements), if there is a store.
+        var histories: [PairKey: PairHistory] = [:]
+        var acknowledged: [String: Set<String>] = [:]
+        if state.exists {
+            let store = try StateStore(path: state.path)
+            histories = try store.histories()
+            acknowledged = try store.acknowledgedActions()
+        }
+        let scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
         switch format {
         case .table, .json:
             var writer = PlanWriter(format: format == .json ? .json : .table, configuration: configuration)

@@ -26,12 +26,9 @@ struct StatusCommand: ParsableCommand {
         var lastSent: [PairKey: PairRecord] = [:]
         var waiting: [(target: String, count: Int, lastError: String?)] = []
         if state.exists {
-            try StateOwner.adopt(statePath: state.path)
             let store = try StateStore(path: state.path)
             histories = try store.histories()
-            for acknowledgement in try store.acknowledgements() {
-                acknowledged[acknowledgement.account, default: []].insert(acknowledgement.action)
-            }
+            acknowledged = try store.acknowledgedActions()
             lastSent = try store.lastDelivered()
             waiting = try store.waitingSummary()
         }

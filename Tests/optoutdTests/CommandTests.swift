@@ -9,7 +9,7 @@ import Testing
         let version = try Optoutd.run(["--version"])
         #expect(version.status == 0)
         #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
-        for command in ["check", "plan", "catalog"] {
+        for command in ["run", "check", "plan", "status", "ack", "catalog", "test-notify"] {
             let help = try Optoutd.run([command, "--help"])
             #expect(help.status == 0)
             #expect(help.stdout.contains("--config"))

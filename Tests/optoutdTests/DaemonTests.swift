@@ -91,6 +91,11 @@ struct DaemonTests {
         #expect(try fixture.run(["run", "--once"]).status == 0)
         usleep(300_000)
         #expect(try fixture.notices().count == 1)
+        // plan reads the store too: nothing is due at once any more, the next overdue repeat is next.
+        let plan = try fixture.run(["plan", "--format", "json", "--days", "30"])
+        let events = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [[String: Any]])
+        #expect(events.map { $0["event"] as? String } == ["overdue", "overdue", "overdue", "overdue"])
+        #expect(events.allSatisfy { $0["late"] as? Bool == false })
     }
 
     @Test func theDaemonSleepsUntilANoticeIsDueAndTalksToTheManager() throws {
@@ -231,10 +236,14 @@ struct DaemonTests {
         try fixture.writeConfig(accounts: "  - {id: \(account), region: PT}")
         #expect(try fixture.run(["run", "--once"]).status == 0)
         let stateDirectory = (fixture.statePath as NSString).deletingLastPathComponent
-        // As under DynamicUser=yes: the state belongs to the service's user (here: nobody).
+        // As under DynamicUser=yes: the state belongs to the service's user (here: nobody),
+        // inside a directory that only root may pass (like /var/lib/private).
         #expect(try Optoutd.runTool("/bin/chown", ["-R", "65534:65534", stateDirectory]).status == 0)
+        chmod(fixture.directory.path, 0o700)
         let ack = try fixture.run(["ack", account, "linkedin-genai-training-2025", "objection-form"])
         #expect(ack.status == 0, "\(ack.stderr)")
+        let denied = try fixture.run(["status"])
+        #expect(denied.status == 0, "\(denied.stderr)")
         for name in try FileManager.default.contentsOfDirectory(atPath: stateDirectory) {
             let attributes = try FileManager.default.attributesOfItem(atPath: stateDirectory + "/" + name)
             #expect(attributes[.ownerAccountID] as? Int == 65534, "\(name)")

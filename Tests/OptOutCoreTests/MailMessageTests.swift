@@ -1,0 +1,58 @@
+import Testing
+
+@testable import OptOutCore
+
+@Suite struct MailMessageTests {
+    func message(from: String = "optoutd <privacy@example.org>", subject: String = "Hello", body: String = "Hi\n")
+        -> MailMessage
+    {
+        MailMessage(
+            from: from, to: ["alice@example.org"], cc: ["Team Ünïcode <team@example.org>"], subject: subject,
+            date: Instant(secondsSince1970: 1_795_955_413), messageID: "id-1@example.org",
+            extraHeaders: [("X-Optoutd-Account", "alice")], body: body)
+    }
+
+    var headerLines: [String] {
+        let text = String(decoding: message(subject: "Ärger mit Datenschutz für Søren").rendered, as: UTF8.self)
+        return text.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n")
+    }
+
+    @Test func headersAreASCIIAndEncodedPerRFC2047() {
+        let lines = headerLines
+        #expect(lines.allSatisfy { $0.unicodeScalars.allSatisfy(\.isASCII) && $0.utf8.count <= 78 })
+        #expect(lines.contains("From: optoutd <privacy@example.org>"))
+        #expect(lines.contains("To: alice@example.org"))
+        #expect(lines.contains("Cc: =?utf-8?B?VGVhbSDDnG7Dr2NvZGU=?= <team@example.org>"))
+        #expect(lines.contains("Subject: =?utf-8?B?w4RyZ2Vy?= mit Datenschutz =?utf-8?B?ZsO8ciBTw7hyZW4=?="))
+        #expect(lines.contains("Date: Sun, 29 Nov 2026 12:30:13 +0000"))
+        #expect(lines.contains("Message-ID: <id-1@example.org>"))
+        #expect(lines.contains("Auto-Submitted: auto-generated"))
+        #expect(lines.contains("X-Optoutd-Account: alice"))
+    }
+
+    @Test func lineBreaksNeverStartANewHeader() {
+        let hostile = message(
+            from: "Eve\r\nBcc: victim@example.org <eve@example.org>", subject: "Hi\r\nBcc: victim@example.org")
+        let head = String(decoding: hostile.rendered, as: UTF8.self).components(separatedBy: "\r\n\r\n")[0]
+        #expect(!head.components(separatedBy: "\r\n").contains { $0.hasPrefix("Bcc:") })
+        #expect(hostile.recipients == ["alice@example.org", "team@example.org"])
+        #expect(hostile.envelopeFrom == "eve@example.org")
+    }
+
+    @Test func theBodyIsQuotedPrintableWithCRLF() {
+        let long = String(repeating: "x", count: 100)
+        let text = String(decoding: message(body: "Grüße = gut \nend\n\(long)\n").rendered, as: UTF8.self)
+        let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
+        #expect(body.hasPrefix("Gr=C3=BC=C3=9Fe =3D gut=20\r\nend\r\n"))
+        #expect(body.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 76 })
+        #expect(body.contains("=\r\n"))  // the long line got a soft break
+        #expect(!body.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
+    }
+
+    @Test func longASCIIHeadersAreFolded() {
+        let folded = MailMessage.fold("Subject: " + Array(repeating: "word", count: 30).joined(separator: " "))
+        #expect(folded.components(separatedBy: "\r\n").count == 3)
+        #expect(folded.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 78 })
+        #expect(folded.components(separatedBy: "\r\n")[1].hasPrefix(" word"))
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `optoutd test-notify` against real channels.
+@Suite(.serialized, .enabled(if: hasTestJournal, "needs scripts/test-sandbox (make test)"))
+struct TestNotifyTests {
+    @Test func eachChannelSaysWhetherItWorked() throws {
+        let fixture = try DaemonFixture()
+        let received = fixture.directory.appendingPathComponent("received")
+        try FileManager.default.createDirectory(at: received, withIntermediateDirectories: true)
+        let server = try LocalServer(script: "http_server.py", [received.path, "200"])
+        let hook = fixture.directory.appendingPathComponent("hook.sh").path
+        try "#!/bin/sh\ncat > /dev/null\nexit 1\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        chmod(hook, 0o755)
+        let account = fixture.account("probe")
+        try fixture.writeConfig(
+            accounts: "  - {id: \(account), region: NO}",
+            extra: """
+                channels:
+                  hooks: [{name: ticket, command: ["\(hook)"]}]
+                  webhooks: [{name: chat, url: "http://127.0.0.1:\(server.port)/hook"}]
+                """)
+        let all = try Optoutd.run(["test-notify", "--config", fixture.configPath])
+        #expect(all.status == 69)
+        #expect(all.stdout == "journal: ok\nticket: failed: hook ticket exited with status 1\nchat: ok\n")
+        let body = try String(contentsOf: received.appendingPathComponent("request-1.json"), encoding: .utf8)
+        #expect(body.contains(#"\"test\":true"#))
+        let entry = try #require(try fixture.entries(["OPTOUT_ACCOUNT=\(account)", "OPTOUT_TEST=1"]).first)
+        #expect(entry["MESSAGE"]?.hasPrefix("Test from optoutd: ") == true)
+        #expect(!FileManager.default.fileExists(atPath: fixture.statePath))
+
+        let one = try Optoutd.run(["test-notify", "--config", fixture.configPath, "--channel", "chat"])
+        #expect(one.status == 0)
+        #expect(one.stdout == "chat: ok\n")
+        #expect(try Optoutd.run(["test-notify", "--config", fixture.configPath, "--channel", "pager"]).status == 64)
+        #expect(try Optoutd.run(["test-notify", "--config", fixture.configPath, "--account", "nobody"]).status == 65)
+    }
+}
