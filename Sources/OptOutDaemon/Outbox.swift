@@ -96,21 +96,28 @@ public struct Outbox: Sendable {
         }
     }
 
-    /// Delivers every waiting delivery that is due at `now`.
+    /// Delivers every waiting delivery that is due at `now`, a batch at a time so that
+    /// memory stays flat however many wait.
     public func deliverDue(now: Instant) async {
-        let due: [Delivery]
-        do {
-            due = try store.waitingDeliveries(dueBy: now)
-        } catch {
-            logger.error("cannot read the outbox: \(error)")
-            return
-        }
-        await withTaskGroup(of: Void.self) { group in
-            for (name, deliveries) in Dictionary(grouping: due, by: \.channelName) {
-                group.addTask { await deliver(deliveries, through: name, now: now) }
+        while !Task.isCancelled {
+            let due: [Delivery]
+            do {
+                due = try store.waitingDeliveries(dueBy: now, limit: Self.batchSize)
+            } catch {
+                logger.error("cannot read the outbox: \(error)")
+                return
             }
+            await withTaskGroup(of: Void.self) { group in
+                for (name, deliveries) in Dictionary(grouping: due, by: \.channelName) {
+                    group.addTask { await deliver(deliveries, through: name, now: now) }
+                }
+            }
+            if due.count < Self.batchSize { return }
         }
     }
+
+    /// How many deliveries are read from the store at a time.
+    static let batchSize = 500
 
     /// One channel's deliveries: digests grouped per recipient, at most `concurrency` at once.
     private func deliver(_ deliveries: [Delivery], through name: String, now: Instant) async {

@@ -174,7 +174,7 @@ public final class StateStore: Sendable {
     }
 
     /// Deliveries not yet done whose next attempt is due by `now`, oldest notice first.
-    public func waitingDeliveries(dueBy now: Instant) throws -> [Delivery] {
+    public func waitingDeliveries(dueBy now: Instant, limit: Int = .max) throws -> [Delivery] {
         try database.read { db in
             try Row.fetchAll(
                 db,
@@ -182,8 +182,9 @@ public final class StateStore: Sendable {
                     SELECT d.notice_id, d.target, d.attempts, n.issued_at, d.last_error, n.document
                     FROM delivery d JOIN notice n ON n.id = d.notice_id
                     WHERE d.delivered_at IS NULL AND d.given_up = 0 AND d.next_attempt <= ? ORDER BY d.notice_id
+                    LIMIT ?
                     """,
-                arguments: [now.secondsSince1970]
+                arguments: [now.secondsSince1970, limit]
             ).map { row in
                 let document = try JSONDecoder().decode(NoticeDocument.self, from: Data((row[5] as String).utf8))
                 return Delivery(
