@@ -251,4 +251,26 @@ struct DaemonTests {
         let status = try fixture.run(["status", "--format", "json"])
         #expect(status.stdout.contains("\"done\":[\"objection-form\"]"))
     }
+
+    @Test func withoutAJournalDiagnosticsGoToStandardErrorAndNoticesWait() throws {
+        guard getuid() == 0 else { return }
+        let fixture = try DaemonFixture()
+        let account = fixture.account("quiet")
+        try fixture.writeConfig(accounts: "  - {id: \(account), region: LU}")
+        // Another private /run: no journald socket there.
+        let noJournal = try Optoutd.runTool(
+            "/usr/bin/unshare",
+            [
+                "--mount", "sh", "-c", "mount -t tmpfs tmpfs /run && exec \"$0\" \"$@\"", Optoutd.executable.path, "run",
+                "--once", "--config", fixture.configPath, "--state", fixture.statePath,
+            ])
+        #expect(noJournal.status == 0, "\(noJournal.stderr)")
+        #expect(noJournal.stderr.contains("<4>channel journal failed to deliver policy-applies for \(account): journal: no journald socket"))
+        #expect(try fixture.notices().isEmpty)
+        #expect(try fixture.run(["status"]).stdout.contains("outbox: 1 waiting for journal"))
+        // With the journal back, the notice arrives after its back-off.
+        let later = Zone.utc.rfc3339(Instant(Date()).adding(seconds: 70))
+        #expect(try fixture.run(["run", "--once", "--now", later]).status == 0)
+        #expect(try fixture.waitForNotices { !$0.isEmpty }.map { $0["OPTOUT_EVENT"] } == ["policy-applies"])
+    }
 }
