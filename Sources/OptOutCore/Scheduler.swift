@@ -166,6 +166,20 @@ public struct Scheduler: Sendable {
         return step
     }
 
+    /// Takes on pair histories recorded elsewhere since this scheduler's histories were read
+    /// (such as by the scheduler it replaces on reload), and requeues those pairs.
+    public mutating func remember(_ histories: [(pair: PairKey, history: PairHistory)]) {
+        for (key, history) in histories {
+            guard let index = pairIndex[key] else { continue }
+            pairs[index].history = history
+            pairs[index].timetable = nil
+            let due = dueTime(of: index)
+            pairs[index].due = due
+            if let due { queue.insert(QueueEntry(due: due, pair: index)) }
+        }
+        dropSupersededEntries()
+    }
+
     /// Records actions as done for an account (from `ack`) and brings its pairs up to date at `now`.
     /// Returns `nil` when the account is unknown.
     public mutating func acknowledge(account id: String, actions: some Sequence<String>, at now: Instant) -> Step? {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import OptOutConfig
 import OptOutCore
@@ -29,6 +30,8 @@ public final class Daemon: Service {
     private let notifier: ServiceNotifier
     private let clock: @Sendable () -> Instant
     private let makeChannels: @Sendable (Configuration) -> [any NotificationChannel]
+    /// A reload prepared beside the scheduling loop, waiting to take over.
+    private let preparedReload = Mutex<ReloadOutcome?>(nil)
 
     /// - Parameter channels: the channels of a configuration (the journal and the configured ones).
     public init(
@@ -60,6 +63,11 @@ public final class Daemon: Service {
         var lastAcknowledgement = try store.acknowledgements().last?.id ?? 0
         var rejection: String?
         var delivering = false
+        // A reload is prepared beside the loop, which keeps delivering meanwhile; what the loop
+        // records in the meantime is handed to the new scheduler when it takes over.
+        var reloading = false
+        var reloadAgain = false
+        var recordedDuringReload: [(pair: PairKey, history: PairHistory)] = []
         // Trap SIGHUP before READY=1: its default action would end the process.
         let hangups = await UnixSignalsSequence(trapping: .sighup)
         let wakeups = try WakeUpSource(
@@ -81,8 +89,43 @@ public final class Daemon: Service {
                         notifier.watchdog()
                         continue
                     case .reload:
-                        if let configuration = try reload(&scheduler, &rejection) {
-                            outbox = makeOutbox(configuration)
+                        if reloading {
+                            reloadAgain = true
+                            continue
+                        }
+                        reloading = true
+                        notifier.reloading()
+                        group.addTask {
+                            let outcome = self.prepareReload()
+                            self.preparedReload.withLock { $0 = outcome }
+                            wakeups.post(.reloaded)
+                        }
+                        continue
+                    case .reloaded:
+                        guard let outcome = preparedReload.withLock({ $0.take() }) else { continue }
+                        reloading = false
+                        switch outcome {
+                        case .rejected(let reason):
+                            rejection = reason
+                        case .loaded(var replacement, let acknowledgedThrough):
+                            replacement.remember(recordedDuringReload)
+                            for (account, actions) in Dictionary(
+                                grouping: try store.acknowledgements(after: acknowledgedThrough), by: \.account)
+                            {
+                                _ = replacement.acknowledge(account: account, actions: actions.map(\.action), at: now)
+                            }
+                            scheduler = replacement
+                            outbox = makeOutbox(scheduler.configuration)
+                            rejection = nil
+                            logger.notice(
+                                "configuration reloaded: \(status(scheduler, nil))",
+                                metadata: ["MESSAGE_ID": "\(MessageID.reloaded)"])
+                        }
+                        recordedDuringReload = []
+                        notifier.ready(status: status(scheduler, rejection))
+                        if reloadAgain {
+                            reloadAgain = false
+                            wakeups.post(.reload)
                         }
                     case .acknowledged:
                         let new = try store.acknowledgements(after: lastAcknowledgement)
@@ -99,7 +142,9 @@ public final class Daemon: Service {
                     case .due, .clockChanged:
                         break
                     }
-                    try record(scheduler.advance(to: now), outbox: outbox, configuration: scheduler.configuration)
+                    let step = scheduler.advance(to: now)
+                    try record(step, outbox: outbox, configuration: scheduler.configuration)
+                    if reloading { recordedDuringReload += step.histories }
                     // Deliveries run beside this loop, so a slow channel never holds up the schedule.
                     let nextDelivery = try store.nextDeliveryAttempt()
                     if !delivering, let nextDelivery, nextDelivery <= now {
@@ -144,31 +189,36 @@ public final class Daemon: Service {
         }
     }
 
-    /// Loads the configuration again; a rejected one leaves the running one in force and
-    /// says why in `rejection`. Returns the new configuration, if any.
-    private func reload(_ scheduler: inout Scheduler, _ rejection: inout String?) throws -> Configuration? {
-        notifier.reloading()
+    /// What loading the configuration again gave.
+    enum ReloadOutcome: Sendable {
+        /// A scheduler for the new configuration, with the state as of acknowledgement `acknowledgedThrough`.
+        case loaded(Scheduler, acknowledgedThrough: Int64)
+        /// The configuration was rejected (and the rejection reported); the running one stays.
+        case rejected(String)
+    }
+
+    /// Loads the configuration and the state, and builds a scheduler for them (beside the loop).
+    private func prepareReload() -> ReloadOutcome {
         let loaded = ConfigurationLoader(now: clock()).load(path: settings.configPath)
         guard let configuration = loaded.configuration else {
             let errors = loaded.diagnostics.filter { $0.severity == .error }
-            let reason =
-                "reload rejected (\(errors.count) error\(errors.count == 1 ? "" : "s")): \(errors.first?.description ?? "")"
             logger.error(
                 "configuration rejected, the running one stays in force: \(errors.map(\.description).joined(separator: "; "))",
                 metadata: [
                     "MESSAGE_ID": "\(MessageID.configurationRejected)",
                     "OPTOUT_CONFIG_ERRORS": "\(errors.map(\.description).joined(separator: "\n"))",
                 ])
-            rejection = reason
-            notifier.ready(status: status(scheduler, reason))
-            return nil
+            return .rejected(
+                "reload rejected (\(errors.count) error\(errors.count == 1 ? "" : "s")): \(errors.first?.description ?? "")"
+            )
         }
-        scheduler = try makeScheduler(configuration)
-        rejection = nil
-        logger.notice(
-            "configuration reloaded: \(status(scheduler, nil))", metadata: ["MESSAGE_ID": "\(MessageID.reloaded)"])
-        notifier.ready(status: status(scheduler, nil))
-        return configuration
+        do {
+            let acknowledgedThrough = try store.acknowledgements().last?.id ?? 0
+            return .loaded(try makeScheduler(configuration), acknowledgedThrough: acknowledgedThrough)
+        } catch {
+            logger.error("cannot read the state store for the new configuration: \(error)")
+            return .rejected("reload failed: cannot read the state store: \(error)")
+        }
     }
 
     /// The STATUS= line: what is watched and what is next (and why a reload was rejected).

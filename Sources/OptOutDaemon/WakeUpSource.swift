@@ -18,6 +18,8 @@ public enum WakeUp: Sendable, Equatable {
     case watchdog
     /// SIGHUP: load the configuration again.
     case reload
+    /// A configuration loaded beside the loop is ready to take over (or was rejected).
+    case reloaded
     /// The outbox finished a round of deliveries.
     case delivered
 }

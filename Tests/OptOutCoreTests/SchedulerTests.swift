@@ -139,6 +139,18 @@ func timeline(_ notices: [Notice]) -> [String] {
         #expect(second.nextDue == F.at("2025-10-20T07:00:00Z"))
     }
 
+    @Test func aReplacementSchedulerTakesOnWhatWasRecordedWhileItWasBuilt() {
+        let configuration = F.configuration([F.account("alice"), F.account("bob", "FR")], [F.policy("p")])
+        var running = Scheduler(configuration: configuration)
+        _ = running.advance(to: F.at("2025-10-01T00:00:00Z"))
+        var replacement = Scheduler(configuration: configuration, histories: running.histories)  // read at reload start
+        let meanwhile = running.advance(to: F.at("2025-10-04T07:00:00Z"))  // the loop kept delivering
+        #expect(meanwhile.notices.count == 2)
+        replacement.remember(meanwhile.histories)
+        #expect(replacement.advance(to: F.at("2025-10-04T07:00:00Z")).isEmpty)
+        #expect(replacement.nextDue == F.at("2025-10-20T07:00:00Z"))
+    }
+
     @Test func firstSightingAfterTheDeadlineIsNotBackFilled() {
         let scheduler = Scheduler(configuration: F.configuration([F.account("late")], [F.policy("p")]))
         let plan = scheduler.plan(from: F.at("2025-12-01T15:00:00Z"), until: F.at("2026-01-01T00:00:00Z"))

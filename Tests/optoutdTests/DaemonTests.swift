@@ -261,11 +261,14 @@ struct DaemonTests {
         let noJournal = try Optoutd.runTool(
             "/usr/bin/unshare",
             [
-                "--mount", "sh", "-c", "mount -t tmpfs tmpfs /run && exec \"$0\" \"$@\"", Optoutd.executable.path, "run",
+                "--mount", "sh", "-c", "mount -t tmpfs tmpfs /run && exec \"$0\" \"$@\"", Optoutd.executable.path,
+                "run",
                 "--once", "--config", fixture.configPath, "--state", fixture.statePath,
             ])
         #expect(noJournal.status == 0, "\(noJournal.stderr)")
-        #expect(noJournal.stderr.contains("<4>channel journal failed to deliver policy-applies for \(account): journal: no journald socket"))
+        #expect(
+            noJournal.stderr.contains(
+                "<4>channel journal failed to deliver policy-applies for \(account): journal: no journald socket"))
         #expect(try fixture.notices().isEmpty)
         #expect(try fixture.run(["status"]).stdout.contains("outbox: 1 waiting for journal"))
         // With the journal back, the notice arrives after its back-off.
