@@ -124,11 +124,15 @@ bench "optoutd check   CSV  $small"  "$optoutd" check --config "$outdir/optoutd-
 [[ "$large" != "$small" ]] && \
 bench "optoutd check   CSV  $large"  "$optoutd" check --config "$outdir/optoutd-csv-$large.yaml"
 bench "optoutd check   YAML $small"  "$optoutd" check --config "$outdir/optoutd-yaml-$small.yaml"
+[[ "$large" != "$small" ]] && \
+bench "optoutd check   YAML $large"  "$optoutd" check --config "$outdir/optoutd-yaml-$large.yaml"
 bench "optoutd plan    CSV  $small"  "$optoutd" plan --config "$outdir/optoutd-csv-$small.yaml" --days 90 --now "$now"
 [[ "$large" != "$small" ]] && \
 bench "optoutd plan    CSV  $large"  "$optoutd" plan --config "$outdir/optoutd-csv-$large.yaml" --days 90 --now "$now"
 plan_large="${medians[${#medians[@]}-1]}"   # the plan CSV $large row
 bench "optoutd plan    YAML $small"  "$optoutd" plan --config "$outdir/optoutd-yaml-$small.yaml" --days 90 --now "$now"
+[[ "$large" != "$small" ]] && \
+bench "optoutd plan    YAML $large"  "$optoutd" plan --config "$outdir/optoutd-yaml-$large.yaml" --days 90 --now "$now"
 
 remind_day="" remind_cal=""
 if [[ $have_remind -eq 1 ]]; then

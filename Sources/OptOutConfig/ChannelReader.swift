@@ -8,8 +8,17 @@ struct ChannelReader {
 
     func channels(_ node: Node) -> ChannelSettings {
         var channels = ChannelSettings()
-        guard let fields = yaml.fields(node, "channels", allowed: ["email", "hooks", "webhooks"]) else {
+        guard let fields = yaml.fields(node, "channels", allowed: ["email", "hooks", "webhooks", "give_up_after"]) else {
             return channels
+        }
+        if let node = fields["give_up_after"],
+            let interval = yaml.parsed(
+                node, "give_up_after", as: "a duration such as 7d or 12h", ReminderInterval.init(parsing:))
+        {
+            switch interval {
+            case .days(let days): channels.giveUpAfterSeconds = days * 86_400
+            case .hours(let hours): channels.giveUpAfterSeconds = hours * 3600
+            }
         }
         channels.email = fields["email"].flatMap(email)
         let hooks = fields["hooks"].flatMap { yaml.sequence($0, "hooks") }?.compactMap(hook) ?? []

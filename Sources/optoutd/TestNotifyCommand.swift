@@ -74,7 +74,7 @@ struct TestNotifyCommand: AsyncParsableCommand {
                 let policy = configuration.catalog.policies[index]
                 guard policy.coverage.contains(account.region) else { continue }
                 return Notice(
-                    account: account, policy: policy, event: .deadlineReminder, date: account.zone.localDate(of: now),
+                    account: account, policy: policy, event: .policyApplies, date: account.zone.localDate(of: now),
                     at: now, utcOffset: account.zone.offset(at: now), pending: policy.actions, late: false)
             }
         }

@@ -70,6 +70,7 @@ import Testing
                 events: [overdue]
               hooks:
                 - {name: ticket, command: [/usr/local/bin/open-ticket, --queue=privacy], events: [overdue], timeout: 2m}
+              give_up_after: 36h
               webhooks:
                 - name: chat
                   url: http://127.0.0.1:8080/hook
@@ -80,7 +81,7 @@ import Testing
             """)
         #expect(
             diagnostics == [
-                "optoutd.yaml:22:25: warning: 'UK' is not an ISO 3166-1 code; it is read as 'GB', write that instead"
+                "optoutd.yaml:23:25: warning: 'UK' is not an ISO 3166-1 code; it is read as 'GB', write that instead"
             ])
         let config = try #require(configuration)
         #expect(config.defaultZone.identifier == "America/New_York")
@@ -95,6 +96,7 @@ import Testing
         #expect(
             extra.coverage.contains(CountryCode(letters: "CH")!)
                 && !extra.coverage.contains(CountryCode(letters: "NO")!))
+        #expect(config.channels.giveUpAfterSeconds == 36 * 3600)
         #expect(config.channels.email?.startTLS == .required)
         #expect(config.channels.email?.digest == .daily)
         #expect(config.channels.email?.events == [.overdue])
