@@ -13,7 +13,7 @@ struct YAMLFields {
 
     /// The value of `key`; `nil` when absent or null.
     subscript(key: String) -> Node? {
-        guard let node = values[key], node.null == nil else { return nil }
+        guard let node = values[key], !node.isNull else { return nil }
         return node
     }
 }
@@ -26,7 +26,9 @@ struct YAMLReader {
     /// Composes `text`; a syntax error is reported with its place and gives `nil`.
     func compose(_ text: String) -> Node? {
         do {
-            return try Yams.compose(yaml: text)
+            // The basic resolver tags every scalar a string: the readers below decide what
+            // a value means, and Yams' regular-expression tag resolution is most of its cost.
+            return try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             switch error {
             case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
@@ -147,5 +149,13 @@ struct YAMLReader {
             }
         }
         return events
+    }
+}
+
+extension Node {
+    /// YAML's null: an empty or `~`/`null` plain scalar (the core schema's spellings).
+    var isNull: Bool {
+        guard let scalar, scalar.style == .plain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 }

@@ -169,6 +169,24 @@ import Testing
         "optoutd.yaml:21:12: error: 'not an address' is not a mail address",
     ]
 
+    @Test func nullsAreAbsentButQuotedNullIsText() throws {
+        let (configuration, diagnostics) = load("""
+            version: 1
+            timezone: UTC
+            policies: ~
+            defaults: {platform: linkedin}
+            accounts:
+              - {id: a, region: DE, name: ~, email: null, timezone: }
+              - {id: b, region: DE, name: "null"}
+            accounts_files:
+            """)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let accounts = try #require(configuration?.accounts)
+        #expect(accounts.map(\.name) == [nil, "null"])
+        #expect(accounts[0].email == nil)
+        #expect(accounts[0].zone.identifier == "UTC")
+    }
+
     @Test func duplicateIdsAcrossFilesNameTheFirstDefinition() {
         directory.write("a.csv", "id,region\nalice,DE\nbob,FR\n")
         directory.write("b.csv", "region,id\nIT,bob\n")
