@@ -208,14 +208,36 @@ public struct PlanWriter {
     public mutating func write(_ notice: Notice, into buffer: inout TextBuffer) {
         switch format {
         case .table:
-            let start = buffer.count
+            // Straight into the buffer, each cell padded to its column: no strings per row.
+            var cellStart = buffer.count
+            func endCell(_ column: Int) {
+                buffer.append(spaces: widths[column] + 2 - (buffer.count - cellStart))
+                cellStart = buffer.count
+            }
             buffer.append(instant: notice.at, utcOffset: notice.utcOffset)
-            buffer.append(spaces: widths[0] + 2 - (buffer.count - start))
-            row(
-                [
-                    notice.account.id, notice.account.region.description, notice.policy.id, notice.event.rawValue,
-                    String(notice.daysLeft), notice.pending.map(\.id).joined(separator: ","), notice.late ? "late" : "",
-                ], into: &buffer, from: 1)
+            endCell(0)
+            buffer.append(notice.account.id)
+            endCell(1)
+            let region = notice.account.region.index
+            buffer.append(byte: UInt8(65 + region / 26))
+            buffer.append(byte: UInt8(65 + region % 26))
+            endCell(2)
+            buffer.append(notice.policy.id)
+            endCell(3)
+            buffer.append(notice.event.rawValue)
+            endCell(4)
+            buffer.append(decimal: notice.daysLeft)
+            endCell(5)
+            for (index, action) in notice.pending.enumerated() {
+                if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
+                buffer.append(action.id)
+            }
+            if notice.late {
+                endCell(6)
+                buffer.append("late")
+            }
+            buffer.trimTrailingSpaces()
+            buffer.append(byte: UInt8(ascii: "\n"))
         case .json:
             swap(&json.buffer, &buffer)
             json.beginObject()

@@ -77,6 +77,11 @@ public struct TextBuffer: Sendable {
         append(decimal: abs(offset) / 60 % 60, width: 2)
     }
 
+    /// Drops spaces at the end (a line's last cells may be empty).
+    public mutating func trimTrailingSpaces() {
+        while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+    }
+
     /// Hands out the bytes so far and starts empty again.
     public mutating func take() -> [UInt8] {
         defer { bytes.removeAll(keepingCapacity: true) }
