@@ -135,6 +135,7 @@ public final class Daemon: Service {
                                 account: account, actions: actions.map(\.action), at: now)
                             {
                                 try record(step, outbox: outbox, configuration: scheduler.configuration)
+                                if reloading { recordedDuringReload += step.histories }
                             }
                         }
                     case .delivered:
