@@ -2,6 +2,10 @@ import Foundation
 import OptOutDaemon
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Whether a systemd user manager is there for the tests (`scripts/test-sandbox`, as `make test` does).
 let hasTestManager = ProcessInfo.processInfo.environment["OPTOUTD_TEST_SYSTEMD"] == "1"
 
@@ -74,6 +78,56 @@ struct SystemdTests {
         return try condition()
     }
 
+    /// Links the installed unit into the user manager with the drop-in, and reloads the manager.
+    func linkUnit() throws {
+        let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"] ?? "/run/user/0"
+        let userUnits = runtime + "/systemd/user"
+        try FileManager.default.createDirectory(atPath: userUnits + "/optoutd.service.d", withIntermediateDirectories: true)
+        _ = try? FileManager.default.removeItem(atPath: userUnits + "/optoutd.service")
+        try FileManager.default.createSymbolicLink(
+            atPath: userUnits + "/optoutd.service", withDestinationPath: unit("optoutd.service"))
+        try Self.userManagerDropIn.write(
+            toFile: userUnits + "/optoutd.service.d/user-manager.conf", atomically: true, encoding: .utf8)
+        #expect(try systemctl("daemon-reload").status == 0)
+    }
+
+    @Test func mailWebhooksAndHooksWorkUnderTheHardenedUnit() throws {
+        defer {
+            _ = try? systemctl("stop", "optoutd")
+            _ = try? systemctl("reset-failed", "optoutd")
+        }
+        let mailbox = root.appendingPathComponent("mailbox")
+        let requests = root.appendingPathComponent("requests")
+        try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: requests, withIntermediateDirectories: true)
+        let smtp = try LocalServer(script: "smtp_server.py", [mailbox.path])
+        let http = try LocalServer(script: "http_server.py", [requests.path, "204"])
+        let hook = root.appendingPathComponent("hook.sh").path
+        // The unit's file system is read-only (ProtectSystem=strict): the hook reports on stdout.
+        try "#!/bin/sh\necho \"ticket for $OPTOUT_ACCOUNT\"\n".write(toFile: hook, atomically: true, encoding: .utf8)
+        chmod(hook, 0o755)
+        let account = "\(tag)-channels"
+        try """
+        version: 1
+        timezone: Europe/Berlin
+        defaults: {platform: linkedin}
+        channels:
+          email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(smtp.port)", starttls: off}
+          hooks: [{name: ticket, command: ["\(hook)"], timeout: 10s}]
+          webhooks: [{name: chat, url: "http://127.0.0.1:\(http.port)/optoutd"}]
+        accounts:
+          - {id: \(account), region: SI, email: owner@example.org}
+        """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        try linkUnit()
+        let start = try systemctl("start", "optoutd")
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(try waitFor { try FileManager.default.contentsOfDirectory(atPath: mailbox.path).contains { $0.hasSuffix(".eml") } })
+        #expect(try waitFor { !(try FileManager.default.contentsOfDirectory(atPath: requests.path)).isEmpty })
+        #expect(try waitFor { try unitEntries(["OPTOUT_HOOK=ticket"]).contains("ticket: ticket for \(account)") })
+        #expect(try unitEntries(["MESSAGE_ID=\(MessageID.channelFailing)"]).isEmpty)
+        #expect(try property("ActiveState") == "active")
+    }
+
     @Test func theUnitsVerifyAndTheServiceIsHardened() throws {
         let verify = try tool(
             "/usr/bin/systemd-analyze",
@@ -107,16 +161,7 @@ struct SystemdTests {
         let alice = "\(tag)-alice"
         let bob = "\(tag)-bob"
         try writeConfig("  - {id: \(alice), region: DE}")
-        let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"] ?? "/run/user/0"
-        let userUnits = runtime + "/systemd/user"
-        try FileManager.default.createDirectory(
-            atPath: userUnits + "/optoutd.service.d", withIntermediateDirectories: true)
-        _ = try? FileManager.default.removeItem(atPath: userUnits + "/optoutd.service")
-        try FileManager.default.createSymbolicLink(
-            atPath: userUnits + "/optoutd.service", withDestinationPath: unit("optoutd.service"))
-        try Self.userManagerDropIn.write(
-            toFile: userUnits + "/optoutd.service.d/user-manager.conf", atomically: true, encoding: .utf8)
-        #expect(try systemctl("daemon-reload").status == 0)
+        try linkUnit()
         // The journal catalog, as `make install` + `journalctl --update-catalog` would set it up.
         try? FileManager.default.removeItem(atPath: "/usr/lib/systemd/catalog/optoutd.catalog")
         try FileManager.default.copyItem(
