@@ -143,14 +143,42 @@ struct CSVInventory {
     let log: DiagnosticLog
 
     func accounts(_ text: String, builder: AccountBuilder) -> [Located<Account>] {
-        var records = CSVReader(path: path, log: log).records(text)
-        guard !records.isEmpty else {
+        var header: [Located<String>]?
+        var columnOf: [String: Int] = [:]
+        var accounts: [Located<Account>] = []
+        CSVReader(path: path, log: log).forEachRecord(text) { record in
+            guard let header else {
+                header = record
+                columnOf = columns(of: record)
+                return
+            }
+            guard columnOf["id"] != nil, columnOf["region"] != nil else { return }
+            guard record.count == header.count else {
+                log.error("this row has \(record.count) fields; the header has \(header.count)", at: record[0].location)
+                return
+            }
+            func cell(_ name: String) -> Located<String>? { columnOf[name].map { record[$0] } }
+            let done = cell("done").map { cell in
+                cell.value.split(separator: ";").map {
+                    Located(value: $0.trimmingCharacters(in: .whitespaces), location: cell.location)
+                }
+                .filter { !$0.value.isEmpty }
+            }
+            let raw = RawAccount(
+                location: record[0].location, id: cell("id"), platform: cell("platform"), region: cell("region"),
+                name: cell("name"), email: cell("email"), timezone: cell("timezone"), done: done ?? [])
+            if let account = builder.account(raw) { accounts.append(account) }
+        }
+        if header == nil {
             log.error(
                 "the file has no header row; expected columns: \(Self.columns.joined(separator: ","))",
                 at: SourceLocation(path: path, line: 1, column: 1))
-            return []
         }
-        let header = records.removeFirst()
+        return accounts
+    }
+
+    /// The index of each known column in the header row; unknown, repeated and missing columns are errors.
+    private func columns(of header: [Located<String>]) -> [String: Int] {
         var columnOf: [String: Int] = [:]
         for (index, cell) in header.enumerated() {
             let name = cell.value.trimmingCharacters(in: .whitespaces)
@@ -166,23 +194,6 @@ struct CSVInventory {
         for required in ["id", "region"] where columnOf[required] == nil {
             log.error("the header needs a '\(required)' column", at: header[0].location)
         }
-        guard columnOf["id"] != nil, columnOf["region"] != nil else { return [] }
-        return records.compactMap { record in
-            guard record.count == header.count else {
-                log.error("this row has \(record.count) fields; the header has \(header.count)", at: record[0].location)
-                return nil
-            }
-            func cell(_ name: String) -> Located<String>? { columnOf[name].map { record[$0] } }
-            let done = cell("done").map { cell in
-                cell.value.split(separator: ";").map {
-                    Located(value: $0.trimmingCharacters(in: .whitespaces), location: cell.location)
-                }
-                .filter { !$0.value.isEmpty }
-            }
-            let raw = RawAccount(
-                location: record[0].location, id: cell("id"), platform: cell("platform"), region: cell("region"),
-                name: cell("name"), email: cell("email"), timezone: cell("timezone"), done: done ?? [])
-            return builder.account(raw)
-        }
+        return columnOf
     }
 }

@@ -8,9 +8,9 @@ struct CSVReader {
     let path: String
     let log: DiagnosticLog
 
-    func records(_ text: String) -> [[Located<String>]] {
+    /// Hands each record to `body` as soon as it is read, in order.
+    func forEachRecord(_ text: String, _ body: ([Located<String>]) -> Void) {
         let bytes = Array(text.utf8)
-        var records: [[Located<String>]] = []
         var record: [Located<String>] = []
         var index = 0
         var line = 1
@@ -52,7 +52,7 @@ struct CSVReader {
                 }
                 if !closed {
                     log.error("quoted field is not closed", at: location)
-                    return records
+                    return
                 }
                 if !(isRecordEnd(index) || bytes[index] == UInt8(ascii: ",")) {
                     log.error(
@@ -83,7 +83,7 @@ struct CSVReader {
             }
             // End of record.
             if !(record.count == 1 && record[0].value.isEmpty) {  // a blank line
-                records.append(record)
+                body(record)
             }
             record = []
             if index < bytes.count {
@@ -92,7 +92,6 @@ struct CSVReader {
                 lineStart = index
             }
         }
-        return records
     }
 
 }

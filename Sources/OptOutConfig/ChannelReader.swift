@@ -8,7 +8,8 @@ struct ChannelReader {
 
     func channels(_ node: Node) -> ChannelSettings {
         var channels = ChannelSettings()
-        guard let fields = yaml.fields(node, "channels", allowed: ["email", "hooks", "webhooks", "give_up_after"]) else {
+        guard let fields = yaml.fields(node, "channels", allowed: ["email", "hooks", "webhooks", "give_up_after"])
+        else {
             return channels
         }
         if let node = fields["give_up_after"],

@@ -170,7 +170,8 @@ import Testing
     ]
 
     @Test func nullsAreAbsentButQuotedNullIsText() throws {
-        let (configuration, diagnostics) = load("""
+        let (configuration, diagnostics) = load(
+            """
             version: 1
             timezone: UTC
             policies: ~
@@ -231,8 +232,8 @@ import Testing
             diagnostics == [
                 "bad.csv:1:11: error: unknown column 'colour'; expected: id, platform, region, email, name, timezone, done",
                 "bad.csv:1:18: error: column 'id' appears twice",
-                "short.csv:3:1: error: quoted field is not closed",
                 "short.csv:2:1: error: this row has 2 fields; the header has 3",
+                "short.csv:3:1: error: quoted field is not closed",
                 "quote.csv:2:12: error: a quote inside an unquoted field; quote the whole field and double the quote",
                 "quote.csv:2:16: error: a quote inside an unquoted field; quote the whole field and double the quote",
                 "newline.csv:2:8: error: the name contains a control character (LF); it must be a single line of text",

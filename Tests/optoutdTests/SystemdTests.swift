@@ -82,7 +82,8 @@ struct SystemdTests {
     func linkUnit() throws {
         let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"] ?? "/run/user/0"
         let userUnits = runtime + "/systemd/user"
-        try FileManager.default.createDirectory(atPath: userUnits + "/optoutd.service.d", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: userUnits + "/optoutd.service.d", withIntermediateDirectories: true)
         _ = try? FileManager.default.removeItem(atPath: userUnits + "/optoutd.service")
         try FileManager.default.createSymbolicLink(
             atPath: userUnits + "/optoutd.service", withDestinationPath: unit("optoutd.service"))
@@ -121,7 +122,10 @@ struct SystemdTests {
         try linkUnit()
         let start = try systemctl("start", "optoutd")
         #expect(start.status == 0, "\(start.stderr)")
-        #expect(try waitFor { try FileManager.default.contentsOfDirectory(atPath: mailbox.path).contains { $0.hasSuffix(".eml") } })
+        #expect(
+            try waitFor {
+                try FileManager.default.contentsOfDirectory(atPath: mailbox.path).contains { $0.hasSuffix(".eml") }
+            })
         #expect(try waitFor { !(try FileManager.default.contentsOfDirectory(atPath: requests.path)).isEmpty })
         #expect(try waitFor { try unitEntries(["OPTOUT_HOOK=ticket"]).contains("ticket: ticket for \(account)") })
         #expect(try unitEntries(["MESSAGE_ID=\(MessageID.channelFailing)"]).isEmpty)
