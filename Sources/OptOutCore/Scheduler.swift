@@ -56,6 +56,8 @@ public struct Scheduler: Sendable {
     private var pairRanges: [Range<Int>] = []
     private var queue = Heap<QueueEntry>()
     private var timetables: [Timetable.Key: [ScheduledNotice]] = [:]
+    /// Whether steps list changed histories and skipped notices; a plan has no use for them.
+    private var recordsChanges = true
     /// Local date and UTC offset of the latest `now`, per zone: new pairs in one zone share them.
     private var localNow: (instant: Instant, byZone: [Zone: (date: CivilDate, offset: Int)]) = (.distantPast, [:])
 
@@ -158,9 +160,15 @@ public struct Scheduler: Sendable {
     public mutating func advance(to now: Instant) -> Step {
         var step = Step()
         while let entry = queue.min, entry.due <= now {
-            queue.removeMin()
-            guard pairs[entry.pair].due == entry.due else { continue }  // superseded
-            evaluate(entry.pair, at: now, into: &step)
+            guard pairs[entry.pair].due == entry.due else {  // superseded
+                queue.removeMin()
+                continue
+            }
+            if let due = evaluate(entry.pair, at: now, into: &step) {
+                queue.replaceMin(with: QueueEntry(due: due, pair: entry.pair))
+            } else {
+                queue.removeMin()
+            }
         }
         dropSupersededEntries()
         return step
@@ -187,19 +195,18 @@ public struct Scheduler: Sendable {
         done[accountNumber].formUnion(actions)
         var step = Step()
         for index in pairRanges[accountNumber] {
-            evaluate(index, at: now, into: &step)
+            if let due = evaluate(index, at: now, into: &step) { queue.insert(QueueEntry(due: due, pair: index)) }
         }
         dropSupersededEntries()
         return step
     }
 
-    /// Brings one pair up to date at `now` and queues its next due time.
-    private mutating func evaluate(_ index: Int, at now: Instant, into step: inout Step) {
+    /// Brings one pair up to date at `now`; returns its next due time, which the caller queues.
+    private mutating func evaluate(_ index: Int, at now: Instant, into step: inout Step) -> Instant? {
         let pair = pairs[index]
         let account = configuration.accounts[pair.account]
         let policy = configuration.catalog.policies[pair.policy]
         let pending = pending(pair)
-        let key = key(of: pair)
         func notice(_ event: EventKind, _ date: CivilDate, _ at: Instant, offset: Int, late: Bool = false) -> Notice {
             Notice(
                 account: account, policy: policy, event: event, date: date, at: at, utcOffset: offset,
@@ -222,8 +229,8 @@ public struct Scheduler: Sendable {
             while end < timetable.count, timetable[end].at <= now { end += 1 }
             if end > first {
                 let latest = timetable[end - 1]
-                for missed in timetable[first..<(end - 1)] {
-                    step.skipped.append(NoticeKey(pair: key, event: missed.event, date: missed.date))
+                for missed in timetable[first..<(end - 1)] where recordsChanges {
+                    step.skipped.append(NoticeKey(pair: key(of: pair), event: missed.event, date: missed.date))
                 }
                 step.notices.append(
                     notice(
@@ -239,11 +246,11 @@ public struct Scheduler: Sendable {
         }
         if history != pair.history, let history {
             pairs[index].history = history
-            step.histories.append((key, history))
+            if recordsChanges { step.histories.append((key(of: pair), history)) }
         }
         let due = dueTime(of: index)
         pairs[index].due = due
-        if let due { queue.insert(QueueEntry(due: due, pair: index)) }
+        return due
     }
 
     /// Pops queue entries left behind by re-evaluated pairs, so that `nextDue` is exact.
@@ -317,6 +324,7 @@ extension Scheduler {
     /// order, so that a long plan needs no more memory than one wake-up's notices.
     public func simulate(from now: Instant, until horizon: Instant, _ body: ([Notice]) -> Void) {
         var simulation = self
+        simulation.recordsChanges = false
         body(simulation.advance(to: now).notices)
         while let next = simulation.nextDue, next <= horizon {
             body(simulation.advance(to: next).notices)

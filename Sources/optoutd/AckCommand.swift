@@ -53,8 +53,13 @@ struct AckCommand: ParsableCommand {
             account: account.id, policy: policy.id, actions: done, note: note, at: now)
         // Wake a running daemon (it watches for this file being written).
         let trigger = state.path + ".ack"
-        FileManager.default.createFile(atPath: trigger, contents: Data("\(now.secondsSince1970)\n".utf8))
-        StateOwner.handOver(trigger)
+        if FileManager.default.createFile(atPath: trigger, contents: Data("\(now.secondsSince1970)\n".utf8)) {
+            StateOwner.handOver(trigger)
+        } else {
+            standardError(
+                "optoutd: recorded, but \(trigger) could not be written: a running daemon acts on it at its next wake-up"
+            )
+        }
         print("recorded for \(account.id), \(policy.id): \(done.joined(separator: ", "))")
     }
 
