@@ -69,7 +69,7 @@ public struct MailMessage: Sendable, Equatable {
     }
 
     /// The address inside `Name <address>`, or the whole text.
-    static func address(of mailbox: String) -> String {
+    public static func address(of mailbox: String) -> String {
         let clean = singleLine(mailbox)
         guard clean.hasSuffix(">"), let open = clean.lastIndex(of: "<") else {
             return clean.trimmingSpaces

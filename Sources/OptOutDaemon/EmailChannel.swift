@@ -49,9 +49,7 @@ public struct EmailChannel: NotificationChannel {
             cc = settings.cc.filter { !to.contains($0) }
         }
         let now = Instant(Date())
-        let domain =
-            MailMessage(from: settings.from, to: [], subject: "", date: now, messageID: "", body: "").envelopeFrom
-            .split(separator: "@").last.map(String.init) ?? "optoutd"
+        let domain = MailMessage.address(of: settings.from).split(separator: "@").last.map(String.init) ?? "optoutd"
         let message = NoticeMail.message(
             documents, from: settings.from, to: to, cc: cc, date: now,
             messageID: "\(UUID().uuidString.lowercased())@\(domain)")
