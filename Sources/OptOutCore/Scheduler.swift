@@ -157,9 +157,11 @@ public struct Scheduler: Sendable {
     }
 
     /// Everything due at `now`: each due pair is brought up to date, and the queue moves on.
-    public mutating func advance(to now: Instant) -> Step {
+    /// With `limit`, it stops once that many notices are in the step; what else is due stays
+    /// due (`nextDue` <= `now`), for the next call.
+    public mutating func advance(to now: Instant, limit: Int = .max) -> Step {
         var step = Step()
-        while let entry = queue.min, entry.due <= now {
+        while let entry = queue.min, entry.due <= now, step.notices.count < limit {
             guard pairs[entry.pair].due == entry.due else {  // superseded
                 queue.removeMin()
                 continue

@@ -30,6 +30,8 @@ public final class Daemon: Service {
     private let notifier: ServiceNotifier
     private let clock: @Sendable () -> Instant
     private let makeChannels: @Sendable (Configuration) -> [any NotificationChannel]
+    /// Notices recorded per turn of the scheduling loop.
+    static let sliceSize = 500
     /// A reload prepared beside the scheduling loop, waiting to take over.
     private let preparedReload = Mutex<ReloadOutcome?>(nil)
 
@@ -143,9 +145,12 @@ public final class Daemon: Service {
                     case .due, .clockChanged:
                         break
                     }
-                    let step = scheduler.advance(to: now)
+                    // A burst (a first start with many accounts) goes in slices, so that signals,
+                    // acks and the watchdog are heard in between.
+                    let step = scheduler.advance(to: now, limit: Self.sliceSize)
                     try record(step, outbox: outbox, configuration: scheduler.configuration)
                     if reloading { recordedDuringReload += step.histories }
+                    if let due = scheduler.nextDue, due <= now { wakeups.post(.due) }
                     // Deliveries run beside this loop, so a slow channel never holds up the schedule.
                     let nextDelivery = try store.nextDeliveryAttempt()
                     if !delivering, let nextDelivery, nextDelivery <= now {

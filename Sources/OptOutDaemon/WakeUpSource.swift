@@ -95,21 +95,27 @@ public final class WakeUpSource: @unchecked Sendable {
             pollfd(fd: inotify, events: Int16(POLLIN), revents: 0),
             pollfd(fd: requests, events: Int16(POLLIN), revents: 0),
         ]
-        let timeout =
-            watchdogInterval.map {
-                Int32(clamping: $0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)
-            } ?? -1
+        // The watchdog is due by the clock, not only when nothing else happens: a long burst
+        // of wake-ups must not starve it.
+        var nextWatchdog = watchdogInterval.map { ContinuousClock.now + $0 }
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
+            var timeout: Int32 = -1
+            if let nextWatchdog {
+                let left = max(nextWatchdog - ContinuousClock.now, .zero)
+                timeout = Int32(
+                    clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            }
             let ready = poll(&fds, nfds_t(fds.count), timeout)
             if ready < 0 {
                 if errno == EINTR { continue }
                 break
             }
-            if ready == 0 {
+            if let due = nextWatchdog, let interval = watchdogInterval, ContinuousClock.now >= due {
                 continuation.yield(.watchdog)
-                continue
+                nextWatchdog = ContinuousClock.now + interval
             }
+            if ready == 0 { continue }
             if fds[0].revents != 0 {
                 var expirations: UInt64 = 0
                 if read(timer, &expirations, 8) < 0 && errno == ECANCELED {
