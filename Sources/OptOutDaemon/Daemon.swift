@@ -85,6 +85,7 @@ public final class Daemon: Service {
                 }
                 wakeups.post(.due)  // what is due at start
                 for await wakeUp in wakeups.events {
+                    if wakeups.isFinished { break }  // stopping: what is left waits for the next start
                     let now = clock()
                     switch wakeUp {
                     case .watchdog:
@@ -146,11 +147,11 @@ public final class Daemon: Service {
                         break
                     }
                     // A burst (a first start with many accounts) goes in slices, so that signals,
-                    // acks and the watchdog are heard in between.
+                    // acks and the watchdog are heard in between: what is still due re-arms the
+                    // timer in the past, which wakes the loop again at once.
                     let step = scheduler.advance(to: now, limit: Self.sliceSize)
                     try record(step, outbox: outbox, configuration: scheduler.configuration)
                     if reloading { recordedDuringReload += step.histories }
-                    if let due = scheduler.nextDue, due <= now { wakeups.post(.due) }
                     // Deliveries run beside this loop, so a slow channel never holds up the schedule.
                     let nextDelivery = try store.nextDeliveryAttempt()
                     if !delivering, let nextDelivery, nextDelivery <= now {

@@ -82,6 +82,9 @@ public final class WakeUpSource: @unchecked Sendable {
         _ = write(requests, &one, 8)
     }
 
+    /// Whether `finish()` was called: the daemon is stopping.
+    public var isFinished: Bool { lock.withLock { finished } }
+
     /// Ends `events`; the thread exits.
     public func finish() {
         lock.withLock { finished = true }

@@ -146,6 +146,21 @@ struct DaemonTests {
         #expect(notices.count - perAccount.count <= 1, "killed after \(seenBeforeKill) of 1000")
     }
 
+    @Test func sigtermDuringABurstStopsPromptlyAndLosesNothing() throws {
+        let fixture = try DaemonFixture()
+        let accounts = (0..<4000).map { "  - {id: \(fixture.account("t\($0)")), region: CZ}" }.joined(separator: "\n")
+        try fixture.writeConfig(accounts: accounts)
+        let daemon = try fixture.start()
+        try fixture.waitForNotices(timeout: .seconds(30)) { !$0.isEmpty }
+        let asked = ContinuousClock.now
+        #expect(daemon.stop(SIGTERM) == 0)
+        #expect(ContinuousClock.now - asked < .seconds(5))
+        #expect(try fixture.run(["run", "--once"]).status == 0)
+        let notices = try fixture.waitForNotices(timeout: .seconds(60)) { $0.count >= 4000 }
+        #expect(Set(notices.compactMap { $0["OPTOUT_ACCOUNT"] }).count == 4000)
+        #expect(notices.count == 4000)
+    }
+
     @Test func reloadRejectsABrokenConfigAndAnnouncesANewAccount() throws {
         let fixture = try DaemonFixture()
         let alice = fixture.account("alice")

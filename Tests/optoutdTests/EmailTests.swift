@@ -131,15 +131,16 @@ struct EmailTests {
         let server = try LocalServer(
             script: "smtp_server.py",
             [mailbox.path, "--tls", certificate, key, "--require-starttls", "--auth", "optoutd", "correct horse"])
+        let tlsEmail = """
+            from: privacy@example.org
+            transport: smtp://127.0.0.1:\(server.port)
+            starttls: required
+            tls_ca_file: \(certificate)
+            username: optoutd
+            password_credential: smtp-password
+            """
         try configure(
-            email: """
-                from: privacy@example.org
-                transport: smtp://127.0.0.1:\(server.port)
-                starttls: required
-                tls_ca_file: \(certificate)
-                username: optoutd
-                password_credential: smtp-password
-                """)
+            email: tlsEmail)
         #expect(try runOnce().status == 0)
         let received = try messages()
         #expect(received.count == 1)
@@ -153,14 +154,7 @@ struct EmailTests {
         // A wrong password: not delivered, retried, and the error names no secret.
         try "wrong\n".write(to: credentials.appendingPathComponent("smtp-password"), atomically: true, encoding: .utf8)
         try configure(
-            email: """
-                from: privacy@example.org
-                transport: smtp://127.0.0.1:\(server.port)
-                starttls: required
-                tls_ca_file: \(certificate)
-                username: optoutd
-                password_credential: smtp-password
-                """,
+            email: tlsEmail,
             accounts: "  - {id: \(fixture.account("second")), region: FI, email: second@example.org}")
         #expect(try runOnce().status == 0)
         #expect(try messages().count == 1)
