@@ -163,7 +163,10 @@ public final class Daemon: Service {
                     }
                     let nextRetry = delivering ? nil : nextDelivery
                     wakeups.schedule(at: [scheduler.nextDue, nextRetry].compactMap { $0 }.min())
-                    notifier.status(status(scheduler, rejection))
+                    // STATUS= once a burst is through, not after every slice of it.
+                    if (scheduler.nextDue.map { $0 > now } ?? true) {
+                        notifier.status(status(scheduler, rejection))
+                    }
                 }
                 group.cancelAll()
             }
