@@ -25,11 +25,6 @@ public enum Report {
         plan(notices, PlanWriter(format: .table, configuration: configuration))
     }
 
-    /// The plan as one JSON array, all at once (see `PlanWriter` to stream it).
-    public static func planJSON(_ notices: [Notice], configuration: Configuration) -> String {
-        plan(notices, PlanWriter(format: .json, configuration: configuration))
-    }
-
     private static func plan(_ notices: [Notice], _ writer: PlanWriter) -> String {
         var writer = writer
         var buffer = TextBuffer()

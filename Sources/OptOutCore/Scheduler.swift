@@ -132,6 +132,11 @@ public struct Scheduler: Sendable {
         pairs.indices.count { !pending(pairs[$0]).isEmpty }
     }
 
+    /// The account with this id, if the configuration has one.
+    public func account(_ id: String) -> Account? {
+        accountIndex[id].map { configuration.accounts[$0] }
+    }
+
     /// The keys of every pair, in configuration order.
     public var pairKeys: [PairKey] { pairs.map(key(of:)) }
 

@@ -237,7 +237,7 @@ public final class Daemon: Service {
         var text =
             "\(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
         if let next = scheduler.upcoming,
-            let account = configuration.accounts.first(where: { $0.id == next.pair.account })
+            let account = scheduler.account(next.pair.account)
         {
             let when = next.at == .distantPast ? "now" : account.zone.rfc3339(next.at)
             text += "; next: \(next.event.rawValue) for \(next.pair.account) (\(next.pair.policy)) at \(when)"

@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
         var summary =
             "\(options.path): ok: \(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
         if let next = scheduler.upcoming,
-            let account = configuration.accounts.first(where: { $0.id == next.pair.account })
+            let account = scheduler.account(next.pair.account)
         {
             let when = next.at == .distantPast ? account.zone.rfc3339(now) : account.zone.rfc3339(next.at)
             summary += "; next notice \(next.event.rawValue) for \(next.pair.account) (\(next.pair.policy)) at \(when)"

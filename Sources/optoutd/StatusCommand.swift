@@ -34,7 +34,7 @@ struct StatusCommand: ParsableCommand {
         }
         var scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
         let rows = scheduler.pairKeys.map { key -> StatusRow in
-            let account = configuration.accounts.first { $0.id == key.account }!
+            let account = scheduler.account(key.account)!
             let next: String
             if histories[key] == nil {
                 next = (scheduler.pendingActions(key) ?? []).isEmpty ? "" : "now (policy-applies)"

@@ -46,6 +46,29 @@ final class DaemonFixture {
         try Optoutd.run(arguments + ["--config", configPath, "--state", statePath], environment: environment)
     }
 
+    /// A directory inside the fixture's, created.
+    func subdirectory(_ name: String) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// Where `runOnce` points `$CREDENTIALS_DIRECTORY`, as systemd's `LoadCredential=` would.
+    var credentials: URL { directory.appendingPathComponent("credentials") }
+
+    /// Writes a credential file, as `LoadCredential=` would provide it.
+    func writeCredential(_ name: String, _ value: String) throws {
+        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
+        try (value + "\n").write(to: credentials.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    /// `optoutd run --once` with the clock `offset` seconds after `now`, with the fixture's credentials.
+    func runOnce(at offset: Int = 0, from now: Instant = Instant(Date())) throws -> Optoutd.Result {
+        try run(
+            ["run", "--once", "--now", Zone.utc.rfc3339(now.adding(seconds: offset))],
+            environment: ["CREDENTIALS_DIRECTORY": credentials.path])
+    }
+
     /// Starts `optoutd run` in the background.
     func start(environment: [String: String] = [:]) throws -> Process {
         let process = Process()

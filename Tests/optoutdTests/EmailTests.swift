@@ -11,16 +11,11 @@ import Testing
 struct EmailTests {
     let fixture: DaemonFixture
     let mailbox: URL
-    let credentials: URL
 
     init() throws {
         fixture = try DaemonFixture()
-        mailbox = fixture.directory.appendingPathComponent("mailbox")
-        credentials = fixture.directory.appendingPathComponent("credentials")
-        try FileManager.default.createDirectory(at: mailbox, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
-        try "correct horse\n".write(
-            to: credentials.appendingPathComponent("smtp-password"), atomically: true, encoding: .utf8)
+        mailbox = try fixture.subdirectory("mailbox")
+        try fixture.writeCredential("smtp-password", "correct horse")
     }
 
     func configure(email: String, accounts: String? = nil) throws {
@@ -28,12 +23,6 @@ struct EmailTests {
             accounts: accounts
                 ?? "  - {id: \(fixture.account("soren")), region: DK, name: \"Søren Ærø\", email: soren@example.org}",
             extra: "channels:\n  email:\n" + email.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n"))
-    }
-
-    func runOnce(at offset: Int = 0, _ now: Instant = Instant(Date())) throws -> Optoutd.Result {
-        try fixture.run(
-            ["run", "--once", "--now", Zone.utc.rfc3339(now.adding(seconds: offset))],
-            environment: ["CREDENTIALS_DIRECTORY": credentials.path])
     }
 
     /// The messages received so far, each parsed by Python's email package, with its envelope.
@@ -81,7 +70,7 @@ struct EmailTests {
                 starttls: off
                 cc: [team@example.org]
                 """)
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         let received = try messages()
         #expect(received.count == 1)
         let (mail, envelope) = try #require(received.first)
@@ -141,7 +130,7 @@ struct EmailTests {
             """
         try configure(
             email: tlsEmail)
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         let received = try messages()
         #expect(received.count == 1)
         #expect(received.first?.envelope["tls"] as? Bool == true)
@@ -152,11 +141,11 @@ struct EmailTests {
         )
 
         // A wrong password: not delivered, retried, and the error names no secret.
-        try "wrong\n".write(to: credentials.appendingPathComponent("smtp-password"), atomically: true, encoding: .utf8)
+        try fixture.writeCredential("smtp-password", "wrong")
         try configure(
             email: tlsEmail,
             accounts: "  - {id: \(fixture.account("second")), region: FI, email: second@example.org}")
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         #expect(try messages().count == 1)
         #expect(try fixture.run(["status"]).stdout.contains("outbox: 1 waiting for email"))
     }
@@ -165,15 +154,15 @@ struct EmailTests {
         let port = Self.freePort()
         try configure(email: "from: privacy@example.org\ntransport: smtp://127.0.0.1:\(port)\nstarttls: opportunistic")
         let start = Instant(Date())
-        #expect(try runOnce(at: 0, start).status == 0)
+        #expect(try fixture.runOnce(at: 0, from: start).status == 0)
         #expect(try fixture.run(["status"]).stdout.contains("outbox: 1 waiting for email (last error: smtp: "))
         let server = try LocalServer(script: "smtp_server.py", [mailbox.path, "--port", String(port)])
         _ = server
-        #expect(try runOnce(at: 20, start).status == 0)  // a restarted daemon still waits out the back-off
+        #expect(try fixture.runOnce(at: 20, from: start).status == 0)  // a restarted daemon still waits out the back-off
         #expect(try messages().isEmpty)
-        #expect(try runOnce(at: 70, start).status == 0)
+        #expect(try fixture.runOnce(at: 70, from: start).status == 0)
         #expect(try messages().count == 1)
-        #expect(try runOnce(at: 4000, start).status == 0)
+        #expect(try fixture.runOnce(at: 4000, from: start).status == 0)
         #expect(try messages().count == 1)
         #expect(!(try fixture.run(["status"]).stdout.contains("outbox:")))
     }
@@ -186,7 +175,7 @@ struct EmailTests {
             .write(toFile: program, atomically: true, encoding: .utf8)
         chmod(program, 0o755)
         try configure(email: "from: privacy@example.org\ntransport: \"sendmail:\(program)\"\ncc: [audit@example.org]")
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         #expect(try String(contentsOfFile: out + "/sendmail-argv", encoding: .utf8) == "-i\n-t\n")
         let (mail, _) = try #require(try messages().first)
         let headers = mail["headers"] as? [String: String] ?? [:]
@@ -208,9 +197,9 @@ struct EmailTests {
         )
         // 08:00 in Berlin: the digest goes out at 09:00.
         let morning = Instant(iso: "2026-12-01T08:00:00+01:00", defaultZone: .utc)!
-        #expect(try runOnce(at: 0, morning).status == 0)
+        #expect(try fixture.runOnce(at: 0, from: morning).status == 0)
         #expect(try messages().isEmpty)
-        #expect(try runOnce(at: 3600, morning).status == 0)
+        #expect(try fixture.runOnce(at: 3600, from: morning).status == 0)
         let received = try messages()
         let byRecipient = Dictionary(
             uniqueKeysWithValues: received.map { (($0.envelope["rcpt_tos"] as? [String])?.first ?? "", $0.mail) })
@@ -224,7 +213,7 @@ struct EmailTests {
         #expect(body.contains("\(b) in CA is covered by linkedin-ads-sharing-2025"))
         let own = byRecipient["a@example.org"]?["headers"] as? [String: String] ?? [:]
         #expect(own["Subject"] == "[optoutd] linkedin-genai-training-2025 applies to \(a)")
-        #expect(try runOnce(at: 7200, morning).status == 0)
+        #expect(try fixture.runOnce(at: 7200, from: morning).status == 0)
         #expect(try messages().count == 2)
     }
 }

@@ -31,11 +31,6 @@ struct HookTests {
             extra: "channels:\n  hooks:\n    - {name: ticket, command: [\(argv)], timeout: \(timeout)}")
     }
 
-    func runOnce(at offset: Int = 0) throws -> Optoutd.Result {
-        let now = Instant(Date()).adding(seconds: offset)
-        return try fixture.run(["run", "--once", "--now", Zone.utc.rfc3339(now)])
-    }
-
     var invocations: Int {
         ((try? String(contentsOf: fixture.directory.appendingPathComponent("count"), encoding: .utf8)) ?? "")
             .split(separator: "\n").count
@@ -53,7 +48,7 @@ struct HookTests {
             echo "ticket opened for $OPTOUT_ACCOUNT"
             """)
         try hookConfig([hook, "--queue=privacy", "two words", "$HOME;rm -rf /"])
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         #expect(invocations == 1)
         let argv = try String(contentsOfFile: out + "/argv", encoding: .utf8)
         #expect(argv == "--queue=privacy\ntwo words\n$HOME;rm -rf /\n")  // no shell expanded anything
@@ -85,7 +80,7 @@ struct HookTests {
         let lines = try fixture.entries(["OPTOUT_HOOK=ticket", "OPTOUT_ACCOUNT=\(account)"])
         #expect(lines.map { $0["MESSAGE"] } == ["ticket: ticket opened for \(account)"])
         // Delivered: a later run does not run it again.
-        #expect(try runOnce(at: 3600).status == 0)
+        #expect(try fixture.runOnce(at: 3600).status == 0)
         #expect(invocations == 1)
     }
 
@@ -95,7 +90,7 @@ struct HookTests {
             "flaky.sh",
             "echo run >> \(out)/count\n[ $(wc -l < \(out)/count) -ge 2 ] || { echo 'queue full' >&2; exit 1; }")
         try hookConfig([hook])
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         #expect(invocations == 1)
         let failed = try fixture.entries([
             "MESSAGE_ID=6b0a17e52bb541faa6c5db86cb228545", "OPTOUT_ACCOUNT=\(fixture.account("hooked"))",
@@ -107,11 +102,11 @@ struct HookTests {
             })
         let status = try fixture.run(["status"])
         #expect(status.stdout.contains("outbox: 1 waiting for ticket (last error: hook ticket exited with status 1)"))
-        #expect(try runOnce(at: 30).status == 0)  // too early: back-off is a minute
+        #expect(try fixture.runOnce(at: 30).status == 0)  // too early: back-off is a minute
         #expect(invocations == 1)
-        #expect(try runOnce(at: 70).status == 0)
+        #expect(try fixture.runOnce(at: 70).status == 0)
         #expect(invocations == 2)
-        #expect(try runOnce(at: 7200).status == 0)
+        #expect(try fixture.runOnce(at: 7200).status == 0)
         #expect(invocations == 2)
         #expect(!(try fixture.run(["status"]).stdout.contains("outbox:")))
     }
@@ -121,12 +116,12 @@ struct HookTests {
         let hook = try script("slow.sh", "echo run >> \(out)/count\n[ $(wc -l < \(out)/count) -ge 2 ] || sleep 60")
         try hookConfig([hook], timeout: "1s")
         let started = ContinuousClock.now
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         #expect(ContinuousClock.now - started < .seconds(10))
         #expect(invocations == 1)
         let status = try fixture.run(["status"])
         #expect(status.stdout.contains("hook ticket ran longer than 1 s and was killed"))
-        #expect(try runOnce(at: 70).status == 0)
+        #expect(try fixture.runOnce(at: 70).status == 0)
         #expect(invocations == 2)
         #expect(!(try fixture.run(["status"]).stdout.contains("outbox:")))
     }
@@ -134,8 +129,8 @@ struct HookTests {
     @Test func deliveriesAreGivenUpAfterTheirTime() throws {
         let hook = try script("broken.sh", "exit 3")
         try hookConfig([hook])
-        #expect(try runOnce().status == 0)
-        let late = try runOnce(at: 8 * 86_400)
+        #expect(try fixture.runOnce().status == 0)
+        let late = try fixture.runOnce(at: 8 * 86_400)
         #expect(late.status == 0, "\(late.stderr)")
         let entries = try fixture.entries([
             "MESSAGE_ID=6b0a17e52bb541faa6c5db86cb228545", "OPTOUT_ACCOUNT=\(fixture.account("hooked"))",

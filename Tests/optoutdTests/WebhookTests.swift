@@ -7,16 +7,11 @@ import Testing
 struct WebhookTests {
     let fixture: DaemonFixture
     let received: URL
-    let credentials: URL
 
     init() throws {
         fixture = try DaemonFixture()
-        received = fixture.directory.appendingPathComponent("received")
-        credentials = fixture.directory.appendingPathComponent("credentials")
-        try FileManager.default.createDirectory(at: received, withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: credentials, withIntermediateDirectories: true)
-        try "Bearer s3cret-token\n".write(
-            to: credentials.appendingPathComponent("webhook-token"), atomically: true, encoding: .utf8)
+        received = try fixture.subdirectory("received")
+        try fixture.writeCredential("webhook-token", "Bearer s3cret-token")
     }
 
     func configure(port: Int) throws {
@@ -33,12 +28,6 @@ struct WebhookTests {
                 """)
     }
 
-    func runOnce(at offset: Int = 0) throws -> Optoutd.Result {
-        try fixture.run(
-            ["run", "--once", "--now", Zone.utc.rfc3339(Instant(Date()).adding(seconds: offset))],
-            environment: ["CREDENTIALS_DIRECTORY": credentials.path])
-    }
-
     func requests() throws -> [[String: Any]] {
         try FileManager.default.contentsOfDirectory(atPath: received.path).sorted().map { name in
             try JSONSerialization.jsonObject(with: Data(contentsOf: received.appendingPathComponent(name)))
@@ -49,16 +38,16 @@ struct WebhookTests {
     @Test func serverErrorIsRetriedAndThenDeliveredOnce() throws {
         let server = try LocalServer(script: "http_server.py", [received.path, "500,200"])
         try configure(port: server.port)
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         // GB: two policies apply, so two notices; each was answered 500 (then 200 for the second).
         let first = try requests()
         #expect(first.map { $0["status"] as? Int } == [500, 200])
-        #expect(try runOnce(at: 30).status == 0)
+        #expect(try fixture.runOnce(at: 30).status == 0)
         #expect(try requests().count == 2)  // back-off: not yet
-        #expect(try runOnce(at: 70).status == 0)
+        #expect(try fixture.runOnce(at: 70).status == 0)
         let all = try requests()
         #expect(all.map { $0["status"] as? Int } == [500, 200, 200])
-        #expect(try runOnce(at: 7200).status == 0)
+        #expect(try fixture.runOnce(at: 7200).status == 0)
         #expect(try requests().count == 3)
         let request = all[2]
         #expect(request["path"] as? String == "/optoutd")
@@ -82,19 +71,19 @@ struct WebhookTests {
     @Test func clientErrorIsAPermanentFailure() throws {
         let server = try LocalServer(script: "http_server.py", [received.path, "400"])
         try configure(port: server.port)
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         #expect(try requests().count == 2)
         let failures = try fixture.entries(["OPTOUT_CHANNEL=chat", "OPTOUT_ACCOUNT=\(fixture.account("web"))"])
         #expect(failures.count == 2)
         #expect(
             failures.allSatisfy { $0["PRIORITY"] == "3" && $0["MESSAGE"]?.contains("HTTP 400, not retried") == true })
-        #expect(try runOnce(at: 7200).status == 0)
+        #expect(try fixture.runOnce(at: 7200).status == 0)
         #expect(try requests().count == 2)
     }
 
     @Test func aRefusedConnectionIsRetried() throws {
         try configure(port: 9)  // discard: nothing listens there
-        #expect(try runOnce().status == 0)
+        #expect(try fixture.runOnce().status == 0)
         let status = try fixture.run(["status"])
         #expect(status.stdout.contains("outbox: 2 waiting for chat (last error: "), "\(status.stdout)")
     }
