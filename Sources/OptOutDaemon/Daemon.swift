@@ -3,8 +3,6 @@ import Synchronization
 import Logging
 import OptOutConfig
 import OptOutCore
-import ServiceLifecycle
-import UnixSignals
 
 /// Where the daemon reads its configuration and keeps its state.
 public struct DaemonSettings: Sendable {
@@ -21,8 +19,8 @@ public struct DaemonSettings: Sendable {
 }
 
 /// The long-running service: sleeps until a notice is due, records it, delivers it, and
-/// reacts to SIGHUP (reload), `ack`, clock changes and the watchdog.
-public final class Daemon: Service {
+/// reacts to SIGHUP (reload), SIGTERM and SIGINT (stop), `ack`, clock changes and the watchdog.
+public final class Daemon: Sendable {
     private let settings: DaemonSettings
     private let initialConfiguration: Configuration
     private let store: StateStore
@@ -70,108 +68,101 @@ public final class Daemon: Service {
         var reloading = false
         var reloadAgain = false
         var recordedDuringReload: [(pair: PairKey, history: PairHistory)] = []
-        // Trap SIGHUP before READY=1: its default action would end the process.
-        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        // Signals are relayed before READY=1: SIGHUP's default action would end the process.
         let wakeups = try WakeUpSource(
-            triggerFile: settings.acknowledgementTrigger, watchdogInterval: notifier.watchdogInterval.map { $0 / 2 })
+            triggerFile: settings.acknowledgementTrigger, watchdogInterval: notifier.watchdogInterval.map { $0 / 2 },
+            relayingSignals: true)
         notifier.ready(status: status(scheduler, rejection))
         logger.notice(
             "optoutd started: \(status(scheduler, nil))", metadata: ["MESSAGE_ID": "\(MessageID.started)"])
 
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for await _ in hangups { wakeups.post(.reload) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            wakeups.post(.due)  // what is due at start
+            for await wakeUp in wakeups.events {
+                if wakeups.isFinished { break }  // stopping: what is left waits for the next start
+                let now = clock()
+                switch wakeUp {
+                case .watchdog:
+                    notifier.watchdog()
+                    continue
+                case .reload:
+                    if reloading {
+                        reloadAgain = true
+                        continue
+                    }
+                    reloading = true
+                    notifier.reloading()
+                    group.addTask {
+                        let outcome = self.prepareReload()
+                        self.preparedReload.withLock { $0 = outcome }
+                        wakeups.post(.reloaded)
+                    }
+                    continue
+                case .reloaded:
+                    guard let outcome = preparedReload.withLock({ $0.take() }) else { continue }
+                    reloading = false
+                    switch outcome {
+                    case .rejected(let reason):
+                        rejection = reason
+                    case .loaded(var replacement, let acknowledgedThrough):
+                        replacement.remember(recordedDuringReload)
+                        for (account, actions) in Dictionary(
+                            grouping: try store.acknowledgements(after: acknowledgedThrough), by: \.account)
+                        {
+                            _ = replacement.acknowledge(account: account, actions: actions.map(\.action), at: now)
+                        }
+                        scheduler = replacement
+                        outbox = makeOutbox(scheduler.configuration)
+                        rejection = nil
+                        logger.notice(
+                            "configuration reloaded: \(status(scheduler, nil))",
+                            metadata: ["MESSAGE_ID": "\(MessageID.reloaded)"])
+                    }
+                    recordedDuringReload = []
+                    notifier.ready(status: status(scheduler, rejection))
+                    if reloadAgain {
+                        reloadAgain = false
+                        wakeups.post(.reload)
+                    }
+                case .acknowledged:
+                    let new = try store.acknowledgements(after: lastAcknowledgement)
+                    lastAcknowledgement = new.last?.id ?? lastAcknowledgement
+                    for (account, actions) in Dictionary(grouping: new, by: \.account) {
+                        if let step = scheduler.acknowledge(
+                            account: account, actions: actions.map(\.action), at: now)
+                        {
+                            try record(step, outbox: outbox, configuration: scheduler.configuration)
+                            if reloading { recordedDuringReload += step.histories }
+                        }
+                    }
+                case .delivered:
+                    delivering = false
+                case .due, .clockChanged:
+                    break
                 }
-                wakeups.post(.due)  // what is due at start
-                for await wakeUp in wakeups.events {
-                    if wakeups.isFinished { break }  // stopping: what is left waits for the next start
-                    let now = clock()
-                    switch wakeUp {
-                    case .watchdog:
-                        notifier.watchdog()
-                        continue
-                    case .reload:
-                        if reloading {
-                            reloadAgain = true
-                            continue
-                        }
-                        reloading = true
-                        notifier.reloading()
-                        group.addTask {
-                            let outcome = self.prepareReload()
-                            self.preparedReload.withLock { $0 = outcome }
-                            wakeups.post(.reloaded)
-                        }
-                        continue
-                    case .reloaded:
-                        guard let outcome = preparedReload.withLock({ $0.take() }) else { continue }
-                        reloading = false
-                        switch outcome {
-                        case .rejected(let reason):
-                            rejection = reason
-                        case .loaded(var replacement, let acknowledgedThrough):
-                            replacement.remember(recordedDuringReload)
-                            for (account, actions) in Dictionary(
-                                grouping: try store.acknowledgements(after: acknowledgedThrough), by: \.account)
-                            {
-                                _ = replacement.acknowledge(account: account, actions: actions.map(\.action), at: now)
-                            }
-                            scheduler = replacement
-                            outbox = makeOutbox(scheduler.configuration)
-                            rejection = nil
-                            logger.notice(
-                                "configuration reloaded: \(status(scheduler, nil))",
-                                metadata: ["MESSAGE_ID": "\(MessageID.reloaded)"])
-                        }
-                        recordedDuringReload = []
-                        notifier.ready(status: status(scheduler, rejection))
-                        if reloadAgain {
-                            reloadAgain = false
-                            wakeups.post(.reload)
-                        }
-                    case .acknowledged:
-                        let new = try store.acknowledgements(after: lastAcknowledgement)
-                        lastAcknowledgement = new.last?.id ?? lastAcknowledgement
-                        for (account, actions) in Dictionary(grouping: new, by: \.account) {
-                            if let step = scheduler.acknowledge(
-                                account: account, actions: actions.map(\.action), at: now)
-                            {
-                                try record(step, outbox: outbox, configuration: scheduler.configuration)
-                                if reloading { recordedDuringReload += step.histories }
-                            }
-                        }
-                    case .delivered:
-                        delivering = false
-                    case .due, .clockChanged:
-                        break
-                    }
-                    // A burst (a first start with many accounts) goes in slices, so that signals,
-                    // acks and the watchdog are heard in between: what is still due re-arms the
-                    // timer in the past, which wakes the loop again at once.
-                    let step = scheduler.advance(to: now, limit: Self.sliceSize)
-                    try record(step, outbox: outbox, configuration: scheduler.configuration)
-                    if reloading { recordedDuringReload += step.histories }
-                    // Deliveries run beside this loop, so a slow channel never holds up the schedule.
-                    let nextDelivery = try store.nextDeliveryAttempt()
-                    if !delivering, let nextDelivery, nextDelivery <= now {
-                        delivering = true
-                        group.addTask { [outbox] in
-                            await outbox.deliverDue(now: now)
-                            wakeups.post(.delivered)
-                        }
-                    }
-                    let nextRetry = delivering ? nil : nextDelivery
-                    wakeups.schedule(at: [scheduler.nextDue, nextRetry].compactMap { $0 }.min())
-                    // STATUS= once a burst is through, not after every slice of it.
-                    if (scheduler.nextDue.map { $0 > now } ?? true) {
-                        notifier.status(status(scheduler, rejection))
+                // A burst (a first start with many accounts) goes in slices, so that signals,
+                // acks and the watchdog are heard in between: what is still due re-arms the
+                // timer in the past, which wakes the loop again at once.
+                let step = scheduler.advance(to: now, limit: Self.sliceSize)
+                try record(step, outbox: outbox, configuration: scheduler.configuration)
+                if reloading { recordedDuringReload += step.histories }
+                // Deliveries run beside this loop, so a slow channel never holds up the schedule.
+                let nextDelivery = try store.nextDeliveryAttempt()
+                if !delivering, let nextDelivery, nextDelivery <= now {
+                    delivering = true
+                    group.addTask { [outbox] in
+                        await outbox.deliverDue(now: now)
+                        wakeups.post(.delivered)
                     }
                 }
-                group.cancelAll()
+                let nextRetry = delivering ? nil : nextDelivery
+                wakeups.schedule(at: [scheduler.nextDue, nextRetry].compactMap { $0 }.min())
+                // STATUS= once a burst is through, not after every slice of it.
+                if (scheduler.nextDue.map { $0 > now } ?? true) {
+                    notifier.status(status(scheduler, rejection))
+                }
             }
-        } onGracefulShutdown: {
-            wakeups.finish()
+            group.cancelAll()
         }
         notifier.stopping()
         logger.notice("optoutd stopping", metadata: ["MESSAGE_ID": "\(MessageID.stopping)"])

@@ -1,6 +1,7 @@
 import CSystemd
 import Foundation
 import OptOutCore
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -16,7 +17,7 @@ public enum WakeUp: Sendable, Equatable {
     case acknowledged
     /// Time to tell the manager the loop is alive.
     case watchdog
-    /// SIGHUP: load the configuration again.
+    /// SIGHUP (with `relayingSignals`): load the configuration again.
     case reload
     /// A configuration loaded beside the loop is ready to take over (or was rejected).
     case reloaded
@@ -26,7 +27,8 @@ public enum WakeUp: Sendable, Equatable {
 
 /// The one place the daemon sleeps: a thread in `poll(2)` on a real-time timer that is
 /// cancelled when the clock is set (`TFD_TIMER_CANCEL_ON_SET`), an inotify watch for
-/// acknowledgements, and an eventfd for requests from other tasks. It wakes for nothing else.
+/// acknowledgements, and an eventfd for requests from other tasks and for signals. It wakes
+/// for nothing else.
 public final class WakeUpSource: @unchecked Sendable {
     public let events: AsyncStream<WakeUp>
     private let continuation: AsyncStream<WakeUp>.Continuation
@@ -42,7 +44,9 @@ public final class WakeUpSource: @unchecked Sendable {
     /// - Parameters:
     ///   - triggerFile: a file whose writes mean "look for acknowledgements"; its directory is watched.
     ///   - watchdogInterval: emit `.watchdog` this often (half of `WatchdogSec=`), or never.
-    public init(triggerFile: String, watchdogInterval: Duration?) throws {
+    ///   - relayingSignals: handle SIGHUP (`.reload`), and SIGTERM and SIGINT (`finish()`),
+    ///     for the life of the process.
+    public init(triggerFile: String, watchdogInterval: Duration?, relayingSignals: Bool = false) throws {
         (events, continuation) = AsyncStream.makeStream(of: WakeUp.self, bufferingPolicy: .unbounded)
         self.watchdogInterval = watchdogInterval
         timer = timerfd_create(CLOCK_REALTIME, Int32(TFD_CLOEXEC | TFD_NONBLOCK))
@@ -56,6 +60,7 @@ public final class WakeUpSource: @unchecked Sendable {
                 inotify, directory.isEmpty ? "." : directory, UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_ATTRIB)) >= 0
         else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         schedule(at: nil)
+        if relayingSignals { SignalRelay.install(writingTo: requests) }
         let thread = Thread { [self] in self.loop() }
         thread.name = "optoutd-wakeups"
         thread.start()
@@ -137,12 +142,15 @@ public final class WakeUpSource: @unchecked Sendable {
             if fds[2].revents != 0 {
                 var value: UInt64 = 0
                 _ = read(requests, &value, 8)
+                let signals = SignalRelay.take()
                 let (reasons, done) = lock.withLock { () -> ([WakeUp], Bool) in
                     defer { posted.removeAll() }
+                    if signals.contains(SIGTERM) || signals.contains(SIGINT) { finished = true }
                     return (posted, finished)
                 }
                 reasons.forEach { continuation.yield($0) }
                 if done { break }
+                if signals.contains(SIGHUP) { continuation.yield(.reload) }
             }
         }
         continuation.finish()
@@ -163,5 +171,40 @@ public final class WakeUpSource: @unchecked Sendable {
             offset = nameEnd
         }
         return names
+    }
+}
+
+/// Relays SIGHUP, SIGTERM and SIGINT to a wake-up thread. The handler does only what is safe
+/// in a signal handler: it sets the signal's bit and writes to the thread's eventfd. Unlike
+/// `signalfd(2)`, this needs no signal blocked in every thread.
+enum SignalRelay {
+    static let relayed: [Int32] = [SIGHUP, SIGTERM, SIGINT]
+    private static let pending = Atomic<UInt64>(0)
+    private static let descriptor = Atomic<Int32>(-1)
+
+    /// Handles the relayed signals from now on, waking whoever polls `eventDescriptor`.
+    static func install(writingTo eventDescriptor: Int32) {
+        // Both atomics are created here, not lazily inside the handler.
+        pending.store(0, ordering: .relaxed)
+        descriptor.store(eventDescriptor, ordering: .releasing)
+        for signal in relayed {
+            var action = sigaction()
+            action.__sigaction_handler = .init(sa_handler: { number in
+                let savedErrno = errno
+                SignalRelay.pending.bitwiseOr(1 << UInt64(number), ordering: .releasing)
+                var one: UInt64 = 1
+                _ = write(SignalRelay.descriptor.load(ordering: .acquiring), &one, 8)
+                errno = savedErrno
+            })
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = SA_RESTART
+            sigaction(signal, &action, nil)
+        }
+    }
+
+    /// The relayed signals received since the last call.
+    static func take() -> Set<Int32> {
+        let bits = pending.exchange(0, ordering: .acquiring)
+        return Set(relayed.filter { bits & (1 << UInt64($0)) != 0 })
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import OptOutDaemon
 
-@main
 struct OptOutd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "optoutd",

@@ -3,7 +3,6 @@ import ArgumentParser
 import Logging
 import OptOutCore
 import OptOutDaemon
-import ServiceLifecycle
 
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,9 +52,6 @@ struct RunCommand: AsyncParsableCommand {
             try await daemon.runOnce()
             return
         }
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [daemon], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        try await daemon.run()
     }
 }

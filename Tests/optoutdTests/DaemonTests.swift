@@ -125,6 +125,38 @@ struct DaemonTests {
         #expect(notify.messages.contains { $0.contains("STOPPING=1") })
     }
 
+    @Test func anIdleDaemonDoesNotWakeUpBeforeOrAfterAReload() throws {
+        let fixture = try DaemonFixture()
+        try fixture.writeConfig(
+            accounts: "  - {id: \(fixture.account("idle")), region: FR, done: [linkedin-genai-training-2025]}")
+        let notify = try NotifySocket()
+        defer { notify.close() }
+        let daemon = try fixture.start(environment: ["NOTIFY_SOCKET": notify.path])
+        notify.wait { $0.contains("READY=1") }
+        #expect(try Self.wakeUps(of: daemon.processIdentifier, over: .seconds(3)) == 0)
+        // A reload runs beside the loop; afterwards the process is as quiet as before.
+        let before = notify.messages.count
+        kill(daemon.processIdentifier, SIGHUP)
+        notify.wait(after: before) { $0.contains("READY=1") }
+        #expect(try Self.wakeUps(of: daemon.processIdentifier, over: .seconds(3)) == 0)
+        #expect(daemon.stop(SIGTERM) == 0)
+    }
+
+    /// Voluntary context switches of all of `pid`'s threads over `span`, after a second to settle.
+    static func wakeUps(of pid: Int32, over span: Duration) throws -> Int {
+        func total() throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").reduce(0) { sum, thread in
+                let status = try String(contentsOfFile: "/proc/\(pid)/task/\(thread)/status", encoding: .utf8)
+                let line = status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") }
+                return sum + (line?.split(separator: "\t").last.flatMap { Int($0) } ?? 0)
+            }
+        }
+        Thread.sleep(forTimeInterval: 1)
+        let first = try total()
+        Thread.sleep(forTimeInterval: Double(span.components.seconds))
+        return try total() - first
+    }
+
     @Test func killDuringABurstLosesNothingAndRepeatsAtMostOne() throws {
         let fixture = try DaemonFixture()
         let accounts = (0..<1000).map { "  - {id: \(fixture.account("b\($0)")), region: NL}" }.joined(separator: "\n")

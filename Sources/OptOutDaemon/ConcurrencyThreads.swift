@@ -1,0 +1,95 @@
+import DequeModule
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Runs the jobs of Swift concurrency's global executor on threads of the process's own
+/// instead of libdispatch's.
+///
+/// On Linux, libdispatch arms a once-a-second timer to watch its worker pool as soon as the
+/// first worker thread starts, and keeps it for the life of the process: an idle daemon woke
+/// sixty times a minute for nothing. The concurrency runtime has a hook for where global jobs
+/// go, `swift_task_enqueueGlobal_hook` (the one SwiftNIO uses to become the global
+/// executor); with it, they go to a small pool whose threads sleep on a condition variable
+/// until there is work.
+///
+/// Main-actor jobs and delayed jobs (`Task.sleep`) still go to libdispatch; optoutd has
+/// neither.
+public enum ConcurrencyThreads {
+    /// Installs the hook and starts the pool's threads (two, or one per processor). Call it
+    /// first thing in `main`, before any task exists.
+    public static func takeOver() {
+        // An unknown runtime without the hook: libdispatch keeps the jobs.
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "swift_task_enqueueGlobal_hook") else { return }
+        _ = pool
+        symbol.assumingMemoryBound(to: EnqueueHook?.self).pointee = { job, _ in ConcurrencyThreads.pool.enqueue(job) }
+    }
+
+    typealias Enqueue = @convention(thin) (UnownedJob) -> Void
+    typealias EnqueueHook = @convention(thin) (UnownedJob, Enqueue) -> Void
+
+    private static let pool = ThreadPoolExecutor(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
+}
+
+/// A fixed set of threads that run the jobs given to them as a `TaskExecutor`.
+final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
+    private let jobs = JobQueue()
+
+    init(threads: Int) {
+        for index in 0..<threads {
+            let thread = Thread { [jobs, self] in
+                let executor = self.asUnownedTaskExecutor()
+                while true {
+                    jobs.pop().runSynchronously(on: executor)
+                }
+            }
+            thread.name = "optoutd-pool-\(index)"
+            thread.start()
+        }
+    }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        jobs.push(UnownedJob(job))
+    }
+
+    func enqueue(_ job: UnownedJob) {
+        jobs.push(job)
+    }
+}
+
+/// Jobs waiting for a thread: first in, first out; `pop()` sleeps until there is one.
+final class JobQueue: @unchecked Sendable {
+    private var waiting = Deque<UnownedJob>()
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let nonEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(nonEmpty, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(nonEmpty)
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+        nonEmpty.deallocate()
+    }
+
+    func push(_ job: UnownedJob) {
+        pthread_mutex_lock(mutex)
+        waiting.append(job)
+        pthread_mutex_unlock(mutex)
+        pthread_cond_signal(nonEmpty)
+    }
+
+    func pop() -> UnownedJob {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        while waiting.isEmpty {
+            pthread_cond_wait(nonEmpty, mutex)
+        }
+        return waiting.removeFirst()
+    }
+}
