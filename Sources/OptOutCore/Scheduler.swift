@@ -327,14 +327,20 @@ extension Scheduler {
         return notices
     }
 
-    /// Like `plan(from:until:)`, handing the notices to `body` a wake-up at a time, in
-    /// order, so that a long plan needs no more memory than one wake-up's notices.
+    /// Like `plan(from:until:)`, handing the notices to `body` in order, a few thousand at
+    /// a time, so that a long plan needs little memory even when every pair is due at once.
     public func simulate(from now: Instant, until horizon: Instant, _ body: ([Notice]) -> Void) {
         var simulation = self
         simulation.recordsChanges = false
-        body(simulation.advance(to: now).notices)
-        while let next = simulation.nextDue, next <= horizon {
-            body(simulation.advance(to: next).notices)
+        var wakeUp = now
+        while true {
+            let notices = simulation.advance(to: wakeUp, limit: Self.simulationSlice).notices
+            if !notices.isEmpty { body(notices) }
+            guard let next = simulation.nextDue, next <= horizon else { break }
+            wakeUp = max(next, now)
         }
     }
+
+    /// Notices handed to `simulate`'s body at once.
+    static let simulationSlice = 4096
 }

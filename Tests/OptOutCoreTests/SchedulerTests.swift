@@ -300,4 +300,22 @@ func timeline(_ notices: [Notice]) -> [String] {
         #expect(scheduler.advance(to: F.at("2025-10-04T06:59:59Z")).isEmpty)
         #expect(scheduler.advance(to: F.at("2025-10-04T07:00:00Z")).notices.map(\.account.id) == ["berlin"])
     }
+
+    @Test func aLongPlanComesInSlicesInTheOrderTheDaemonWouldSendIt() {
+        // Every pair is new at the start: more notices are due at once than one slice holds.
+        let accounts = (0..<(Scheduler.simulationSlice + 500)).map { F.account("a\($0)") }
+        let scheduler = Scheduler(configuration: F.configuration(accounts, [F.policy("p", deadline: "2025-11-20")]))
+        let from = F.at("2025-11-01T00:00:00Z")
+        let until = F.at("2025-11-15T00:00:00Z")
+        var slices: [[Notice]] = []
+        scheduler.simulate(from: from, until: until) { slices.append($0) }
+        #expect(slices.allSatisfy { !$0.isEmpty && $0.count <= Scheduler.simulationSlice })
+        var daemon = scheduler
+        var sent = daemon.advance(to: from).notices
+        while let next = daemon.nextDue, next <= until { sent += daemon.advance(to: next).notices }
+        let key = { (notice: Notice) in "\(notice.at) \(notice.account.id) \(notice.event.rawValue)" }
+        #expect(slices.joined().map(key) == sent.map(key))
+        // policy-applies, policy-effective (3 November), the 14- and 7-day reminders (6 and 13 November)
+        #expect(sent.count == accounts.count * 4)
+    }
 }
