@@ -8,7 +8,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FORMAT ?= $(dir $(SWIFT))swift-format
 CONFIG ?= Config/optoutd.yaml
 # Debian packages the build and the tests need (time zone data for IANA zones).
-DEBIAN_PACKAGES ?= tzdata pkg-config libsystemd-dev libsqlite3-dev libcurl4-openssl-dev systemd util-linux \
+DEBIAN_PACKAGES ?= tzdata pkg-config libsystemd-dev libyaml-dev libsqlite3-dev libcurl4-openssl-dev systemd util-linux \
 	python3-aiosmtpd openssl
 BENCH_PACKAGES ?= remind time
 

@@ -8,7 +8,6 @@ let package = Package(
         .executable(name: "optoutd", targets: ["optoutd"])
     ],
     dependencies: [
-        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -23,9 +22,11 @@ let package = Package(
         // Reads config, inventories and catalog files into the core model, with located diagnostics.
         .target(
             name: "OptOutConfig",
-            dependencies: ["OptOutCore", "Yams"],
+            dependencies: ["OptOutCore", "CYAML"],
             resources: [.embedInCode("BuiltinCatalog")]
         ),
+        // libyaml's event parser, composed into the readers' own nodes.
+        .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // libsystemd: the journal and the service manager's notification socket.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // libcurl's variadic curl_easy_setopt, wrapped in typed C functions Swift can call.

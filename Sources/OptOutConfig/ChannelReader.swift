@@ -1,12 +1,11 @@
 import OptOutCore
-import Yams
 
 /// Reads and validates the `channels:` section.
 struct ChannelReader {
     let yaml: YAMLReader
     var log: DiagnosticLog { yaml.log }
 
-    func channels(_ node: Node) -> ChannelSettings {
+    func channels(_ node: YAMLNode) -> ChannelSettings {
         var channels = ChannelSettings()
         guard let fields = yaml.fields(node, "channels", allowed: ["email", "hooks", "webhooks", "give_up_after"])
         else {
@@ -40,7 +39,7 @@ struct ChannelReader {
         return channels
     }
 
-    private func email(_ node: Node) -> EmailSettings? {
+    private func email(_ node: YAMLNode) -> EmailSettings? {
         let keys = [
             "from", "transport", "starttls", "username", "password_credential", "to_owner", "cc", "digest", "events",
             "tls_ca_file",
@@ -82,7 +81,7 @@ struct ChannelReader {
             events: events ?? Set(EventKind.allCases), tlsCAFile: caFile)
     }
 
-    private func hook(_ node: Node) -> Located<HookSettings>? {
+    private func hook(_ node: YAMLNode) -> Located<HookSettings>? {
         guard
             let fields = yaml.fields(
                 node, "a hook", allowed: ["name", "command", "events", "timeout"], required: ["name", "command"])
@@ -105,7 +104,7 @@ struct ChannelReader {
         return Located(value: hook, location: name.location)
     }
 
-    private func webhook(_ node: Node) -> Located<WebhookSettings>? {
+    private func webhook(_ node: YAMLNode) -> Located<WebhookSettings>? {
         guard
             let fields = yaml.fields(
                 node, "a webhook", allowed: ["name", "url", "events", "headers", "timeout"], required: ["name", "url"])
@@ -137,7 +136,7 @@ struct ChannelReader {
         return Located(value: webhook, location: name.location)
     }
 
-    private func channelName(_ node: Node) -> Located<String>? {
+    private func channelName(_ node: YAMLNode) -> Located<String>? {
         yaml.parsed(node, "the channel name", as: "letters, digits, '_' and '-'") { text in
             !text.isEmpty && text.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
                 ? Located(value: text, location: yaml.location(node)) : nil
@@ -145,14 +144,14 @@ struct ChannelReader {
     }
 
     /// A file name in `$CREDENTIALS_DIRECTORY`.
-    private func credentialName(_ node: Node, _ what: String) -> String? {
+    private func credentialName(_ node: YAMLNode, _ what: String) -> String? {
         yaml.parsed(node, what, as: "a credential name (a file name, no '/')") { text in
             !text.isEmpty && !text.contains("/") && text != "." && text != ".." ? text : nil
         }
     }
 
     /// `30s`, `5m`, `1h`.
-    private func timeoutSeconds(_ node: Node) -> Int? {
+    private func timeoutSeconds(_ node: YAMLNode) -> Int? {
         yaml.parsed(node, "timeout", as: "a duration such as 30s, 5m or 1h") { text in
             guard let unit = text.last, let count = Int(text.dropLast()), count > 0 else { return nil }
             switch unit {

@@ -1,6 +1,5 @@
 import Foundation
 import OptOutCore
-import Yams
 
 #if canImport(Glibc)
     import Glibc
@@ -143,11 +142,11 @@ public struct ConfigurationLoader: Sendable {
         return policies
     }
 
-    private func zone(_ node: Node, _ yaml: YAMLReader) -> Zone? {
+    private func zone(_ node: YAMLNode, _ yaml: YAMLReader) -> Zone? {
         yaml.parsed(node, "timezone", as: "an IANA time zone such as Europe/Berlin") { Zone(identifier: $0) }
     }
 
-    private func reminderSettings(_ node: Node, _ yaml: YAMLReader) -> ReminderSettings? {
+    private func reminderSettings(_ node: YAMLNode, _ yaml: YAMLReader) -> ReminderSettings? {
         guard
             let fields = yaml.fields(node, "reminders", allowed: ["lead_times", "at", "overdue_every", "overdue_max"])
         else { return nil }

@@ -1,5 +1,4 @@
 import OptOutCore
-import Yams
 
 /// Reads policy entries (catalog files and inline `policies:`) into `Policy` values.
 struct PolicyReader {
@@ -12,12 +11,12 @@ struct PolicyReader {
     ]
 
     /// A catalog file holds one policy mapping or a list of them.
-    func policies(inFile node: Node) -> [Located<Policy>] {
+    func policies(inFile node: YAMLNode) -> [Located<Policy>] {
         let entries = node.sequence.map(Array.init) ?? [node]
         return entries.compactMap { policy($0) }
     }
 
-    func policy(_ node: Node) -> Located<Policy>? {
+    func policy(_ node: YAMLNode) -> Located<Policy>? {
         guard
             let fields = yaml.fields(
                 node, "a policy", allowed: Self.keys,
@@ -47,7 +46,7 @@ struct PolicyReader {
         return Located(value: policy, location: fields.location)
     }
 
-    private func actionList(_ node: Node) -> [PolicyAction]? {
+    private func actionList(_ node: YAMLNode) -> [PolicyAction]? {
         guard let items = yaml.sequence(node, "actions") else { return nil }
         if items.isEmpty { yaml.error("a policy needs at least one action", at: node) }
         var seen = Set<String>()
@@ -73,7 +72,7 @@ struct PolicyReader {
         return actions
     }
 
-    private func regionNames(_ node: Node, _ what: String) -> ([String], RegionSet)? {
+    private func regionNames(_ node: YAMLNode, _ what: String) -> ([String], RegionSet)? {
         guard let names = yaml.strings(node, what) else { return nil }
         var set = RegionSet()
         for name in names {
@@ -82,12 +81,12 @@ struct PolicyReader {
         return (names.map(\.value), set)
     }
 
-    private func date(_ node: Node, _ what: String) -> CivilDate? {
+    private func date(_ node: YAMLNode, _ what: String) -> CivilDate? {
         yaml.parsed(node, what, as: "a date (YYYY-MM-DD)") { CivilDate(iso: $0) }
     }
 
     /// An id of lower-case letters, digits, `.`, `_` and `-`.
-    private func identifier(_ node: Node, _ what: String) -> String? {
+    private func identifier(_ node: YAMLNode, _ what: String) -> String? {
         yaml.parsed(node, what, as: "lower-case letters, digits, '.', '_' and '-'") { text in
             isIdentifier(text) ? text : nil
         }

@@ -269,11 +269,41 @@ import Testing
         let (_, syntax) = load("version: 1\naccounts: [\n")
         #expect(syntax.count == 1 && syntax[0].hasPrefix("optoutd.yaml:3:1: error: invalid YAML"))
         let (_, duplicate) = load("version: 1\ntimezone: UTC\ntimezone: Europe/Berlin\n")
-        #expect(duplicate.count == 1 && duplicate[0].contains("error: duplicate key 'timezone'"), "\(duplicate)")
+        #expect(duplicate == ["optoutd.yaml:3:1: error: duplicate key 'timezone' in the configuration"])
+        let (_, twice) = load(
+            "version: 1\ndefaults: {platform: linkedin}\naccounts:\n  - {id: a, region: DE, region: FR}\n")
+        #expect(twice == ["optoutd.yaml:4:25: error: duplicate key 'region' in an account"])
+        let (_, empty) = load("")
+        #expect(empty == ["optoutd.yaml:1:1: error: empty YAML document"])
+        let (_, comments) = load("# nothing but a comment\n")
+        #expect(comments == ["optoutd.yaml:1:1: error: empty YAML document"])
+        let (_, documents) = load("version: 1\n---\nversion: 1\n")
+        #expect(
+            documents == [
+                "optoutd.yaml:2:1: error: invalid YAML: expected a single document in the stream; but found another document"
+            ])
+        let (_, alias) = load("version: 1\ntimezone: *zone\n")
+        #expect(alias == ["optoutd.yaml:2:11: error: invalid YAML: found undefined alias"])
         let (_, version) = load("version: 2\n")
         #expect(version == ["optoutd.yaml:1:10: error: unsupported version; this optoutd reads version 1"])
         let (_, missing) = load("timezone: UTC\n")
         #expect(missing == ["optoutd.yaml:1:1: error: the configuration needs 'version'"])
+    }
+
+    @Test func anchorsAndAliasesAreReadAsTheirTarget() {
+        let (configuration, diagnostics) = load(
+            """
+            version: 1
+            timezone: UTC
+            defaults: {platform: linkedin}
+            accounts:
+              - {id: a, region: DE, done: &both [ai-improvement-toggle, objection-form]}
+              - {id: b, region: &region FR, done: *both}
+              - {id: c, region: *region}
+            """)
+        #expect(diagnostics == [])
+        #expect(
+            configuration?.accounts.map { "\($0.id) \($0.region) \($0.done.count)" } == ["a DE 2", "b FR 2", "c FR 0"])
     }
 
     @Test func policyAndChannelErrors() {

@@ -1,0 +1,179 @@
+import CYAML
+
+/// A node of a composed YAML document, with the place it starts (1-based line and column,
+/// the column in Unicode scalars, as libyaml counts).
+///
+/// Every scalar is kept as its text: the readers decide what a value means, so nothing is
+/// resolved to a type on the way.
+struct YAMLNode {
+    enum Content {
+        case scalar(YAMLScalar)
+        case sequence([YAMLNode])
+        case mapping([(key: YAMLNode, value: YAMLNode)])
+    }
+
+    let content: Content
+    let line: Int
+    let column: Int
+
+    var scalar: YAMLScalar? {
+        if case .scalar(let scalar) = content { return scalar }
+        return nil
+    }
+
+    var sequence: [YAMLNode]? {
+        if case .sequence(let items) = content { return items }
+        return nil
+    }
+
+    var mapping: [(key: YAMLNode, value: YAMLNode)]? {
+        if case .mapping(let pairs) = content { return pairs }
+        return nil
+    }
+
+    /// YAML's null: an empty or `~`/`null` plain scalar (the core schema's spellings).
+    var isNull: Bool {
+        guard let scalar, scalar.isPlain else { return false }
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+}
+
+struct YAMLScalar {
+    let string: String
+    /// Written without quotes or block indicators (only a plain scalar can be null).
+    let isPlain: Bool
+}
+
+/// Why a text is not one YAML document.
+struct YAMLSyntaxError: Error {
+    let message: String
+    let line: Int
+    let column: Int
+}
+
+/// Composes YAML text into `YAMLNode`s from libyaml's events.
+///
+/// Yams (used before) composes the same events into its own nodes, with a tag object per
+/// node and a dictionary per mapping to find duplicate keys: for a 100,000-account inventory
+/// that was most of the time spent loading it. Duplicate keys are found by `YAMLReader.fields`.
+final class YAMLComposer {
+    private var parser = yaml_parser_t()
+    private var anchors: [String: YAMLNode] = [:]
+
+    /// The single document of `text`; `nil` when it has none.
+    static func compose(_ text: String) throws(YAMLSyntaxError) -> YAMLNode? {
+        var text = text
+        let result = text.withUTF8 { bytes in
+            Result { () throws(YAMLSyntaxError) in try YAMLComposer().document(bytes) }
+        }
+        return try result.get()
+    }
+
+    private init() {
+        yaml_parser_initialize(&parser)
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+    }
+
+    deinit {
+        yaml_parser_delete(&parser)
+    }
+
+    private func document(_ bytes: UnsafeBufferPointer<UInt8>) throws(YAMLSyntaxError) -> YAMLNode? {
+        yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
+        var event = try next()  // stream start
+        yaml_event_delete(&event)
+        event = try next()
+        guard event.type == YAML_DOCUMENT_START_EVENT else {
+            yaml_event_delete(&event)
+            return nil  // an empty stream
+        }
+        yaml_event_delete(&event)
+        let root = try node(from: try next())
+        event = try next()  // document end
+        yaml_event_delete(&event)
+        event = try next()
+        defer { yaml_event_delete(&event) }
+        if event.type == YAML_DOCUMENT_START_EVENT {
+            throw YAMLSyntaxError(
+                message: "expected a single document in the stream; but found another document",
+                line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+        }
+        return root
+    }
+
+    private func next() throws(YAMLSyntaxError) -> yaml_event_t {
+        var event = yaml_event_t()
+        guard yaml_parser_parse(&parser, &event) == 1 else {
+            let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
+            let context = parser.context.map { String(cString: $0) + "; " } ?? ""
+            if parser.error == YAML_READER_ERROR {
+                throw YAMLSyntaxError(message: problem, line: 1, column: 1)
+            }
+            throw YAMLSyntaxError(
+                message: context + problem, line: Int(parser.problem_mark.line) + 1,
+                column: Int(parser.problem_mark.column) + 1)
+        }
+        return event
+    }
+
+    /// The node that starts with `event` (which it consumes), through its end event.
+    private func node(from start: consuming yaml_event_t) throws(YAMLSyntaxError) -> YAMLNode {
+        var event = start
+        defer { yaml_event_delete(&event) }
+        let line = Int(event.start_mark.line) + 1
+        let column = Int(event.start_mark.column) + 1
+        let composed: YAMLNode
+        let anchor: UnsafeMutablePointer<yaml_char_t>?
+        switch event.type {
+        case YAML_ALIAS_EVENT:
+            let name = Self.text(event.data.alias.anchor)
+            guard let target = anchors[name] else {
+                throw YAMLSyntaxError(message: "found undefined alias", line: line, column: column)
+            }
+            return target
+        case YAML_SCALAR_EVENT:
+            let scalar = event.data.scalar
+            let string = String(
+                decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+            composed = YAMLNode(
+                content: .scalar(YAMLScalar(string: string, isPlain: scalar.style == YAML_PLAIN_SCALAR_STYLE)),
+                line: line, column: column)
+            anchor = scalar.anchor
+        case YAML_SEQUENCE_START_EVENT:
+            anchor = event.data.sequence_start.anchor
+            var items: [YAMLNode] = []
+            while true {
+                let item = try next()
+                if item.type == YAML_SEQUENCE_END_EVENT {
+                    var end = item
+                    yaml_event_delete(&end)
+                    break
+                }
+                items.append(try node(from: item))
+            }
+            composed = YAMLNode(content: .sequence(items), line: line, column: column)
+        case YAML_MAPPING_START_EVENT:
+            anchor = event.data.mapping_start.anchor
+            var pairs: [(key: YAMLNode, value: YAMLNode)] = []
+            while true {
+                let keyEvent = try next()
+                if keyEvent.type == YAML_MAPPING_END_EVENT {
+                    var end = keyEvent
+                    yaml_event_delete(&end)
+                    break
+                }
+                let key = try node(from: keyEvent)
+                pairs.append((key, try node(from: try next())))
+            }
+            composed = YAMLNode(content: .mapping(pairs), line: line, column: column)
+        default:
+            throw YAMLSyntaxError(message: "unexpected YAML event \(event.type)", line: line, column: column)
+        }
+        if let anchor { anchors[Self.text(anchor)] = composed }
+        return composed
+    }
+
+    private static func text(_ pointer: UnsafeMutablePointer<yaml_char_t>?) -> String {
+        pointer.map { String(cString: $0) } ?? ""
+    }
+}
