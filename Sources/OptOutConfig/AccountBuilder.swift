@@ -144,23 +144,27 @@ struct CSVInventory {
 
     func accounts(_ text: String, builder: AccountBuilder) -> [Located<Account>] {
         var header: [Located<String>]?
-        var columnOf: [String: Int] = [:]
+        // The column of each of `columns`, by its place in that list.
+        var columnOf: [Int?] = []
         var accounts: [Located<Account>] = []
         CSVReader(path: path, log: log).forEachRecord(text) { record in
             guard let header else {
                 header = record
-                columnOf = columns(of: record)
+                let named = columns(of: record)
+                columnOf = Self.columns.map { named[$0] }
                 return
             }
-            guard columnOf["id"] != nil, columnOf["region"] != nil else { return }
+            guard columnOf[0] != nil, columnOf[2] != nil else { return }  // id and region
             guard record.count == header.count else {
                 log.error("this row has \(record.count) fields; the header has \(header.count)", at: record[0].location)
                 return
             }
-            func cell(_ name: String) -> Located<String>? { columnOf[name].map { record[$0] } }
+            func cell(_ name: String) -> Located<String>? {
+                columnOf[Self.columns.firstIndex(of: name)!].map { record[$0] }
+            }
             let done = cell("done").map { cell in
                 cell.value.split(separator: ";").map {
-                    Located(value: $0.trimmingCharacters(in: .whitespaces), location: cell.location)
+                    Located(value: $0.trimmingBlanks(), location: cell.location)
                 }
                 .filter { !$0.value.isEmpty }
             }
@@ -195,5 +199,17 @@ struct CSVInventory {
             log.error("the header needs a '\(required)' column", at: header[0].location)
         }
         return columnOf
+    }
+}
+
+extension Substring {
+    /// Without the spaces and tabs around it.
+    func trimmingBlanks() -> String {
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, isBlank(utf8[start]) { utf8.formIndex(after: &start) }
+        while end > start, isBlank(utf8[utf8.index(before: end)]) { utf8.formIndex(before: &end) }
+        return String(self[start..<end])
     }
 }

@@ -15,10 +15,14 @@ struct CSVReader {
         var index = 0
         var line = 1
         var lineStart = 0
-        // Column of byte `i` on the current line, counting scalars (skip UTF-8 continuation bytes).
+        // Column of byte `i` on the current line, counting scalars (skip UTF-8 continuation bytes);
+        // counted on from the latest byte asked for, as fields are read left to right.
+        var counted = (index: 0, column: 1)
         func column(_ i: Int) -> Int {
-            var count = 1
-            for byte in bytes[lineStart..<i] where byte & 0xC0 != 0x80 { count += 1 }
+            if counted.index < lineStart || counted.index > i { counted = (lineStart, 1) }
+            var count = counted.column
+            for byte in bytes[counted.index..<i] where byte & 0xC0 != 0x80 { count += 1 }
+            counted = (i, count)
             return count
         }
         func isRecordEnd(_ i: Int) -> Bool {
@@ -27,8 +31,9 @@ struct CSVReader {
         }
         while index < bytes.count {
             let location = SourceLocation(path: path, line: line, column: column(index))
-            var field: [UInt8] = []
+            let value: String
             if bytes[index] == UInt8(ascii: "\"") {
+                var field: [UInt8] = []
                 index += 1
                 var closed = false
                 while index < bytes.count {
@@ -60,18 +65,20 @@ struct CSVReader {
                         at: SourceLocation(path: path, line: line, column: column(index)))
                     while !(isRecordEnd(index) || bytes[index] == UInt8(ascii: ",")) { index += 1 }
                 }
+                value = String(decoding: field, as: UTF8.self)
             } else {
+                let start = index
                 while !isRecordEnd(index) && bytes[index] != UInt8(ascii: ",") {
                     if bytes[index] == UInt8(ascii: "\"") {
                         log.error(
                             "a quote inside an unquoted field; quote the whole field and double the quote",
                             at: SourceLocation(path: path, line: line, column: column(index)))
                     }
-                    field.append(bytes[index])
                     index += 1
                 }
+                value = String(decoding: bytes[start..<index], as: UTF8.self)
             }
-            record.append(Located(value: String(decoding: field, as: UTF8.self), location: location))
+            record.append(Located(value: value, location: location))
             if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 if isRecordEnd(index) {
@@ -85,7 +92,7 @@ struct CSVReader {
             if !(record.count == 1 && record[0].value.isEmpty) {  // a blank line
                 body(record)
             }
-            record = []
+            record.removeAll(keepingCapacity: true)
             if index < bytes.count {
                 index += bytes[index] == UInt8(ascii: "\r") ? 2 : 1
                 line += 1

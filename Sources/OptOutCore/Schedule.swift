@@ -22,15 +22,17 @@ struct Timetable {
         var overdueBase: Int
     }
 
-    static func key(policy index: Int, _ policy: Policy, zone: Zone, firstSeen: Instant, reminders: ReminderSettings)
-        -> Key
-    {
-        let deadlineStart = zone.midnight(of: policy.deadline)
+    /// - Parameter firstSeenDate: the local date of `firstSeen` in `zone` (callers often know it).
+    static func key(
+        policy index: Int, _ policy: Policy, zone: Zone, firstSeen: Instant, firstSeenDate: CivilDate,
+        reminders: ReminderSettings
+    ) -> Key {
         switch reminders.overdueEvery {
         case .days:
             return Key(
-                policy: index, zone: zone, overdueBase: max(policy.deadline, zone.localDate(of: firstSeen)).dayNumber)
+                policy: index, zone: zone, overdueBase: max(policy.deadline, firstSeenDate).dayNumber)
         case .hours:
+            let deadlineStart = zone.midnight(of: policy.deadline)
             return Key(policy: index, zone: zone, overdueBase: max(deadlineStart, firstSeen).secondsSince1970)
         }
     }

@@ -49,7 +49,6 @@ public struct Scheduler: Sendable {
     public let lateAfterSeconds: Int
 
     private var pairs: [Pair] = []
-    private var pairIndex: [PairKey: Int] = [:]
     private var done: [Set<String>]
     private var accountIndex: [String: Int] = [:]
     /// The pairs of each account (pairs are stored account by account).
@@ -71,21 +70,24 @@ public struct Scheduler: Sendable {
         self.configuration = configuration
         self.lateAfterSeconds = lateAfterSeconds
         let catalog = configuration.catalog
-        pairIndex.reserveCapacity(configuration.accounts.count * 2)
+        // Lookups in empty dictionaries still hash their keys: a first start has no state.
         done = configuration.accounts.map { account in
-            var actions = acknowledged[account.id] ?? []
+            var actions = acknowledged.isEmpty ? [] : acknowledged[account.id] ?? []
             for mark in account.done { actions.formUnion(mark.actionIDs(in: catalog)) }
             return actions
         }
+        accountIndex.reserveCapacity(configuration.accounts.count)
+        pairRanges.reserveCapacity(configuration.accounts.count)
         for (accountNumber, account) in configuration.accounts.enumerated() {
             accountIndex[account.id] = accountNumber
             let firstPair = pairs.count
             defer { pairRanges.append(firstPair..<pairs.count) }
             for policyNumber in catalog.policyIndices(platform: account.platform)
             where catalog.policies[policyNumber].coverage.contains(account.region) {
-                let key = PairKey(account: account.id, policy: catalog.policies[policyNumber].id)
-                pairIndex[key] = pairs.count
-                pairs.append(Pair(account: accountNumber, policy: policyNumber, history: histories[key]))
+                let history =
+                    histories.isEmpty
+                    ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyNumber].id)]
+                pairs.append(Pair(account: accountNumber, policy: policyNumber, history: history))
             }
         }
         var entries: [QueueEntry] = []
@@ -142,12 +144,12 @@ public struct Scheduler: Sendable {
 
     /// The actions still to do for a pair; `nil` when the policy does not apply to the account.
     public func pendingActions(_ key: PairKey) -> [PolicyAction]? {
-        pairIndex[key].map { pending(pairs[$0]) }
+        pairIndex(key).map { pending(pairs[$0]) }
     }
 
     /// The actions done for a pair; `nil` when the policy does not apply to the account.
     public func doneActions(_ key: PairKey) -> [PolicyAction]? {
-        pairIndex[key].map { index in
+        pairIndex(key).map { index in
             configuration.catalog.policies[pairs[index].policy].actions.filter {
                 done[pairs[index].account].contains($0.id)
             }
@@ -156,7 +158,7 @@ public struct Scheduler: Sendable {
 
     /// The next scheduled notice of a pair after what was handled, if any.
     public mutating func nextNotice(_ key: PairKey) -> ScheduledNotice? {
-        guard let index = pairIndex[key], let history = pairs[index].history, !pending(pairs[index]).isEmpty
+        guard let index = pairIndex(key), let history = pairs[index].history, !pending(pairs[index]).isEmpty
         else { return nil }
         return timetable(of: index).first { $0.at > history.handledThrough }
     }
@@ -185,7 +187,7 @@ public struct Scheduler: Sendable {
     /// (such as by the scheduler it replaces on reload), and requeues those pairs.
     public mutating func remember(_ histories: [(pair: PairKey, history: PairHistory)]) {
         for (key, history) in histories {
-            guard let index = pairIndex[key] else { continue }
+            guard let index = pairIndex(key) else { continue }
             pairs[index].history = history
             pairs[index].timetable = nil
             let due = dueTime(of: index)
@@ -284,6 +286,13 @@ public struct Scheduler: Sendable {
         return local
     }
 
+    /// The pair with this key: among the account's few pairs, the one of the policy.
+    private func pairIndex(_ key: PairKey) -> Int? {
+        guard let accountNumber = accountIndex[key.account] else { return nil }
+        let policies = configuration.catalog.policies
+        return pairRanges[accountNumber].first { policies[pairs[$0].policy].id == key.policy }
+    }
+
     private func pending(_ pair: Pair) -> [PolicyAction] {
         let actions = configuration.catalog.policies[pair.policy].actions
         let doneActions = done[pair.account]
@@ -302,9 +311,14 @@ public struct Scheduler: Sendable {
         let pair = pairs[index]
         let policy = configuration.catalog.policies[pair.policy]
         let reminders = configuration.reminders
+        let firstSeen = pair.history?.firstSeen ?? .distantPast
+        let zone = configuration.accounts[pair.account].zone
+        // Pairs seen just now share the local dates remembered for the latest `now`.
+        let firstSeenDate =
+            firstSeen == localNow.instant ? localTime(of: firstSeen, in: zone).date : zone.localDate(of: firstSeen)
         let key = Timetable.key(
-            policy: pair.policy, policy, zone: configuration.accounts[pair.account].zone,
-            firstSeen: pair.history?.firstSeen ?? .distantPast, reminders: reminders)
+            policy: pair.policy, policy, zone: zone, firstSeen: firstSeen, firstSeenDate: firstSeenDate,
+            reminders: reminders)
         let notices = timetables[key] ?? Timetable.notices(for: key, policy: policy, reminders: reminders)
         timetables[key] = notices
         pairs[index].timetable = notices

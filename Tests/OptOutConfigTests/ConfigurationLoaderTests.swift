@@ -50,7 +50,7 @@ import Testing
             """)
         directory.write(
             "team.csv",
-            "name,region,id,done,timezone\n\"Doe, Jane\",FR,jane,linkedin-genai-training-2025;ads-off-linkedin,Europe/Paris\n"
+            "name,region,id,done,timezone\n\"Doe, Jane\",FR,jane, linkedin-genai-training-2025 ;\tads-off-linkedin ;,Europe/Paris\n"
         )
         let (configuration, diagnostics) = load(
             """
