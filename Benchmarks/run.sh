@@ -130,6 +130,9 @@ bench "optoutd plan    CSV  $small"  "$optoutd" plan --config "$outdir/optoutd-c
 [[ "$large" != "$small" ]] && \
 bench "optoutd plan    CSV  $large"  "$optoutd" plan --config "$outdir/optoutd-csv-$large.yaml" --days 90 --now "$now"
 plan_large="${medians[${#medians[@]}-1]}"   # the plan CSV $large row
+# One day ahead: the same question as one day of Remind (what is due now).
+bench "optoutd plan -d1 CSV  $large"  "$optoutd" plan --config "$outdir/optoutd-csv-$large.yaml" --days 1 --now "$now"
+plan_day="${medians[${#medians[@]}-1]}"
 bench "optoutd plan    YAML $small"  "$optoutd" plan --config "$outdir/optoutd-yaml-$small.yaml" --days 90 --now "$now"
 [[ "$large" != "$small" ]] && \
 bench "optoutd plan    YAML $large"  "$optoutd" plan --config "$outdir/optoutd-yaml-$large.yaml" --days 90 --now "$now"
@@ -152,15 +155,15 @@ for i in "${!labels[@]}"; do
     printf '%-40s %12s %14s\n' "${labels[$i]}" "${medians[$i]}" "${rsss[$i]}"
 done
 echo
-echo "plan --days 90 from $now; inventories in $outdir"
+echo "plan --days 90 (-d1: --days 1) from $now; inventories in $outdir"
 
 ratio() {  # ratio NUM DEN
-    awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.1fx", a / b;
+    awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0) printf "%.2f", a / b;
         else printf "n/a (remind took no measurable time)" }'
 }
 if [[ $have_remind -eq 1 ]]; then
-    echo "ratio optoutd plan CSV $large / remind -q (1 day):       $(ratio "$plan_large" "$remind_day")"
-    echo "ratio optoutd plan CSV $large / remind -q -s+13 (13 wk): $(ratio "$plan_large" "$remind_cal")"
+    echo "ratio optoutd plan --days 1 CSV $large / remind -q (1 day):        $(ratio "$plan_day" "$remind_day")"
+    echo "ratio optoutd plan --days 90 CSV $large / remind -q -s+13 (13 wk): $(ratio "$plan_large" "$remind_cal")"
 else
     echo "remind: not installed"
 fi
