@@ -30,6 +30,9 @@ public struct Scheduler: Sendable {
     private struct Pair: Sendable {
         var account: Int
         var policy: Int
+        /// The policy's actions not done for the account, in catalog order (kept up to date
+        /// by `acknowledge`; the policy's own array when none is done).
+        var pending: [PolicyAction]
         var history: PairHistory?
         /// When the pair next needs attention; matches its queue entry, so stale entries are skipped.
         var due: Instant?
@@ -87,7 +90,11 @@ public struct Scheduler: Sendable {
                 let history =
                     histories.isEmpty
                     ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyNumber].id)]
-                pairs.append(Pair(account: accountNumber, policy: policyNumber, history: history))
+                pairs.append(
+                    Pair(
+                        account: accountNumber, policy: policyNumber,
+                        pending: Self.pending(catalog.policies[policyNumber].actions, done: done[accountNumber]),
+                        history: history))
             }
         }
         var entries: [QueueEntry] = []
@@ -112,7 +119,7 @@ public struct Scheduler: Sendable {
         let event: EventKind
         if pair.history == nil {
             event = .policyApplies
-        } else if pending(pair).isEmpty {
+        } else if pair.pending.isEmpty {
             event = .optedOut
         } else {
             event = pair.timetable?.first { $0.at == entry.due }?.event ?? .deadlineReminder
@@ -131,7 +138,7 @@ public struct Scheduler: Sendable {
 
     /// Pairs whose policy applies to the account with some action not done.
     public var pendingPairCount: Int {
-        pairs.indices.count { !pending(pairs[$0]).isEmpty }
+        pairs.indices.count { !pairs[$0].pending.isEmpty }
     }
 
     /// The account with this id, if the configuration has one.
@@ -144,7 +151,7 @@ public struct Scheduler: Sendable {
 
     /// The actions still to do for a pair; `nil` when the policy does not apply to the account.
     public func pendingActions(_ key: PairKey) -> [PolicyAction]? {
-        pairIndex(key).map { pending(pairs[$0]) }
+        pairIndex(key).map { pairs[$0].pending }
     }
 
     /// The actions done for a pair; `nil` when the policy does not apply to the account.
@@ -158,7 +165,7 @@ public struct Scheduler: Sendable {
 
     /// The next scheduled notice of a pair after what was handled, if any.
     public mutating func nextNotice(_ key: PairKey) -> ScheduledNotice? {
-        guard let index = pairIndex(key), let history = pairs[index].history, !pending(pairs[index]).isEmpty
+        guard let index = pairIndex(key), let history = pairs[index].history, !pairs[index].pending.isEmpty
         else { return nil }
         return timetable(of: index).first { $0.at > history.handledThrough }
     }
@@ -204,6 +211,8 @@ public struct Scheduler: Sendable {
         done[accountNumber].formUnion(actions)
         var step = Step()
         for index in pairRanges[accountNumber] {
+            pairs[index].pending = Self.pending(
+                configuration.catalog.policies[pairs[index].policy].actions, done: done[accountNumber])
             if let due = evaluate(index, at: now, into: &step) { queue.insert(QueueEntry(due: due, pair: index)) }
         }
         dropSupersededEntries()
@@ -215,7 +224,7 @@ public struct Scheduler: Sendable {
         let pair = pairs[index]
         let account = configuration.accounts[pair.account]
         let policy = configuration.catalog.policies[pair.policy]
-        let pending = pending(pair)
+        let pending = pair.pending
         func notice(_ event: EventKind, _ date: CivilDate, _ at: Instant, offset: Int, late: Bool = false) -> Notice {
             Notice(
                 account: account, policy: policy, event: event, date: date, at: at, utcOffset: offset,
@@ -270,7 +279,7 @@ public struct Scheduler: Sendable {
     /// When a pair next needs attention: at once when it is new or newly opted out, else its next notice.
     private mutating func dueTime(of index: Int) -> Instant? {
         let pair = pairs[index]
-        let isPending = !pending(pair).isEmpty
+        let isPending = !pair.pending.isEmpty
         guard let history = pair.history else { return isPending ? Instant.distantPast : nil }
         if !isPending { return history.optedOut ? nil : Instant.distantPast }
         return timetable(of: index).first { $0.at > history.handledThrough }?.at
@@ -293,10 +302,8 @@ public struct Scheduler: Sendable {
         return pairRanges[accountNumber].first { policies[pairs[$0].policy].id == key.policy }
     }
 
-    private func pending(_ pair: Pair) -> [PolicyAction] {
-        let actions = configuration.catalog.policies[pair.policy].actions
-        let doneActions = done[pair.account]
-        return doneActions.isEmpty ? actions : actions.filter { !doneActions.contains($0.id) }
+    private static func pending(_ actions: [PolicyAction], done: Set<String>) -> [PolicyAction] {
+        done.isEmpty ? actions : actions.filter { !done.contains($0.id) }
     }
 
     private func key(of pair: Pair) -> PairKey {

@@ -65,7 +65,7 @@ struct PlanCommand: ParsableCommand {
             var buffer = TextBuffer()
             writer.begin(into: &buffer)
             scheduler.simulate(from: start, until: start.adding(seconds: days * 86_400)) { notices in
-                for notice in notices { writer.write(notice, into: &buffer) }
+                for index in notices.indices { writer.write(notices[index], into: &buffer) }
                 if buffer.count >= 1 << 20 { standardOutput(buffer.take()) }
             }
             writer.end(into: &buffer)
