@@ -44,12 +44,15 @@ struct AccountBuilder {
                 valid = false
             }
         }
-        for (field, what) in [
-            (raw.id, "the account id"), (raw.name, "the name"), (raw.email, "the e-mail address"),
-            (raw.platform, "the platform"), (raw.region, "the region"), (raw.timezone, "the time zone"),
-        ] {
+        func requireSingleLine(_ field: Located<String>?, _ what: String) {
             if let field, !log.requireSingleLine(field, what) { valid = false }
         }
+        requireSingleLine(raw.id, "the account id")
+        requireSingleLine(raw.name, "the name")
+        requireSingleLine(raw.email, "the e-mail address")
+        requireSingleLine(raw.platform, "the platform")
+        requireSingleLine(raw.region, "the region")
+        requireSingleLine(raw.timezone, "the time zone")
         for mark in raw.done where !log.requireSingleLine(mark, "a done entry") { valid = false }
         guard valid else { return nil }
 
@@ -138,13 +141,17 @@ struct AccountBuilder {
 
 /// Reads an accounts CSV file: a header row naming the columns, in any order.
 struct CSVInventory {
-    static let columns = ["id", "platform", "region", "email", "name", "timezone", "done"]
+    /// The columns a file may have, in the order error messages name them.
+    enum Column: Int, CaseIterable {
+        case id, platform, region, email, name, timezone, done
+    }
+    static let columns = Column.allCases.map { "\($0)" }
     let path: String
     let log: DiagnosticLog
 
     func accounts(_ text: String, builder: AccountBuilder) -> [Located<Account>] {
         var header: [Located<String>]?
-        // The column of each of `columns`, by its place in that list.
+        // Where each `Column` is in the file, by its raw value.
         var columnOf: [Int?] = []
         var accounts: [Located<Account>] = []
         CSVReader(path: path, log: log).forEachRecord(text) { record in
@@ -154,23 +161,22 @@ struct CSVInventory {
                 columnOf = Self.columns.map { named[$0] }
                 return
             }
-            guard columnOf[0] != nil, columnOf[2] != nil else { return }  // id and region
+            guard columnOf[Column.id.rawValue] != nil, columnOf[Column.region.rawValue] != nil else { return }
             guard record.count == header.count else {
                 log.error("this row has \(record.count) fields; the header has \(header.count)", at: record[0].location)
                 return
             }
-            func cell(_ name: String) -> Located<String>? {
-                columnOf[Self.columns.firstIndex(of: name)!].map { record[$0] }
-            }
-            let done = cell("done").map { cell in
-                cell.value.split(separator: ";").map {
+            func cell(_ column: Column) -> Located<String>? { columnOf[column.rawValue].map { record[$0] } }
+            var done: [Located<String>] = []
+            if let cell = cell(.done), !cell.value.isEmpty {
+                done = cell.value.split(separator: ";").map {
                     Located(value: $0.trimmingBlanks(), location: cell.location)
                 }
                 .filter { !$0.value.isEmpty }
             }
             let raw = RawAccount(
-                location: record[0].location, id: cell("id"), platform: cell("platform"), region: cell("region"),
-                name: cell("name"), email: cell("email"), timezone: cell("timezone"), done: done ?? [])
+                location: record[0].location, id: cell(.id), platform: cell(.platform), region: cell(.region),
+                name: cell(.name), email: cell(.email), timezone: cell(.timezone), done: done)
             if let account = builder.account(raw) { accounts.append(account) }
         }
         if header == nil {

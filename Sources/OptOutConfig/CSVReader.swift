@@ -10,7 +10,11 @@ struct CSVReader {
 
     /// Hands each record to `body` as soon as it is read, in order.
     func forEachRecord(_ text: String, _ body: ([Located<String>]) -> Void) {
-        let bytes = Array(text.utf8)
+        var text = text
+        text.withUTF8 { forEachRecord($0, body) }
+    }
+
+    private func forEachRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ body: ([Located<String>]) -> Void) {
         var record: [Located<String>] = []
         var index = 0
         var line = 1

@@ -202,7 +202,7 @@ public struct ConfigurationLoader: Sendable {
                 at: place)
             return nil
         }
-        return decodeUTF8([UInt8](data), path: path, log: log)
+        return decodeUTF8(data, path: path, log: log)
     }
 }
 

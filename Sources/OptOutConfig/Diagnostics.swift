@@ -37,7 +37,17 @@ final class DiagnosticLog {
 }
 
 /// Decodes file bytes as UTF-8, reporting the place of the first invalid byte.
-func decodeUTF8(_ bytes: [UInt8], path: String, log: DiagnosticLog) -> String? {
+func decodeUTF8(_ bytes: some Collection<UInt8>, path: String, log: DiagnosticLog) -> String? {
+    guard var text = String(validating: bytes, as: UTF8.self) else {
+        reportInvalidUTF8(Array(bytes), path: path, log: log)
+        return nil
+    }
+    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    return text
+}
+
+/// Reports the line and column of the first byte that is not valid UTF-8.
+private func reportInvalidUTF8(_ bytes: [UInt8], path: String, log: DiagnosticLog) {
     var line = 1
     var column = 1
     var index = 0
@@ -69,7 +79,7 @@ func decodeUTF8(_ bytes: [UInt8], path: String, log: DiagnosticLog) -> String? {
             log.error(
                 "file is not valid UTF-8 (byte 0x\(String(byte, radix: 16, uppercase: true)))",
                 at: SourceLocation(path: path, line: line, column: column))
-            return nil
+            return
         }
         if byte == UInt8(ascii: "\n") {
             line += 1
@@ -79,7 +89,5 @@ func decodeUTF8(_ bytes: [UInt8], path: String, log: DiagnosticLog) -> String? {
         }
         index += length
     }
-    var text = String(decoding: bytes, as: UTF8.self)
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    return text
+    log.error("file is not valid UTF-8", at: SourceLocation(path: path, line: 1, column: 1))
 }
