@@ -91,7 +91,7 @@ struct AccountBuilder {
 
         var zone = defaultZone
         if let timezone = raw.timezone, !timezone.value.isEmpty {
-            if let named = Zone.cached(timezone.value) {
+            if let named = Zone(identifier: timezone.value) {
                 zone = named
             } else {
                 check(

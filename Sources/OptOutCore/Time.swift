@@ -92,21 +92,30 @@ public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// An IANA time zone, with the conversions the engine needs between instants and local dates.
+///
+/// Each identifier is looked up in the time zone database once per process (inventories name
+/// a few zones many times), and zones compare and hash by a number given to each identifier.
 public struct Zone: Hashable, Sendable, CustomStringConvertible {
     /// The IANA identifier, such as `Europe/Berlin`.
     public let identifier: String
     private let timeZone: TimeZone
+    /// Unique to the identifier in this process.
+    private let number: Int
 
     /// `nil` unless `identifier` names a zone in the system's time zone database.
     public init?(identifier: String) {
-        guard !identifier.isEmpty, let timeZone = TimeZone(identifier: identifier) else { return nil }
-        self.identifier = identifier
-        self.timeZone = timeZone
+        guard let zone = Zone.registry.zone(identifier, else: { TimeZone(identifier: $0) }) else { return nil }
+        self = zone
     }
 
     init(_ timeZone: TimeZone) {
-        self.identifier = timeZone.identifier
+        self = Zone.registry.zone(timeZone.identifier, else: { _ in timeZone })!
+    }
+
+    fileprivate init(identifier: String, timeZone: TimeZone, number: Int) {
+        self.identifier = identifier
         self.timeZone = timeZone
+        self.number = number
     }
 
     public static let utc = Zone(TimeZone(identifier: "UTC")!)
@@ -116,8 +125,8 @@ public struct Zone: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { identifier }
 
-    public static func == (lhs: Zone, rhs: Zone) -> Bool { lhs.identifier == rhs.identifier }
-    public func hash(into hasher: inout Hasher) { hasher.combine(identifier) }
+    public static func == (lhs: Zone, rhs: Zone) -> Bool { lhs.number == rhs.number }
+    public func hash(into hasher: inout Hasher) { hasher.combine(number) }
 
     /// Seconds east of UTC in force at `instant`.
     public func offset(at instant: Instant) -> Int {
@@ -170,24 +179,22 @@ extension Int {
 }
 
 extension Zone {
-    private static let cache = ZoneCache()
-
-    /// Like `init(identifier:)`, but each identifier is looked up in the time zone database once.
-    public static func cached(_ identifier: String) -> Zone? {
-        cache.zone(identifier)
-    }
+    fileprivate static let registry = ZoneRegistry()
 }
 
-/// Remembers zones by identifier: inventories name a few zones many times.
-private final class ZoneCache: @unchecked Sendable {
+/// The zones made so far, by identifier (unknown identifiers too, as `nil`).
+private final class ZoneRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var zones: [String: Zone?] = [:]
 
-    func zone(_ identifier: String) -> Zone? {
+    /// The zone for `identifier`; when it is new, `lookUp` finds its time zone.
+    func zone(_ identifier: String, else lookUp: (String) -> TimeZone?) -> Zone? {
         lock.lock()
         defer { lock.unlock() }
         if let known = zones[identifier] { return known }
-        let zone = Zone(identifier: identifier)
+        let zone =
+            identifier.isEmpty
+            ? nil : lookUp(identifier).map { Zone(identifier: identifier, timeZone: $0, number: zones.count) }
         zones[identifier] = zone
         return zone
     }

@@ -103,7 +103,9 @@ import Testing
     @Test func unknownZonesAreRejected() {
         #expect(Zone(identifier: "Mars/Olympus_Mons") == nil)
         #expect(Zone(identifier: "") == nil)
-        #expect(Zone.cached("Asia/Tokyo")?.identifier == "Asia/Tokyo")
+        #expect(Zone(identifier: "Asia/Tokyo") == Zone(identifier: "Asia/Tokyo"))
+        #expect(Zone(identifier: "Asia/Tokyo") != Zone(identifier: "Asia/Seoul"))
+        #expect(Zone(identifier: "Asia/Tokyo")?.identifier == "Asia/Tokyo")
     }
 
     @Test func timesOfDayAndIntervals() {
