@@ -2,17 +2,18 @@ import OptOutCore
 
 /// The keys of a YAML mapping, checked against the ones allowed.
 struct YAMLFields {
-    private let values: [String: YAMLNode]
+    /// In the order written; a mapping has a few keys, so a list is quicker than a dictionary.
+    private let values: [(key: String, node: YAMLNode)]
     let location: SourceLocation
 
-    init(values: [String: YAMLNode], location: SourceLocation) {
+    init(values: [(key: String, node: YAMLNode)], location: SourceLocation) {
         self.values = values
         self.location = location
     }
 
     /// The value of `key`; `nil` when absent or null.
     subscript(key: String) -> YAMLNode? {
-        guard let node = values[key], !node.isNull else { return nil }
+        guard let node = values.first(where: { $0.key == key })?.node, !node.isNull else { return nil }
         return node
     }
 }
@@ -52,7 +53,8 @@ struct YAMLReader {
             error("\(what) must be a mapping", at: node)
             return nil
         }
-        var values: [String: YAMLNode] = [:]
+        var values: [(key: String, node: YAMLNode)] = []
+        values.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard let name = key.scalar?.string else {
                 error("keys of \(what) must be plain names", at: key)
@@ -62,10 +64,11 @@ struct YAMLReader {
                 error("unknown key '\(name)' in \(what); expected one of: \(allowed.joined(separator: ", "))", at: key)
                 continue
             }
-            guard values.updateValue(value, forKey: name) == nil else {
+            guard !values.contains(where: { $0.key == name }) else {
                 error("duplicate key '\(name)' in \(what)", at: key)
                 continue
             }
+            values.append((name, value))
         }
         let fields = YAMLFields(values: values, location: location(node))
         for name in required where fields[name] == nil {
