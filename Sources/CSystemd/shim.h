@@ -12,10 +12,16 @@
 #include <sys/timerfd.h>
 #include <sys/inotify.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 
 /* glibc declares pipe2() only under _GNU_SOURCE, which would change other system types
  * for this module alone; declare it as glibc defines it. */
 extern int pipe2(int fds[2], int flags);
+
+/* Names the calling thread (PR_SET_NAME; prctl() is variadic, which Swift cannot call). */
+static inline int optoutd_name_thread(const char *name) {
+    return prctl(PR_SET_NAME, name, 0, 0, 0);
+}
 
 /* A pipe whose ends are closed on exec. */
 static inline int optoutd_pipe_cloexec(int fds[2]) {

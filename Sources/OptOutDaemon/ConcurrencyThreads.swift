@@ -1,3 +1,4 @@
+import CSystemd
 import DequeModule
 import Foundation
 
@@ -40,12 +41,12 @@ final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
     init(threads: Int) {
         for index in 0..<threads {
             let thread = Thread { [jobs, self] in
+                nameThisThread("optoutd-pool-\(index)")
                 let executor = self.asUnownedTaskExecutor()
                 while true {
                     jobs.pop().runSynchronously(on: executor)
                 }
             }
-            thread.name = "optoutd-pool-\(index)"
             thread.start()
         }
     }
@@ -92,4 +93,9 @@ final class JobQueue: @unchecked Sendable {
         }
         return waiting.removeFirst()
     }
+}
+
+/// Names the calling thread as `ps -L` and `top -H` show it (at most 15 bytes are kept).
+func nameThisThread(_ name: String) {
+    _ = optoutd_name_thread(name)
 }

@@ -61,8 +61,10 @@ public final class WakeUpSource: @unchecked Sendable {
         else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         schedule(at: nil)
         if relayingSignals { SignalRelay.install(writingTo: requests) }
-        let thread = Thread { [self] in self.loop() }
-        thread.name = "optoutd-wakeups"
+        let thread = Thread { [self] in
+            nameThisThread("optoutd-wakeups")
+            self.loop()
+        }
         thread.start()
     }
 
