@@ -136,6 +136,7 @@ plan_day="${medians[${#medians[@]}-1]}"
 bench "optoutd plan    YAML $small"  "$optoutd" plan --config "$outdir/optoutd-yaml-$small.yaml" --days 90 --now "$now"
 [[ "$large" != "$small" ]] && \
 bench "optoutd plan    YAML $large"  "$optoutd" plan --config "$outdir/optoutd-yaml-$large.yaml" --days 90 --now "$now"
+bench "optoutd plan -d1 YAML $large"  "$optoutd" plan --config "$outdir/optoutd-yaml-$large.yaml" --days 1 --now "$now"
 
 remind_day="" remind_cal=""
 if [[ $have_remind -eq 1 ]]; then
