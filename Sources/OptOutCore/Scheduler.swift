@@ -81,6 +81,10 @@ public struct Scheduler: Sendable {
         }
         accountIndex.reserveCapacity(configuration.accounts.count)
         pairRanges.reserveCapacity(configuration.accounts.count)
+        // At most every policy of a platform per account: memory reserved and not touched
+        // costs nothing, while growing the array step by step copies it again and again.
+        let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
+        pairs.reserveCapacity(configuration.accounts.count * mostPoliciesPerPlatform)
         for (accountNumber, account) in configuration.accounts.enumerated() {
             accountIndex[account.id] = accountNumber
             let firstPair = pairs.count
