@@ -24,10 +24,12 @@ final class DiagnosticLog {
     /// line is required (such values may end up in mail headers). Returns whether it is clean.
     @discardableResult
     func requireSingleLine(_ text: Located<String>, _ what: String, allowNewlines: Bool = false) -> Bool {
-        let bad = text.value.unicodeScalars.first { scalar in
-            (scalar.value < 0x20 && !(allowNewlines && scalar == "\n")) || scalar.value == 0x7F
+        // Control characters are ASCII, and no byte of a longer UTF-8 sequence is: the bytes will do.
+        let isControl = { (byte: UInt8) in
+            (byte < 0x20 && !(allowNewlines && byte == UInt8(ascii: "\n"))) || byte == 0x7F
         }
-        guard let bad else { return true }
+        guard let badByte = text.value.utf8.first(where: isControl) else { return true }
+        let bad = Unicode.Scalar(badByte)
         let name =
             bad == "\r"
             ? "CR" : bad == "\n" ? "LF" : bad == "\0" ? "NUL" : "U+\(String(bad.value, radix: 16, uppercase: true))"
