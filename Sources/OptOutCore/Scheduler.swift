@@ -354,14 +354,16 @@ extension Scheduler {
 
     /// Like `plan(from:until:)`, handing the notices to `body` in order, a few thousand at
     /// a time, so that a long plan needs little memory even when every pair is due at once.
-    public func simulate(from now: Instant, until horizon: Instant, _ body: ([Notice]) -> Void) {
-        var simulation = self
-        simulation.recordsChanges = false
+    ///
+    /// It consumes the scheduler: a caller done with it (`(consume scheduler).simulate`)
+    /// spares the copy of every pair.
+    public consuming func simulate(from now: Instant, until horizon: Instant, _ body: ([Notice]) -> Void) {
+        recordsChanges = false
         var wakeUp = now
         while true {
-            let notices = simulation.advance(to: wakeUp, limit: Self.simulationSlice).notices
+            let notices = advance(to: wakeUp, limit: Self.simulationSlice).notices
             if !notices.isEmpty { body(notices) }
-            guard let next = simulation.nextDue, next <= horizon else { break }
+            guard let next = nextDue, next <= horizon else { break }
             wakeUp = max(next, now)
         }
     }

@@ -64,7 +64,7 @@ struct PlanCommand: ParsableCommand {
             var writer = PlanWriter(format: format == .json ? .json : .table, configuration: configuration)
             var buffer = TextBuffer()
             writer.begin(into: &buffer)
-            scheduler.simulate(from: start, until: start.adding(seconds: days * 86_400)) { notices in
+            (consume scheduler).simulate(from: start, until: start.adding(seconds: days * 86_400)) { notices in
                 for index in notices.indices { writer.write(notices[index], into: &buffer) }
                 if buffer.count >= 1 << 20 { standardOutput(buffer.take()) }
             }
