@@ -59,6 +59,9 @@ struct YAMLSyntaxError: Error {
 final class YAMLComposer {
     private var parser = yaml_parser_t()
     private var anchors: [String: YAMLNode] = [:]
+    /// How deep collections may nest: a configuration needs a handful of levels, and a
+    /// hostile file must not exhaust the stack.
+    static let maximumDepth = 64
 
     /// The single document of `text`; `nil` when it has none.
     static func compose(_ text: String) throws(YAMLSyntaxError) -> YAMLNode? {
@@ -88,7 +91,7 @@ final class YAMLComposer {
             return nil  // an empty stream
         }
         yaml_event_delete(&event)
-        let root = try node(from: try next())
+        let root = try node(from: try next(), depth: 0)
         event = try next()  // document end
         yaml_event_delete(&event)
         event = try next()
@@ -116,12 +119,17 @@ final class YAMLComposer {
         return event
     }
 
-    /// The node that starts with `event` (which it consumes), through its end event.
-    private func node(from start: consuming yaml_event_t) throws(YAMLSyntaxError) -> YAMLNode {
+    /// The node that starts with `event` (which it consumes), through its end event; `depth`
+    /// collections enclose it.
+    private func node(from start: consuming yaml_event_t, depth: Int) throws(YAMLSyntaxError) -> YAMLNode {
         var event = start
         defer { yaml_event_delete(&event) }
         let line = Int(event.start_mark.line) + 1
         let column = Int(event.start_mark.column) + 1
+        guard depth < Self.maximumDepth else {
+            throw YAMLSyntaxError(
+                message: "nested more than \(Self.maximumDepth) levels deep", line: line, column: column)
+        }
         let composed: YAMLNode
         let anchor: UnsafeMutablePointer<yaml_char_t>?
         switch event.type {
@@ -149,7 +157,7 @@ final class YAMLComposer {
                     yaml_event_delete(&end)
                     break
                 }
-                items.append(try node(from: item))
+                items.append(try node(from: item, depth: depth + 1))
             }
             composed = YAMLNode(content: .sequence(items), line: line, column: column)
         case YAML_MAPPING_START_EVENT:
@@ -162,8 +170,8 @@ final class YAMLComposer {
                     yaml_event_delete(&end)
                     break
                 }
-                let key = try node(from: keyEvent)
-                pairs.append((key, try node(from: try next())))
+                let key = try node(from: keyEvent, depth: depth + 1)
+                pairs.append((key, try node(from: try next(), depth: depth + 1)))
             }
             composed = YAMLNode(content: .mapping(pairs), line: line, column: column)
         default:

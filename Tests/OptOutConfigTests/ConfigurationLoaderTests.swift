@@ -282,6 +282,8 @@ import Testing
             documents == [
                 "optoutd.yaml:2:1: error: invalid YAML: expected a single document in the stream; but found another document"
             ])
+        let (_, deep) = load("version: 1\npolicies: " + String(repeating: "[", count: 100_000) + "\n")
+        #expect(deep == ["optoutd.yaml:2:74: error: invalid YAML: nested more than 64 levels deep"])
         let (_, alias) = load("version: 1\ntimezone: *zone\n")
         #expect(alias == ["optoutd.yaml:2:11: error: invalid YAML: found undefined alias"])
         let (_, version) = load("version: 2\n")
