@@ -8,4 +8,5 @@ Task.detached {
     await OptOutd.main()
     exit(EXIT_SUCCESS)
 }
+// The main thread waits here for good; main-actor jobs, were there any, would still run.
 dispatchMain()
