@@ -36,7 +36,7 @@ public enum ConcurrencyThreads {
 
 /// A fixed set of threads that run the jobs given to them as a `TaskExecutor`.
 final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
-    private let jobs = JobQueue()
+    private let jobs = BlockingQueue<UnownedJob>()
 
     init(threads: Int) {
         for index in 0..<threads {
@@ -57,41 +57,6 @@ final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
 
     func enqueue(_ job: UnownedJob) {
         jobs.push(job)
-    }
-}
-
-/// Jobs waiting for a thread: first in, first out; `pop()` sleeps until there is one.
-final class JobQueue: @unchecked Sendable {
-    private var waiting = Deque<UnownedJob>()
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let nonEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(nonEmpty, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(nonEmpty)
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-        nonEmpty.deallocate()
-    }
-
-    func push(_ job: UnownedJob) {
-        pthread_mutex_lock(mutex)
-        waiting.append(job)
-        pthread_mutex_unlock(mutex)
-        pthread_cond_signal(nonEmpty)
-    }
-
-    func pop() -> UnownedJob {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while waiting.isEmpty {
-            pthread_cond_wait(nonEmpty, mutex)
-        }
-        return waiting.removeFirst()
     }
 }
 

@@ -61,15 +61,12 @@ struct PlanCommand: ParsableCommand {
         let scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
         switch format {
         case .table, .json:
-            var writer = PlanWriter(format: format == .json ? .json : .table, configuration: configuration)
-            var buffer = TextBuffer()
-            writer.begin(into: &buffer)
-            (consume scheduler).simulate(from: start, until: start.adding(seconds: days * 86_400)) { notices in
-                for index in notices.indices { writer.write(notices[index], into: &buffer) }
-                if buffer.count >= 1 << 20 { standardOutput(buffer.take()) }
+            // Rows are printed beside the simulation, on the second core where there is one.
+            let printer = PlanPrinter(format: format == .json ? .json : .table, configuration: configuration)
+            (consume scheduler).simulate(from: start, until: start.adding(seconds: days * 86_400)) {
+                printer.print($0)
             }
-            writer.end(into: &buffer)
-            standardOutput(buffer.take())
+            printer.finish()
         case .ics:
             let deadlines = configuration.accounts.flatMap { account in
                 configuration.catalog.policyIndices(platform: account.platform).compactMap {
