@@ -170,7 +170,8 @@ func timeline(_ notices: [Notice]) -> [String] {
         let plan = scheduler.plan(from: F.at("2025-11-03T12:00:00Z"), until: F.at("2026-12-01T00:00:00Z"))
         #expect(plan.map(\.event) == [.policyApplies, .overdue, .overdue, .overdue])
         _ = scheduler.advance(to: F.at("2025-11-03T12:00:00Z"))
-        #expect(scheduler.advance(to: F.at("2026-01-01T00:00:00Z")).notices.map(\.late) == [true])  // only the last of three
+        // only the last of three
+        #expect(scheduler.advance(to: F.at("2026-01-01T00:00:00Z")).notices.map(\.late) == [true])
         #expect(scheduler.nextDue == nil)
 
         let never = ReminderSettings(leadTimes: [.days(1)], overdueEvery: .days(0))

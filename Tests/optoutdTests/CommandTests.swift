@@ -113,7 +113,8 @@ import Testing
         let ics = result.stdout
         #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
         #expect(ics.hasSuffix("END:VCALENDAR\r\n"))
-        #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == 2)  // bob (GB): genai 2025 and affiliate sharing
+        // bob (GB): genai 2025 and affiliate sharing
+        #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == 2)
         #expect(ics.contains("DTSTART;VALUE=DATE:20251102\r\n"))
         #expect(ics.contains("UID:bob/linkedin-affiliate-ai-sharing-2025@optoutd\r\n"))
         for line in ics.components(separatedBy: "\r\n") {

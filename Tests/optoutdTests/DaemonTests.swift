@@ -267,7 +267,8 @@ struct DaemonTests {
         try fixture.writeConfig(accounts: "  - {id: \(fixture.account("a")), region: JP}")
         #expect(try fixture.run(["ack", "nobody", "linkedin-genai-training-2024"]).status == 65)
         #expect(try fixture.run(["ack", fixture.account("a"), "no-such-policy"]).status == 65)
-        #expect(try fixture.run(["ack", fixture.account("a"), "linkedin-genai-training-2025"]).status == 65)  // not in JP
+        // not in JP
+        #expect(try fixture.run(["ack", fixture.account("a"), "linkedin-genai-training-2025"]).status == 65)
         #expect(try fixture.run(["ack", fixture.account("a"), "linkedin-genai-training-2024", "bogus"]).status == 65)
         try "version: 1\nbogus: true\n".write(toFile: fixture.configPath, atomically: true, encoding: .utf8)
         let invalid = try fixture.run(["run"])

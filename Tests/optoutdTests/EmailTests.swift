@@ -158,7 +158,8 @@ struct EmailTests {
         #expect(try fixture.run(["status"]).stdout.contains("outbox: 1 waiting for email (last error: smtp: "))
         let server = try LocalServer(script: "smtp_server.py", [mailbox.path, "--port", String(port)])
         _ = server
-        #expect(try fixture.runOnce(at: 20, from: start).status == 0)  // a restarted daemon still waits out the back-off
+        // a restarted daemon still waits out the back-off
+        #expect(try fixture.runOnce(at: 20, from: start).status == 0)
         #expect(try messages().isEmpty)
         #expect(try fixture.runOnce(at: 70, from: start).status == 0)
         #expect(try messages().count == 1)
