@@ -74,20 +74,20 @@ public struct Catalog: Sendable {
     public let policies: [Policy]
     private let indexByID: [String: Int]
     private let policiesByPlatform: [String: [Int]]
+    /// The platforms that have at least one policy.
+    public let platforms: Set<String>
 
     /// Policy ids must be unique; the loader reports duplicates before building a catalog.
     public init(_ policies: [Policy]) {
         self.policies = policies
         self.indexByID = Dictionary(policies.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.policiesByPlatform = Dictionary(grouping: policies.indices, by: { policies[$0].platform })
+        self.platforms = Set(policiesByPlatform.keys)
     }
 
     public subscript(id: String) -> Policy? {
         indexByID[id].map { policies[$0] }
     }
-
-    /// The platforms that have at least one policy.
-    public var platforms: Set<String> { Set(policiesByPlatform.keys) }
 
     /// Indices into `policies` of the platform's policies, in catalog order.
     public func policyIndices(platform: String) -> [Int] {
