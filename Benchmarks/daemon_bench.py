@@ -43,6 +43,11 @@ IDLE_SECONDS = env_int("BENCH_IDLE_SECONDS", 60)
 BURST_TIMEOUT = 120.0
 
 
+def notify_fields(datagram):
+    """An sd_notify datagram's KEY=VALUE lines as a dict."""
+    return dict(line.split("=", 1) for line in datagram.decode().splitlines() if "=" in line)
+
+
 class Daemon:
     """One `optoutd run` with its own state directory and notification socket."""
 
@@ -86,7 +91,7 @@ class Daemon:
             except socket.timeout:
                 continue
             at = time.monotonic()
-            return dict(line.split("=", 1) for line in data.decode().splitlines() if "=" in line), at
+            return notify_fields(data), at
 
     def poll_message(self):
         """A waiting sd_notify datagram as a dict, or None at once."""
@@ -94,7 +99,7 @@ class Daemon:
             data = self.sock.recv(65536, socket.MSG_DONTWAIT)
         except (BlockingIOError, TimeoutError):
             return None
-        return dict(line.split("=", 1) for line in data.decode().splitlines() if "=" in line)
+        return notify_fields(data)
 
     def wait_for(self, key, timeout=600):
         """Waits for a datagram that sets KEY; returns its arrival time."""

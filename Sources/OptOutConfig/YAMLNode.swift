@@ -83,25 +83,33 @@ final class YAMLComposer {
 
     private func document(_ bytes: UnsafeBufferPointer<UInt8>) throws(YAMLSyntaxError) -> YAMLNode? {
         yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
-        var event = try next()  // stream start
-        yaml_event_delete(&event)
-        event = try next()
-        guard event.type == YAML_DOCUMENT_START_EVENT else {
-            yaml_event_delete(&event)
-            return nil  // an empty stream
-        }
-        yaml_event_delete(&event)
+        try skip()  // stream start
+        guard var documentStart = try next(unless: YAML_STREAM_END_EVENT) else { return nil }  // an empty stream
+        yaml_event_delete(&documentStart)
         let root = try node(from: try next(), depth: 0)
-        event = try next()  // document end
-        yaml_event_delete(&event)
-        event = try next()
-        defer { yaml_event_delete(&event) }
-        if event.type == YAML_DOCUMENT_START_EVENT {
+        try skip()  // document end
+        if var another = try next(unless: YAML_STREAM_END_EVENT) {
+            let (line, column) = (Int(another.start_mark.line) + 1, Int(another.start_mark.column) + 1)
+            yaml_event_delete(&another)
             throw YAMLSyntaxError(
-                message: "expected a single document in the stream; but found another document",
-                line: Int(event.start_mark.line) + 1, column: Int(event.start_mark.column) + 1)
+                message: "expected a single document in the stream; but found another document", line: line,
+                column: column)
         }
         return root
+    }
+
+    /// Reads past an event that carries nothing (stream start, document end).
+    private func skip() throws(YAMLSyntaxError) {
+        var event = try next()
+        yaml_event_delete(&event)
+    }
+
+    /// The next event, or `nil` (having dropped it) when it is of type `end`.
+    private func next(unless end: yaml_event_type_t) throws(YAMLSyntaxError) -> yaml_event_t? {
+        var event = try next()
+        guard event.type == end else { return event }
+        yaml_event_delete(&event)
+        return nil
     }
 
     private func next() throws(YAMLSyntaxError) -> yaml_event_t {
@@ -150,26 +158,14 @@ final class YAMLComposer {
         case YAML_SEQUENCE_START_EVENT:
             anchor = event.data.sequence_start.anchor
             var items: [YAMLNode] = []
-            while true {
-                let item = try next()
-                if item.type == YAML_SEQUENCE_END_EVENT {
-                    var end = item
-                    yaml_event_delete(&end)
-                    break
-                }
+            while let item = try next(unless: YAML_SEQUENCE_END_EVENT) {
                 items.append(try node(from: item, depth: depth + 1))
             }
             composed = YAMLNode(content: .sequence(items), line: line, column: column)
         case YAML_MAPPING_START_EVENT:
             anchor = event.data.mapping_start.anchor
             var pairs: [(key: YAMLNode, value: YAMLNode)] = []
-            while true {
-                let keyEvent = try next()
-                if keyEvent.type == YAML_MAPPING_END_EVENT {
-                    var end = keyEvent
-                    yaml_event_delete(&end)
-                    break
-                }
+            while let keyEvent = try next(unless: YAML_MAPPING_END_EVENT) {
                 let key = try node(from: keyEvent, depth: depth + 1)
                 pairs.append((key, try node(from: try next(), depth: depth + 1)))
             }
