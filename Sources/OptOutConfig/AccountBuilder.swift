@@ -36,6 +36,11 @@ struct AccountBuilder {
     let defaultZone: Zone
     let log: DiagnosticLog
 
+    /// The same builder, reporting to `log`.
+    func reporting(to log: DiagnosticLog) -> AccountBuilder {
+        AccountBuilder(catalog: catalog, defaultPlatform: defaultPlatform, defaultZone: defaultZone, log: log)
+    }
+
     func account(_ raw: RawAccount) -> Located<Account>? {
         var valid = true
         func check(_ ok: Bool, _ message: @autoclosure () -> String, at location: SourceLocation) {
@@ -136,86 +141,5 @@ struct AccountBuilder {
             guard policy.platform == platform else { return "policy '\(policyID)' is not a \(platform) policy" }
             return policy.actions.contains { $0.id == action } ? nil : "policy '\(policyID)' has no action '\(action)'"
         }
-    }
-}
-
-/// Reads an accounts CSV file: a header row naming the columns, in any order.
-struct CSVInventory {
-    /// The columns a file may have, in the order error messages name them.
-    enum Column: Int, CaseIterable {
-        case id, platform, region, email, name, timezone, done
-    }
-    static let columns = Column.allCases.map { "\($0)" }
-    let path: String
-    let log: DiagnosticLog
-
-    func accounts(_ text: String, builder: AccountBuilder) -> [Located<Account>] {
-        var header: [Located<String>]?
-        // Where each `Column` is in the file, by its raw value.
-        var columnOf: [Int?] = []
-        var accounts: [Located<Account>] = []
-        CSVReader(path: path, log: log).forEachRecord(text) { record in
-            guard let header else {
-                header = record
-                let named = columns(of: record)
-                columnOf = Self.columns.map { named[$0] }
-                return
-            }
-            guard columnOf[Column.id.rawValue] != nil, columnOf[Column.region.rawValue] != nil else { return }
-            guard record.count == header.count else {
-                log.error("this row has \(record.count) fields; the header has \(header.count)", at: record[0].location)
-                return
-            }
-            func cell(_ column: Column) -> Located<String>? { columnOf[column.rawValue].map { record[$0] } }
-            var done: [Located<String>] = []
-            if let cell = cell(.done), !cell.value.isEmpty {
-                done = cell.value.split(separator: ";").map {
-                    Located(value: $0.trimmingBlanks(), location: cell.location)
-                }
-                .filter { !$0.value.isEmpty }
-            }
-            let raw = RawAccount(
-                location: record[0].location, id: cell(.id), platform: cell(.platform), region: cell(.region),
-                name: cell(.name), email: cell(.email), timezone: cell(.timezone), done: done)
-            if let account = builder.account(raw) { accounts.append(account) }
-        }
-        if header == nil {
-            log.error(
-                "the file has no header row; expected columns: \(Self.columns.joined(separator: ","))",
-                at: SourceLocation(path: path, line: 1, column: 1))
-        }
-        return accounts
-    }
-
-    /// The index of each known column in the header row; unknown, repeated and missing columns are errors.
-    private func columns(of header: [Located<String>]) -> [String: Int] {
-        var columnOf: [String: Int] = [:]
-        for (index, cell) in header.enumerated() {
-            let name = cell.value.trimmingCharacters(in: .whitespaces)
-            if !Self.columns.contains(name) {
-                log.error(
-                    "unknown column '\(name)'; expected: \(Self.columns.joined(separator: ", "))", at: cell.location)
-            } else if columnOf[name] != nil {
-                log.error("column '\(name)' appears twice", at: cell.location)
-            } else {
-                columnOf[name] = index
-            }
-        }
-        for required in ["id", "region"] where columnOf[required] == nil {
-            log.error("the header needs a '\(required)' column", at: header[0].location)
-        }
-        return columnOf
-    }
-}
-
-extension Substring {
-    /// Without the spaces and tabs around it.
-    func trimmingBlanks() -> String {
-        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        var start = utf8.startIndex
-        var end = utf8.endIndex
-        while start < end, isBlank(utf8[start]) { utf8.formIndex(after: &start) }
-        while end > start, isBlank(utf8[utf8.index(before: end)]) { utf8.formIndex(before: &end) }
-        return String(self[start..<end])
     }
 }

@@ -8,20 +8,28 @@ struct CSVReader {
     let path: String
     let log: DiagnosticLog
 
-    /// Hands each record to `body` as soon as it is read, in order.
-    func forEachRecord(_ text: String, _ body: ([Located<String>]) -> Void) {
-        var text = text
-        text.withUTF8 { forEachRecord($0, body) }
+    /// A place where a record starts: a byte offset and its line number.
+    struct Position {
+        var index: Int
+        var line: Int
+
+        static let start = Position(index: 0, line: 1)
     }
 
-    private func forEachRecord(_ bytes: UnsafeBufferPointer<UInt8>, _ body: ([Located<String>]) -> Void) {
+    /// Hands each record from `position` on to `body` as soon as it is read, in order, until
+    /// `body` returns `false` or the text ends. Returns where the next record starts.
+    @discardableResult
+    func forEachRecord(
+        _ bytes: UnsafeBufferPointer<UInt8>, from position: Position = .start,
+        _ body: ([Located<String>]) -> Bool
+    ) -> Position {
         var record: [Located<String>] = []
-        var index = 0
-        var line = 1
-        var lineStart = 0
+        var index = position.index
+        var line = position.line
+        var lineStart = index
         // Column of byte `i` on the current line, counting scalars (skip UTF-8 continuation bytes);
         // counted on from the latest byte asked for, as fields are read left to right.
-        var counted = (index: 0, column: 1)
+        var counted = (index: position.index, column: 1)
         func column(_ i: Int) -> Int {
             if counted.index < lineStart || counted.index > i { counted = (lineStart, 1) }
             var count = counted.column
@@ -61,7 +69,7 @@ struct CSVReader {
                 }
                 if !closed {
                     log.error("quoted field is not closed", at: location)
-                    return
+                    return Position(index: index, line: line)
                 }
                 if !(isRecordEnd(index) || bytes[index] == UInt8(ascii: ",")) {
                     log.error(
@@ -93,16 +101,16 @@ struct CSVReader {
                 }
             }
             // End of record.
-            if !(record.count == 1 && record[0].value.isEmpty) {  // a blank line
-                body(record)
-            }
-            record.removeAll(keepingCapacity: true)
             if index < bytes.count {
                 index += bytes[index] == UInt8(ascii: "\r") ? 2 : 1
                 line += 1
                 lineStart = index
             }
+            let isBlankLine = record.count == 1 && record[0].value.isEmpty
+            if !isBlankLine, !body(record) { break }
+            record.removeAll(keepingCapacity: true)
         }
+        return Position(index: index, line: line)
     }
 
 }

@@ -75,7 +75,7 @@ public struct ConfigurationLoader: Sendable {
         if let node = fields["policies"], let items = yaml.sequence(node, "policies") {
             policies += checkedAge(items.compactMap { PolicyReader(yaml: yaml).policy($0) }, log: log)
         }
-        let catalog = Catalog(unique(policies, "policy", log: log))
+        let catalog = Catalog(unique(policies, "policy", log: log).values)
 
         var defaultPlatform: String?
         if let node = fields["defaults"], let defaults = yaml.fields(node, "defaults", allowed: ["platform"]) {
@@ -109,26 +109,35 @@ public struct ConfigurationLoader: Sendable {
             guard let text = readText(file, log: log, referencedAt: name.location) else { continue }
             accounts += CSVInventory(path: file, log: log).accounts(text, builder: builder)
         }
+        let (uniqueAccounts, accountNumbers) = unique(accounts, "account", log: log)
         return Configuration(
             defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels,
-            accounts: unique(accounts, "account", log: log))
+            accounts: uniqueAccounts, accountNumbers: accountNumbers)
     }
 
-    /// Drops later entries whose id repeats an earlier one, reporting each.
-    private func unique<Value: Identified>(_ items: [Located<Value>], _ what: String, log: DiagnosticLog) -> [Value] {
-        var seen: [String: SourceLocation] = [:]
-        seen.reserveCapacity(items.count)
-        var result: [Value] = []
-        result.reserveCapacity(items.count)
-        for item in items {
-            if let first = seen[item.value.id] {
-                log.error("duplicate \(what) id '\(item.value.id)' (first defined at \(first))", at: item.location)
+    /// Drops later entries whose id repeats an earlier one, reporting each. Returns the
+    /// entries left and the place of each among them, by id.
+    private func unique<Value: Identified>(_ items: [Located<Value>], _ what: String, log: DiagnosticLog)
+        -> (values: [Value], numbers: [String: Int])
+    {
+        var numbers: [String: Int] = [:]
+        numbers.reserveCapacity(items.count)
+        var values: [Value] = []
+        values.reserveCapacity(items.count)
+        var kept: [Int] = []  // the item each value comes from
+        kept.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            if let first = numbers[item.value.id] {
+                log.error(
+                    "duplicate \(what) id '\(item.value.id)' (first defined at \(items[kept[first]].location))",
+                    at: item.location)
                 continue
             }
-            seen[item.value.id] = item.location
-            result.append(item.value)
+            numbers[item.value.id] = values.count
+            values.append(item.value)
+            kept.append(index)
         }
-        return result
+        return (values, numbers)
     }
 
     private func checkedAge(_ policies: [Located<Policy>], log: DiagnosticLog) -> [Located<Policy>] {

@@ -20,6 +20,11 @@ final class DiagnosticLog {
         diagnostics.append(Diagnostic(.warning, message, at: location))
     }
 
+    /// Takes on the diagnostics of a log kept apart (such as a thread's), after its own.
+    func append(_ other: DiagnosticLog) {
+        diagnostics += other.diagnostics
+    }
+
     /// Reports a string that holds CR, LF, NUL or another control character where a single
     /// line is required (such values may end up in mail headers). Returns whether it is clean.
     @discardableResult

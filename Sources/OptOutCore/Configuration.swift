@@ -214,16 +214,50 @@ public struct Configuration: Sendable {
     public var reminders: ReminderSettings
     public var catalog: Catalog
     public var channels: ChannelSettings
-    public var accounts: [Account]
+    /// Each id once.
+    public private(set) var accounts: [Account]
+    /// The place of each account in `accounts`, by id.
+    public private(set) var accountNumbers: [String: Int]
 
+    /// Of accounts that share an id, the first is kept.
     public init(
         defaultZone: Zone, reminders: ReminderSettings = ReminderSettings(), catalog: Catalog,
         channels: ChannelSettings = ChannelSettings(), accounts: [Account]
+    ) {
+        var numbers: [String: Int] = [:]
+        let unique = accounts.filter { account in
+            guard numbers[account.id] == nil else { return false }
+            numbers[account.id] = numbers.count
+            return true
+        }
+        self.init(
+            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, accounts: unique,
+            accountNumbers: numbers)
+    }
+
+    /// For readers that number the accounts as they check that ids are unique, so that
+    /// 100,000 ids are not hashed twice. `accountNumbers` must be the index of `accounts`.
+    package init(
+        defaultZone: Zone, reminders: ReminderSettings, catalog: Catalog, channels: ChannelSettings,
+        accounts: [Account], accountNumbers: [String: Int]
     ) {
         self.defaultZone = defaultZone
         self.reminders = reminders
         self.catalog = catalog
         self.channels = channels
         self.accounts = accounts
+        self.accountNumbers = accountNumbers
+    }
+
+    /// The account with this id, if there is one.
+    public func account(_ id: String) -> Account? {
+        accountNumbers[id].map { accounts[$0] }
+    }
+
+    /// Leaves out every account but the one with this id; returns whether there is one.
+    public mutating func keepOnlyAccount(_ id: String) -> Bool {
+        accounts = account(id).map { [$0] } ?? []
+        accountNumbers = accounts.isEmpty ? [:] : [id: 0]
+        return !accounts.isEmpty
     }
 }

@@ -1,5 +1,3 @@
-import HeapModule
-
 /// The scheduling engine: given the configuration, what is done and what was already
 /// handled, it says which notices are due at an instant and when the next one is.
 ///
@@ -40,28 +38,20 @@ public struct Scheduler: Sendable {
         var timetable: [ScheduledNotice]?
     }
 
-    private struct QueueEntry: Comparable, Sendable {
-        var due: Instant
-        var pair: Int
-
-        static func < (lhs: QueueEntry, rhs: QueueEntry) -> Bool { (lhs.due, lhs.pair) < (rhs.due, rhs.pair) }
-    }
-
     public let configuration: Configuration
     /// A notice sent more than this many seconds after its time is marked late.
     public let lateAfterSeconds: Int
 
     private var pairs: [Pair] = []
     private var done: [Set<String>]
-    private var accountIndex: [String: Int] = [:]
     /// The pairs of each account (pairs are stored account by account).
     private var pairRanges: [Range<Int>] = []
-    private var queue = Heap<QueueEntry>()
+    private var queue = DueQueue()
     private var timetables: [Timetable.Key: [ScheduledNotice]] = [:]
     /// Whether steps list changed histories and skipped notices; a plan has no use for them.
     private var recordsChanges = true
-    /// Local date and UTC offset of the latest `now`, per zone: new pairs in one zone share them.
-    private var localNow: (instant: Instant, byZone: [Zone: (date: CivilDate, offset: Int)]) = (.distantPast, [:])
+    /// Local date and UTC offset of the latest `now`, by zone number: new pairs in one zone share them.
+    private var localNow: (instant: Instant, byZone: [(date: CivilDate, offset: Int)?]) = (.distantPast, [])
 
     /// - Parameters:
     ///   - histories: what the state store remembers of each pair.
@@ -79,14 +69,12 @@ public struct Scheduler: Sendable {
             for mark in account.done { actions.formUnion(mark.actionIDs(in: catalog)) }
             return actions
         }
-        accountIndex.reserveCapacity(configuration.accounts.count)
         pairRanges.reserveCapacity(configuration.accounts.count)
         // At most every policy of a platform per account: memory reserved and not touched
         // costs nothing, while growing the array step by step copies it again and again.
         let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
         pairs.reserveCapacity(configuration.accounts.count * mostPoliciesPerPlatform)
         for (accountNumber, account) in configuration.accounts.enumerated() {
-            accountIndex[account.id] = accountNumber
             let firstPair = pairs.count
             defer { pairRanges.append(firstPair..<pairs.count) }
             for policyNumber in catalog.policyIndices(platform: account.platform)
@@ -101,13 +89,13 @@ public struct Scheduler: Sendable {
                         history: history))
             }
         }
-        var entries: [QueueEntry] = []
+        var entries: [DueQueue.Entry] = []
         entries.reserveCapacity(pairs.count)
         for index in pairs.indices {
             pairs[index].due = dueTime(of: index)
-            if let due = pairs[index].due { entries.append(QueueEntry(due: due, pair: index)) }
+            if let due = pairs[index].due { entries.append(DueQueue.Entry(due: due, pair: index)) }
         }
-        queue = Heap(entries)
+        queue = DueQueue(entries)
     }
 
     /// When the next notice is due; `nil` when nothing ever will be.
@@ -147,7 +135,7 @@ public struct Scheduler: Sendable {
 
     /// The account with this id, if the configuration has one.
     public func account(_ id: String) -> Account? {
-        accountIndex[id].map { configuration.accounts[$0] }
+        configuration.account(id)
     }
 
     /// The keys of every pair, in configuration order.
@@ -185,7 +173,7 @@ public struct Scheduler: Sendable {
                 continue
             }
             if let due = evaluate(entry.pair, at: now, into: &step) {
-                queue.replaceMin(with: QueueEntry(due: due, pair: entry.pair))
+                queue.replaceMin(with: DueQueue.Entry(due: due, pair: entry.pair))
             } else {
                 queue.removeMin()
             }
@@ -203,7 +191,7 @@ public struct Scheduler: Sendable {
             pairs[index].timetable = nil
             let due = dueTime(of: index)
             pairs[index].due = due
-            if let due { queue.insert(QueueEntry(due: due, pair: index)) }
+            if let due { queue.insert(DueQueue.Entry(due: due, pair: index)) }
         }
         dropSupersededEntries()
     }
@@ -211,13 +199,13 @@ public struct Scheduler: Sendable {
     /// Records actions as done for an account (from `ack`) and brings its pairs up to date at `now`.
     /// Returns `nil` when the account is unknown.
     public mutating func acknowledge(account id: String, actions: some Sequence<String>, at now: Instant) -> Step? {
-        guard let accountNumber = accountIndex[id] else { return nil }
+        guard let accountNumber = configuration.accountNumbers[id] else { return nil }
         done[accountNumber].formUnion(actions)
         var step = Step()
         for index in pairRanges[accountNumber] {
             pairs[index].pending = Self.pending(
                 configuration.catalog.policies[pairs[index].policy].actions, done: done[accountNumber])
-            if let due = evaluate(index, at: now, into: &step) { queue.insert(QueueEntry(due: due, pair: index)) }
+            if let due = evaluate(index, at: now, into: &step) { queue.insert(DueQueue.Entry(due: due, pair: index)) }
         }
         dropSupersededEntries()
         return step
@@ -291,17 +279,20 @@ public struct Scheduler: Sendable {
 
     /// The local date and UTC offset at `now` in `zone`, remembered for the latest `now`.
     private mutating func localTime(of now: Instant, in zone: Zone) -> (date: CivilDate, offset: Int) {
-        if localNow.instant != now { localNow = (now, [:]) }
-        if let known = localNow.byZone[zone] { return known }
+        if localNow.instant != now { localNow = (now, []) }
+        if zone.number < localNow.byZone.count, let known = localNow.byZone[zone.number] { return known }
         let offset = zone.offset(at: now)
         let local = (CivilDate(dayNumber: (now.secondsSince1970 + offset).floorDivided(by: 86_400)), offset)
-        localNow.byZone[zone] = local
+        if zone.number >= localNow.byZone.count {
+            localNow.byZone += repeatElement(nil, count: zone.number + 1 - localNow.byZone.count)
+        }
+        localNow.byZone[zone.number] = local
         return local
     }
 
     /// The pair with this key: among the account's few pairs, the one of the policy.
     private func pairIndex(_ key: PairKey) -> Int? {
-        guard let accountNumber = accountIndex[key.account] else { return nil }
+        guard let accountNumber = configuration.accountNumbers[key.account] else { return nil }
         let policies = configuration.catalog.policies
         return pairRanges[accountNumber].first { policies[pairs[$0].policy].id == key.policy }
     }
@@ -330,8 +321,13 @@ public struct Scheduler: Sendable {
         let key = Timetable.key(
             policy: pair.policy, policy, zone: zone, firstSeen: firstSeen, firstSeenDate: firstSeenDate,
             reminders: reminders)
-        let notices = timetables[key] ?? Timetable.notices(for: key, policy: policy, reminders: reminders)
-        timetables[key] = notices
+        let notices: [ScheduledNotice]
+        if let known = timetables[key] {
+            notices = known
+        } else {
+            notices = Timetable.notices(for: key, policy: policy, reminders: reminders)
+            timetables[key] = notices
+        }
         pairs[index].timetable = notices
         return notices
     }

@@ -17,42 +17,35 @@ public struct TextBuffer: Sendable {
 
     /// `count` spaces.
     public mutating func append(spaces count: Int) {
-        for _ in 0..<max(count, 0) { bytes.append(UInt8(ascii: " ")) }
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(count, 0)))
     }
 
     /// A decimal number, zero-padded to `width` digits.
     public mutating func append(decimal value: Int, width: Int = 1) {
         if value < 0 {
             bytes.append(UInt8(ascii: "-"))
-            append(decimal: -value, width: width)
-            return
         }
-        var digits:
-            (
-                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                UInt8, UInt8, UInt8, UInt8, UInt8
-            ) =
-                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            repeat {
-                buffer[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0 || count < width
-            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[index]) }
+        var digits = 1
+        var rest = value.magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
         }
+        appendInPlace(max(digits, width)) { Self.write(value.magnitude, digits: $0) }
     }
 
     /// A calendar date as `YYYY-MM-DD`.
     public mutating func append(date: CivilDate) {
         let (year, month, day) = date.components
-        append(decimal: year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        append(decimal: month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        append(decimal: day, width: 2)
+        guard (0...9999).contains(year) else {
+            append(decimal: year, width: 4)
+            appendInPlace(6) { Self.write(month: month, day: day, into: $0) }
+            return
+        }
+        appendInPlace(10) { text in
+            Self.write(UInt(year), digits: UnsafeMutableBufferPointer(rebasing: text[0..<4]))
+            Self.write(month: month, day: day, into: UnsafeMutableBufferPointer(rebasing: text[4...]))
+        }
     }
 
     /// RFC 3339 with a known UTC offset, such as `2025-10-27T09:00:00+01:00`.
@@ -61,20 +54,51 @@ public struct TextBuffer: Sendable {
         let day = local.floorDivided(by: 86_400)
         let second = local - day * 86_400
         append(date: CivilDate(dayNumber: day))
-        bytes.append(UInt8(ascii: "T"))
-        append(decimal: second / 3600, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(decimal: second / 60 % 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(decimal: second % 60, width: 2)
-        if offset == 0 {
-            bytes.append(UInt8(ascii: "Z"))
-            return
+        appendInPlace(offset == 0 ? 10 : 15) { text in
+            text[0] = UInt8(ascii: "T")
+            Self.write(time: second, into: UnsafeMutableBufferPointer(rebasing: text[1..<9]))
+            if offset == 0 {
+                text[9] = UInt8(ascii: "Z")
+                return
+            }
+            text[9] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+            Self.write(time: abs(offset), into: UnsafeMutableBufferPointer(rebasing: text[10..<15]))
         }
-        bytes.append(offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
-        append(decimal: abs(offset) / 3600, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        append(decimal: abs(offset) / 60 % 60, width: 2)
+    }
+
+    /// Grows the text by `count` bytes, which `body` fills in.
+    private mutating func appendInPlace(_ count: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBufferPointer { body(UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+    }
+
+    /// `value` in decimal, right-aligned in `digits` and zero-padded (the buffer must be wide enough).
+    private static func write(_ value: UInt, digits: UnsafeMutableBufferPointer<UInt8>) {
+        var rest = value
+        for index in digits.indices.reversed() {
+            digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+    }
+
+    /// `-MM-DD`.
+    private static func write(month: Int, day: Int, into text: UnsafeMutableBufferPointer<UInt8>) {
+        text[0] = UInt8(ascii: "-")
+        write(UInt(month), digits: UnsafeMutableBufferPointer(rebasing: text[1..<3]))
+        text[3] = UInt8(ascii: "-")
+        write(UInt(day), digits: UnsafeMutableBufferPointer(rebasing: text[4..<6]))
+    }
+
+    /// `HH:MM:SS` for 8 bytes, `HH:MM` for 5, from seconds into a day.
+    private static func write(time seconds: Int, into text: UnsafeMutableBufferPointer<UInt8>) {
+        write(UInt(seconds / 3600), digits: UnsafeMutableBufferPointer(rebasing: text[0..<2]))
+        text[2] = UInt8(ascii: ":")
+        write(UInt(seconds / 60 % 60), digits: UnsafeMutableBufferPointer(rebasing: text[3..<5]))
+        if text.count == 8 {
+            text[5] = UInt8(ascii: ":")
+            write(UInt(seconds % 60), digits: UnsafeMutableBufferPointer(rebasing: text[6..<8]))
+        }
     }
 
     /// Drops spaces at the end (a line's last cells may be empty).

@@ -99,8 +99,8 @@ public struct Zone: Hashable, Sendable, CustomStringConvertible {
     /// The IANA identifier, such as `Europe/Berlin`.
     public let identifier: String
     private let timeZone: TimeZone
-    /// Unique to the identifier in this process.
-    private let number: Int
+    /// Unique to the identifier in this process, counting from 0.
+    let number: Int
 
     /// `nil` unless `identifier` names a zone in the system's time zone database.
     public init?(identifier: String) {

@@ -44,8 +44,7 @@ struct PlanCommand: ParsableCommand {
             start = parsed
         }
         if let account {
-            configuration.accounts = configuration.accounts.filter { $0.id == account }
-            guard !configuration.accounts.isEmpty else {
+            guard configuration.keepOnlyAccount(account) else {
                 standardError("optoutd: unknown account '\(account)'")
                 throw ExitCode.dataError
             }

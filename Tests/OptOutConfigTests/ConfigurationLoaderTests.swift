@@ -389,3 +389,74 @@ import Testing
             ])
     }
 }
+
+@Suite struct CSVInventoryTests {
+    /// 400 rows with a few mistakes spread over them, LF and CRLF line ends, blank lines and
+    /// names with letters of more than one byte.
+    static let inventory: String = {
+        var lines = ["id,region,name,timezone,done"]
+        for row in 1...400 {
+            let region = row == 57 ? "XX" : ["DE", "FR", "GB", "IT"][row % 4]
+            let zone = row == 233 ? "Mars/Olympus" : ["Europe/Berlin", "", "Asia/Tokyo"][row % 3]
+            let done = row % 5 == 0 ? "objection-form;ai-improvement-toggle" : row == 301 ? "no-such-switch" : ""
+            let end = row % 7 == 0 ? "\r" : ""
+            lines.append("a\(row),\(region),Zoë Ünal \(row),\(zone),\(done)\(end)")
+            if row % 50 == 0 { lines.append("") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+
+    struct Read {
+        var accounts: [String]
+        var diagnostics: [String]
+        var pieces: Int
+    }
+
+    func read(_ text: String, processors: Int) throws -> Read {
+        let log = DiagnosticLog()
+        var inventory = CSVInventory(path: "team.csv", log: log)
+        inventory.processors = processors
+        inventory.smallestPiece = 256
+        let builder = AccountBuilder(
+            catalog: try ConfigurationLoader.builtinCatalog(), defaultPlatform: "linkedin",
+            defaultZone: Zone(identifier: "UTC")!, log: log)
+        let accounts = inventory.accounts(text, builder: builder)
+        var bytes = text
+        let pieces = bytes.withUTF8 { inventory.pieces(of: $0, from: CSVReader.Position(index: 29, line: 2)).count }
+        return Read(
+            accounts: accounts.map {
+                "\($0.location.line) \($0.value.id) \($0.value.name ?? "-") \($0.value.zone) \($0.value.done.count)"
+            },
+            diagnostics: log.diagnostics.map(\.description), pieces: pieces)
+    }
+
+    @Test func aFileReadInPiecesGivesWhatItGivesReadWhole() throws {
+        let whole = try read(Self.inventory, processors: 1)
+        let pieces = try read(Self.inventory, processors: 4)
+        #expect(whole.pieces == 1)
+        #expect(pieces.pieces == 4)
+        #expect(pieces.accounts == whole.accounts)
+        #expect(pieces.diagnostics == whole.diagnostics)
+        #expect(whole.accounts.count == 397)
+        // Row 400 is on line 408: after the header and a blank line every 50 rows.
+        #expect(whole.accounts.last == "408 a400 Zoë Ünal 400 UTC 2")
+        #expect(
+            whole.diagnostics == [
+                "team.csv:59:5: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+                "team.csv:238:22: error: unknown time zone 'Mars/Olympus'; expected an IANA name such as Europe/Berlin",
+                "team.csv:308:23: error: done entry 'no-such-switch': no policy or action of platform 'linkedin' has this id",
+            ])
+    }
+
+    @Test func aFileWithQuotesIsReadWhole() throws {
+        // A quoted field may hold a line break, so no cut is safe.
+        let text = Self.inventory.replacingOccurrences(of: "Zoë Ünal 399", with: "\"Zoë\nÜnal\"")
+        let read = try read(text, processors: 4)
+        #expect(read.pieces == 1)
+        #expect(read.accounts.count == 396)
+        #expect(
+            read.diagnostics.last
+                == "team.csv:407:9: error: the name contains a control character (LF); it must be a single line of text"
+        )
+    }
+}

@@ -34,6 +34,24 @@ import Testing
         buffer.append(" ")
         buffer.append(instant: Instant(secondsSince1970: 0), utcOffset: 0)
         #expect(buffer.text == "007 -15 0999-01-02 1969-12-31T14:30:00-09:30 1970-01-01T00:00:00Z")
+
+        var more = TextBuffer()
+        more.append(decimal: 0, width: 2)
+        more.append(" ")
+        more.append(decimal: 1_234_567, width: 3)
+        more.append(" ")
+        more.append(decimal: -5, width: 3)
+        more.append(" ")
+        more.append(date: CivilDate(iso: "2028-02-29")!)
+        more.append(" ")
+        more.append(date: CivilDate(year: 12_345, month: 6, day: 7)!)
+        more.append(" ")
+        // 2028-02-29T10:14:59Z, shown in Nepal (+05:45) and on Kiribati's Line Islands (+14:00).
+        more.append(instant: Instant(secondsSince1970: 1_835_432_099), utcOffset: 5 * 3600 + 45 * 60)
+        more.append(" ")
+        more.append(instant: Instant(secondsSince1970: 1_835_432_099), utcOffset: 14 * 3600)
+        #expect(
+            more.text == "00 1234567 -005 2028-02-29 12345-06-07 2028-02-29T15:59:59+05:45 2028-03-01T00:14:59+14:00")
     }
 
     @Test func icsLinesAreFoldedAndEscaped() {

@@ -1,0 +1,163 @@
+import Foundation
+import OptOutCore
+
+/// Reads an accounts CSV file: a header row naming the columns, in any order.
+///
+/// A large file without quotes is read in pieces, one per processor, each cut at a line
+/// break; the accounts and diagnostics come out in file order all the same.
+struct CSVInventory {
+    /// The columns a file may have, in the order error messages name them.
+    enum Column: Int, CaseIterable {
+        case id, platform, region, email, name, timezone, done
+    }
+    static let columns = Column.allCases.map { "\($0)" }
+    let path: String
+    let log: DiagnosticLog
+    /// The least a piece holds, in bytes: threads cost more than they save on small files.
+    var smallestPiece = 512 * 1024
+    /// How many pieces a file is read in at most.
+    var processors = ProcessInfo.processInfo.activeProcessorCount
+
+    func accounts(_ text: String, builder: AccountBuilder) -> [Located<Account>] {
+        var text = text
+        return text.withUTF8 { accounts($0, builder: builder) }
+    }
+
+    private func accounts(_ bytes: UnsafeBufferPointer<UInt8>, builder: AccountBuilder) -> [Located<Account>] {
+        let reader = CSVReader(path: path, log: log)
+        var header: [Located<String>]?
+        let rows = reader.forEachRecord(bytes) {
+            header = $0
+            return false
+        }
+        guard let header else {
+            log.error(
+                "the file has no header row; expected columns: \(Self.columns.joined(separator: ","))",
+                at: SourceLocation(path: path, line: 1, column: 1))
+            return []
+        }
+        let layout = Layout(header: header, inventory: self)
+        let pieces = pieces(of: bytes, from: rows)
+        guard pieces.count > 1 else { return layout.accounts(bytes, from: rows, reader: reader, builder: builder) }
+        let results = concurrentMap(pieces) { piece in
+            let pieceLog = DiagnosticLog()
+            // A copy of the path of its own: every location holds it, and threads that count
+            // references on one string slow each other down.
+            let piecePath = String(decoding: Array(path.utf8), as: UTF8.self)
+            let accounts = layout.accounts(
+                UnsafeBufferPointer(rebasing: bytes[piece.range]), from: CSVReader.Position(index: 0, line: piece.line),
+                reader: CSVReader(path: piecePath, log: pieceLog), builder: builder.reporting(to: pieceLog))
+            return (accounts, pieceLog)
+        }
+        var accounts: [Located<Account>] = []
+        accounts.reserveCapacity(results.reduce(0) { $0 + $1.0.count })
+        for (pieceAccounts, pieceLog) in results {
+            accounts += pieceAccounts
+            log.append(pieceLog)
+        }
+        return accounts
+    }
+
+    /// Where the rows from `start` on are cut for reading in parallel, with the line each
+    /// piece starts on. Cuts follow a line break; a quoted field may hold one, so a file
+    /// with quotes is one piece.
+    func pieces(of bytes: UnsafeBufferPointer<UInt8>, from start: CSVReader.Position)
+        -> [(range: Range<Int>, line: Int)]
+    {
+        let whole = [(range: start.index..<bytes.count, line: start.line)]
+        let size = bytes.count - start.index
+        let count = min(processors, size / smallestPiece)
+        guard count > 1, memchr(bytes.baseAddress! + start.index, Int32(UInt8(ascii: "\"")), size) == nil else {
+            return whole
+        }
+        var pieces: [(range: Range<Int>, line: Int)] = []
+        var begin = start.index
+        var line = start.line
+        for cut in 1..<count {
+            var end = start.index + size / count * cut
+            while end < bytes.count, bytes[end - 1] != UInt8(ascii: "\n") { end += 1 }
+            pieces.append((begin..<end, line))
+            for byte in bytes[begin..<end] where byte == UInt8(ascii: "\n") { line += 1 }
+            begin = end
+        }
+        pieces.append((begin..<bytes.count, line))
+        return pieces
+    }
+
+    /// Which column of the file holds which field, from the header row.
+    private struct Layout: Sendable {
+        /// Fields per row.
+        let width: Int
+        /// Where each `Column` is in the file, by its raw value; `nil` when the header lacks
+        /// a required column (rows are then read for their syntax only).
+        let positions: [Int?]?
+
+        init(header: [Located<String>], inventory: CSVInventory) {
+            width = header.count
+            var named: [String: Int] = [:]
+            for (index, cell) in header.enumerated() {
+                let name = cell.value.trimmingCharacters(in: .whitespaces)
+                if !CSVInventory.columns.contains(name) {
+                    inventory.log.error(
+                        "unknown column '\(name)'; expected: \(CSVInventory.columns.joined(separator: ", "))",
+                        at: cell.location)
+                } else if named[name] != nil {
+                    inventory.log.error("column '\(name)' appears twice", at: cell.location)
+                } else {
+                    named[name] = index
+                }
+            }
+            for required in ["id", "region"] where named[required] == nil {
+                inventory.log.error("the header needs a '\(required)' column", at: header[0].location)
+            }
+            positions = named["id"] != nil && named["region"] != nil ? CSVInventory.columns.map { named[$0] } : nil
+        }
+
+        /// The accounts of the rows from `start` on.
+        func accounts(
+            _ bytes: UnsafeBufferPointer<UInt8>, from start: CSVReader.Position, reader: CSVReader,
+            builder: AccountBuilder
+        ) -> [Located<Account>] {
+            var accounts: [Located<Account>] = []
+            reader.forEachRecord(bytes, from: start) { record in
+                if let account = account(record, reader: reader, builder: builder) { accounts.append(account) }
+                return true
+            }
+            return accounts
+        }
+
+        private func account(_ record: [Located<String>], reader: CSVReader, builder: AccountBuilder)
+            -> Located<Account>?
+        {
+            guard let positions else { return nil }
+            guard record.count == width else {
+                reader.log.error("this row has \(record.count) fields; the header has \(width)", at: record[0].location)
+                return nil
+            }
+            func cell(_ column: Column) -> Located<String>? { positions[column.rawValue].map { record[$0] } }
+            var done: [Located<String>] = []
+            if let cell = cell(.done), !cell.value.isEmpty {
+                done = cell.value.split(separator: ";").map {
+                    Located(value: $0.trimmingBlanks(), location: cell.location)
+                }
+                .filter { !$0.value.isEmpty }
+            }
+            return builder.account(
+                RawAccount(
+                    location: record[0].location, id: cell(.id), platform: cell(.platform), region: cell(.region),
+                    name: cell(.name), email: cell(.email), timezone: cell(.timezone), done: done))
+        }
+    }
+}
+
+extension Substring {
+    /// Without the spaces and tabs around it.
+    func trimmingBlanks() -> String {
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, isBlank(utf8[start]) { utf8.formIndex(after: &start) }
+        while end > start, isBlank(utf8[utf8.index(before: end)]) { utf8.formIndex(before: &end) }
+        return String(self[start..<end])
+    }
+}
