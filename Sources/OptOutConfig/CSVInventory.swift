@@ -137,8 +137,8 @@ struct CSVInventory {
             func cell(_ column: Column) -> Located<String>? { positions[column.rawValue].map { record[$0] } }
             var done: [Located<String>] = []
             if let cell = cell(.done), !cell.value.isEmpty {
-                done = cell.value.split(separator: ";").map {
-                    Located(value: $0.trimmingBlanks(), location: cell.location)
+                done = cell.value.utf8.split(separator: UInt8(ascii: ";")).map {
+                    Located(value: Substring($0).trimmingBlanks(), location: cell.location)
                 }
                 .filter { !$0.value.isEmpty }
             }

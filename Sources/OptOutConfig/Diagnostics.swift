@@ -33,7 +33,10 @@ final class DiagnosticLog {
         let isControl = { (byte: UInt8) in
             (byte < 0x20 && !(allowNewlines && byte == UInt8(ascii: "\n"))) || byte == 0x7F
         }
-        guard let badByte = text.value.utf8.first(where: isControl) else { return true }
+        let found =
+            text.value.utf8.withContiguousStorageIfAvailable { $0.first(where: isControl) }
+            ?? text.value.utf8.first(where: isControl)
+        guard let badByte = found else { return true }
         let bad = Unicode.Scalar(badByte)
         let name =
             bad == "\r"

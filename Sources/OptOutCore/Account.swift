@@ -10,8 +10,9 @@ public enum DoneMark: Hashable, Sendable, CustomStringConvertible {
     /// Reads the written form: `ACTION`, `POLICY/ACTION` or `POLICY`. Whether the
     /// bare form names an action or a policy depends on the catalog.
     public init(parsing text: String, catalog: Catalog) {
-        if let slash = text.firstIndex(of: "/") {
-            self = .policyAction(policy: String(text[..<slash]), action: String(text[text.index(after: slash)...]))
+        if let slash = text.utf8.firstIndex(of: UInt8(ascii: "/")) {
+            self = .policyAction(
+                policy: String(text[..<slash]), action: String(text[text.utf8.index(after: slash)...]))
         } else if catalog[text] != nil {
             self = .policy(text)
         } else {

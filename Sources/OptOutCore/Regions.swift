@@ -10,9 +10,11 @@ public struct CountryCode: Hashable, Comparable, Sendable, CustomStringConvertib
 
     /// `nil` unless `letters` is two upper-case ASCII letters (assigned or not).
     public init?(letters: some StringProtocol) {
-        let bytes = Array(letters.utf8)
-        guard bytes.count == 2, bytes.allSatisfy({ (65...90).contains($0) }) else { return nil }
-        self.init(index: Int(bytes[0] - 65) * 26 + Int(bytes[1] - 65))
+        var bytes = letters.utf8.makeIterator()
+        guard let first = bytes.next(), let second = bytes.next(), bytes.next() == nil,
+            (65...90).contains(first), (65...90).contains(second)
+        else { return nil }
+        self.init(index: Int(first - 65) * 26 + Int(second - 65))
     }
 
     public var description: String {
@@ -94,11 +96,13 @@ public enum RegionName: Sendable, Equatable {
         case "EEA": self = .group(name, RegionName.europeanEconomicArea)
         case "*": self = .group(name, RegionName.everyCountry)
         default:
-            let canonical = RegionName.aliases[name] ?? name
-            guard let code = CountryCode(letters: canonical), RegionName.everyCountry.contains(code) else {
+            if let code = CountryCode(letters: name), RegionName.everyCountry.contains(code) {
+                self = .country(code, alias: nil)
+            } else if let canonical = RegionName.aliases[name], let code = CountryCode(letters: canonical) {
+                self = .country(code, alias: name)
+            } else {
                 return nil
             }
-            self = .country(code, alias: canonical == name ? nil : name)
         }
     }
 

@@ -74,10 +74,15 @@ public struct Scheduler: Sendable {
         // costs nothing, while growing the array step by step copies it again and again.
         let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
         pairs.reserveCapacity(configuration.accounts.count * mostPoliciesPerPlatform)
+        // Accounts of one platform tend to come together: its policies are looked up once per run.
+        var platformPolicies = (platform: "", indices: [Int]())
         for (accountNumber, account) in configuration.accounts.enumerated() {
             let firstPair = pairs.count
             defer { pairRanges.append(firstPair..<pairs.count) }
-            for policyNumber in catalog.policyIndices(platform: account.platform)
+            if account.platform != platformPolicies.platform {
+                platformPolicies = (account.platform, catalog.policyIndices(platform: account.platform))
+            }
+            for policyNumber in platformPolicies.indices
             where catalog.policies[policyNumber].coverage.contains(account.region) {
                 let history =
                     histories.isEmpty

@@ -17,8 +17,15 @@ public struct TextBuffer: Sendable {
 
     /// `count` spaces.
     public mutating func append(spaces count: Int) {
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(count, 0)))
+        var left = count
+        while left > 0 {
+            let now = min(left, Self.spaces.count)
+            Self.spaces.withUnsafeBufferPointer { bytes.append(contentsOf: $0[..<now]) }
+            left -= now
+        }
     }
+
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
 
     /// A decimal number, zero-padded to `width` digits.
     public mutating func append(decimal value: Int, width: Int = 1) {
@@ -66,11 +73,13 @@ public struct TextBuffer: Sendable {
         }
     }
 
-    /// Grows the text by `count` bytes, which `body` fills in.
+    /// Grows the text by `count` bytes (at most 32), which `body` fills in.
     private mutating func appendInPlace(_ count: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: count))
-        bytes.withUnsafeMutableBufferPointer { body(UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { scratch in
+            let text = UnsafeMutableBufferPointer(rebasing: scratch[..<count])
+            body(text)
+            bytes.append(contentsOf: text)
+        }
     }
 
     /// `value` in decimal, right-aligned in `digits` and zero-padded (the buffer must be wide enough).
@@ -106,10 +115,14 @@ public struct TextBuffer: Sendable {
         while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
     }
 
-    /// Hands out the bytes so far and starts empty again.
-    public mutating func take() -> [UInt8] {
-        defer { bytes.removeAll(keepingCapacity: true) }
-        return bytes
+    /// Lends the bytes so far to `body`.
+    public func withUnsafeBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try bytes.withUnsafeBytes(body)
+    }
+
+    /// Starts empty again, keeping the memory for what comes next.
+    public mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
     }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }

@@ -59,7 +59,13 @@ func standardOutput(_ text: String) {
 }
 
 func standardOutput(_ bytes: [UInt8]) {
-    FileHandle.standardOutput.write(Data(bytes))
+    bytes.withUnsafeBytes { standardOutput($0) }
+}
+
+func standardOutput(_ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress else { return }
+    FileHandle.standardOutput.write(
+        Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
 }
 
 /// The wall clock: read here, at the edge, and handed to the pure core.

@@ -16,13 +16,19 @@ final class PlanPrinter: Sendable {
             writer.begin(into: &buffer)
             while let notices = slices.pop() {
                 for index in notices.indices { writer.write(notices[index], into: &buffer) }
-                if buffer.count >= 1 << 20 { standardOutput(buffer.take()) }
+                if buffer.count >= 1 << 20 { PlanPrinter.flush(&buffer) }
             }
             writer.end(into: &buffer)
-            standardOutput(buffer.take())
+            PlanPrinter.flush(&buffer)
             printed.push(())
         }
         thread.start()
+    }
+
+    /// Writes what the buffer holds and empties it, keeping its memory.
+    private static func flush(_ buffer: inout TextBuffer) {
+        buffer.withUnsafeBytes { standardOutput($0) }
+        buffer.removeAll()
     }
 
     /// Queues notices to print after the ones before; waits while a few slices are queued.
