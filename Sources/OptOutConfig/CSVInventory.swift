@@ -18,16 +18,18 @@ struct CSVInventory {
     /// How many pieces a file is read in at most.
     var processors = ProcessInfo.processInfo.activeProcessorCount
 
-    func accounts(_ text: String, builder: AccountBuilder) -> [Located<Account>] {
+    /// The accounts of the file in order, in one run per piece read (joining them would copy
+    /// every account once more).
+    func accounts(_ text: String, builder: AccountBuilder) -> [[Located<Account>]] {
         var text = text
         return text.withUTF8 { accounts($0, builder: builder) }
     }
 
-    private func accounts(_ bytes: UnsafeBufferPointer<UInt8>, builder: AccountBuilder) -> [Located<Account>] {
+    private func accounts(_ bytes: UnsafeBufferPointer<UInt8>, builder: AccountBuilder) -> [[Located<Account>]] {
         let reader = CSVReader(path: path, log: log)
         var header: [Located<String>]?
-        let rows = reader.forEachRecord(bytes) {
-            header = $0
+        let rows = reader.forEachRecord(bytes) { record in
+            header = (0..<record.count).map { record[$0] }
             return false
         }
         guard let header else {
@@ -38,7 +40,7 @@ struct CSVInventory {
         }
         let layout = Layout(header: header, inventory: self)
         let pieces = pieces(of: bytes, from: rows)
-        guard pieces.count > 1 else { return layout.accounts(bytes, from: rows, reader: reader, builder: builder) }
+        guard pieces.count > 1 else { return [layout.accounts(bytes, from: rows, reader: reader, builder: builder)] }
         let results = concurrentMap(pieces) { piece in
             let pieceLog = DiagnosticLog()
             // A copy of the path of its own: every location holds it, and threads that count
@@ -49,19 +51,14 @@ struct CSVInventory {
                 reader: CSVReader(path: piecePath, log: pieceLog), builder: builder.reporting(to: pieceLog))
             return (accounts, pieceLog)
         }
-        var accounts: [Located<Account>] = []
-        accounts.reserveCapacity(results.reduce(0) { $0 + $1.0.count })
-        for (pieceAccounts, pieceLog) in results {
-            accounts += pieceAccounts
-            log.append(pieceLog)
-        }
-        return accounts
+        for (_, pieceLog) in results { log.append(pieceLog) }
+        return results.map(\.0)
     }
 
     /// Where the rows from `start` on are cut for reading in parallel, with the line each
     /// piece starts on. Cuts follow a line break; a quoted field may hold one, so a file
     /// with quotes is one piece.
-    func pieces(of bytes: UnsafeBufferPointer<UInt8>, from start: CSVReader.Position)
+    private func pieces(of bytes: UnsafeBufferPointer<UInt8>, from start: CSVReader.Position)
         -> [(range: Range<Int>, line: Int)]
     {
         let whole = [(range: start.index..<bytes.count, line: start.line)]
@@ -126,12 +123,12 @@ struct CSVInventory {
             return accounts
         }
 
-        private func account(_ record: [Located<String>], reader: CSVReader, builder: AccountBuilder)
+        private func account(_ record: CSVReader.Record, reader: CSVReader, builder: AccountBuilder)
             -> Located<Account>?
         {
             guard let positions else { return nil }
             guard record.count == width else {
-                reader.log.error("this row has \(record.count) fields; the header has \(width)", at: record[0].location)
+                reader.log.error("this row has \(record.count) fields; the header has \(width)", at: record.location(0))
                 return nil
             }
             func cell(_ column: Column) -> Located<String>? { positions[column.rawValue].map { record[$0] } }
@@ -144,7 +141,7 @@ struct CSVInventory {
             }
             return builder.account(
                 RawAccount(
-                    location: record[0].location, id: cell(.id), platform: cell(.platform), region: cell(.region),
+                    location: record.location(0), id: cell(.id), platform: cell(.platform), region: cell(.region),
                     name: cell(.name), email: cell(.email), timezone: cell(.timezone), done: done))
         }
     }

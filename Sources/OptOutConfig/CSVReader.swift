@@ -16,14 +16,54 @@ struct CSVReader {
         static let start = Position(index: 0, line: 1)
     }
 
+    /// One record as read: where its fields are. Their text is made only when asked for,
+    /// as a row may have columns nobody reads. Valid only while the reader's body runs.
+    struct Record {
+        fileprivate struct Field {
+            /// In the text, or for a quoted field in `unquoted`.
+            var range: Range<Int>
+            var isQuoted: Bool
+            var line: Int
+            var column: Int
+        }
+
+        fileprivate var fields: [Field] = []
+        fileprivate let bytes: UnsafeBufferPointer<UInt8>
+        /// The text of quoted fields, with `""` read as `"`.
+        fileprivate var unquoted: [UInt8] = []
+        let path: String
+
+        fileprivate init(bytes: UnsafeBufferPointer<UInt8>, path: String) {
+            self.bytes = bytes
+            self.path = path
+        }
+
+        var count: Int { fields.count }
+
+        subscript(index: Int) -> Located<String> {
+            let field = fields[index]
+            let text =
+                field.isQuoted
+                ? String(decoding: unquoted[field.range], as: UTF8.self)
+                : String(decoding: bytes[field.range], as: UTF8.self)
+            return Located(value: text, location: location(index))
+        }
+
+        func location(_ index: Int) -> SourceLocation {
+            SourceLocation(path: path, line: fields[index].line, column: fields[index].column)
+        }
+
+        /// A blank line: one empty field.
+        fileprivate var isBlankLine: Bool { fields.count == 1 && fields[0].range.isEmpty }
+    }
+
     /// Hands each record from `position` on to `body` as soon as it is read, in order, until
     /// `body` returns `false` or the text ends. Returns where the next record starts.
     @discardableResult
     func forEachRecord(
-        _ bytes: UnsafeBufferPointer<UInt8>, from position: Position = .start,
-        _ body: ([Located<String>]) -> Bool
+        _ bytes: UnsafeBufferPointer<UInt8>, from position: Position = .start, _ body: (Record) -> Bool
     ) -> Position {
-        var record: [Located<String>] = []
+        var record = Record(bytes: bytes, path: path)
         var index = position.index
         var line = position.line
         var lineStart = index
@@ -37,22 +77,22 @@ struct CSVReader {
             counted = (i, count)
             return count
         }
+        func location(_ i: Int) -> SourceLocation { SourceLocation(path: path, line: line, column: column(i)) }
         func isRecordEnd(_ i: Int) -> Bool {
             i >= bytes.count || bytes[i] == UInt8(ascii: "\n")
                 || (bytes[i] == UInt8(ascii: "\r") && i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "\n"))
         }
         while index < bytes.count {
-            let location = SourceLocation(path: path, line: line, column: column(index))
-            let value: String
+            let (fieldLine, fieldColumn) = (line, column(index))
             if bytes[index] == UInt8(ascii: "\"") {
-                var field: [UInt8] = []
+                let start = record.unquoted.count
                 index += 1
                 var closed = false
                 while index < bytes.count {
                     let byte = bytes[index]
                     if byte == UInt8(ascii: "\"") {
                         if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
-                            field.append(byte)
+                            record.unquoted.append(byte)
                             index += 2
                             continue
                         }
@@ -64,38 +104,38 @@ struct CSVReader {
                         line += 1
                         lineStart = index + 1
                     }
-                    field.append(byte)
+                    record.unquoted.append(byte)
                     index += 1
                 }
                 if !closed {
-                    log.error("quoted field is not closed", at: location)
+                    log.error(
+                        "quoted field is not closed",
+                        at: SourceLocation(path: path, line: fieldLine, column: fieldColumn))
                     return Position(index: index, line: line)
                 }
                 if !(isRecordEnd(index) || bytes[index] == UInt8(ascii: ",")) {
-                    log.error(
-                        "unexpected text after a closing quote",
-                        at: SourceLocation(path: path, line: line, column: column(index)))
+                    log.error("unexpected text after a closing quote", at: location(index))
                     while !(isRecordEnd(index) || bytes[index] == UInt8(ascii: ",")) { index += 1 }
                 }
-                value = String(decoding: field, as: UTF8.self)
+                record.fields.append(
+                    .init(range: start..<record.unquoted.count, isQuoted: true, line: fieldLine, column: fieldColumn))
             } else {
                 let start = index
                 while !isRecordEnd(index) && bytes[index] != UInt8(ascii: ",") {
                     if bytes[index] == UInt8(ascii: "\"") {
                         log.error(
                             "a quote inside an unquoted field; quote the whole field and double the quote",
-                            at: SourceLocation(path: path, line: line, column: column(index)))
+                            at: location(index))
                     }
                     index += 1
                 }
-                value = String(decoding: bytes[start..<index], as: UTF8.self)
+                record.fields.append(.init(range: start..<index, isQuoted: false, line: fieldLine, column: fieldColumn))
             }
-            record.append(Located(value: value, location: location))
             if index < bytes.count, bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 if isRecordEnd(index) {
-                    record.append(
-                        Located(value: "", location: SourceLocation(path: path, line: line, column: column(index))))
+                    record.fields.append(
+                        .init(range: index..<index, isQuoted: false, line: line, column: column(index)))
                 } else {
                     continue
                 }
@@ -106,11 +146,10 @@ struct CSVReader {
                 line += 1
                 lineStart = index
             }
-            let isBlankLine = record.count == 1 && record[0].value.isEmpty
-            if !isBlankLine, !body(record) { break }
-            record.removeAll(keepingCapacity: true)
+            if !record.isBlankLine, !body(record) { break }
+            record.fields.removeAll(keepingCapacity: true)
+            record.unquoted.removeAll(keepingCapacity: true)
         }
         return Position(index: index, line: line)
     }
-
 }

@@ -75,7 +75,7 @@ public struct ConfigurationLoader: Sendable {
         if let node = fields["policies"], let items = yaml.sequence(node, "policies") {
             policies += checkedAge(items.compactMap { PolicyReader(yaml: yaml).policy($0) }, log: log)
         }
-        let catalog = Catalog(unique(policies, "policy", log: log).values)
+        let catalog = Catalog(unique([policies], "policy", log: log).values)
 
         var defaultPlatform: String?
         if let node = fields["defaults"], let defaults = yaml.fields(node, "defaults", allowed: ["platform"]) {
@@ -93,14 +93,16 @@ public struct ConfigurationLoader: Sendable {
         // Accounts, inline and from inventories.
         let builder = AccountBuilder(
             catalog: catalog, defaultPlatform: defaultPlatform, defaultZone: defaultZone, log: log)
-        var accounts: [Located<Account>] = []
+        // In runs: the inline accounts, then each file's.
+        var accounts: [[Located<Account>]] = []
         if let node = fields["accounts"], let items = yaml.sequence(node, "accounts") {
-            accounts += items.compactMap { item in
-                yaml.fields(item, "an account", allowed: Self.accountKeys, required: ["id", "region"]).flatMap {
-                    account in
-                    builder.account(RawAccount(yaml: account, reader: yaml))
-                }
-            }
+            accounts.append(
+                items.compactMap { item in
+                    yaml.fields(item, "an account", allowed: Self.accountKeys, required: ["id", "region"]).flatMap {
+                        account in
+                        builder.account(RawAccount(yaml: account, reader: yaml))
+                    }
+                })
         }
         for name in fields["accounts_files"].flatMap({ yaml.strings($0, "accounts_files") }) ?? [] {
             let file =
@@ -116,26 +118,32 @@ public struct ConfigurationLoader: Sendable {
     }
 
     /// Drops later entries whose id repeats an earlier one, reporting each. Returns the
-    /// entries left and the place of each among them, by id.
-    private func unique<Value: Identified>(_ items: [Located<Value>], _ what: String, log: DiagnosticLog)
+    /// entries left, in order, and the place of each among them, by id.
+    ///
+    /// - Parameter runs: the entries in runs (such as one per file), read one after the other.
+    private func unique<Value: Identified>(_ runs: [[Located<Value>]], _ what: String, log: DiagnosticLog)
         -> (values: [Value], numbers: [String: Int])
     {
+        let count = runs.reduce(0) { $0 + $1.count }
         var numbers: [String: Int] = [:]
-        numbers.reserveCapacity(items.count)
+        numbers.reserveCapacity(count)
         var values: [Value] = []
-        values.reserveCapacity(items.count)
-        var kept: [Int] = []  // the item each value comes from
-        kept.reserveCapacity(items.count)
-        for (index, item) in items.enumerated() {
-            if let first = numbers[item.value.id] {
-                log.error(
-                    "duplicate \(what) id '\(item.value.id)' (first defined at \(items[kept[first]].location))",
-                    at: item.location)
-                continue
+        values.reserveCapacity(count)
+        var kept: [(run: Int, index: Int)] = []  // where each value comes from
+        kept.reserveCapacity(count)
+        for run in runs.indices {
+            for index in runs[run].indices {
+                let id = runs[run][index].value.id
+                if let first = numbers[id] {
+                    log.error(
+                        "duplicate \(what) id '\(id)' (first defined at \(runs[kept[first].run][kept[first].index].location))",
+                        at: runs[run][index].location)
+                    continue
+                }
+                numbers[id] = values.count
+                values.append(runs[run][index].value)
+                kept.append((run, index))
             }
-            numbers[item.value.id] = values.count
-            values.append(item.value)
-            kept.append(index)
         }
         return (values, numbers)
     }

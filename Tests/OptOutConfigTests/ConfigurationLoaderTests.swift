@@ -420,14 +420,12 @@ import Testing
         let builder = AccountBuilder(
             catalog: try ConfigurationLoader.builtinCatalog(), defaultPlatform: "linkedin",
             defaultZone: Zone(identifier: "UTC")!, log: log)
-        let accounts = inventory.accounts(text, builder: builder)
-        var bytes = text
-        let pieces = bytes.withUTF8 { inventory.pieces(of: $0, from: CSVReader.Position(index: 29, line: 2)).count }
+        let runs = inventory.accounts(text, builder: builder)  // one per piece
         return Read(
-            accounts: accounts.map {
+            accounts: runs.joined().map {
                 "\($0.location.line) \($0.value.id) \($0.value.name ?? "-") \($0.value.zone) \($0.value.done.count)"
             },
-            diagnostics: log.diagnostics.map(\.description), pieces: pieces)
+            diagnostics: log.diagnostics.map(\.description), pieces: runs.count)
     }
 
     @Test func aFileReadInPiecesGivesWhatItGivesReadWhole() throws {
