@@ -39,9 +39,7 @@ struct CSVInventory {
             return []
         }
         let layout = Layout(header: header, inventory: self)
-        let pieces = pieces(of: bytes, from: rows)
-        guard pieces.count > 1 else { return [layout.accounts(bytes, from: rows, reader: reader, builder: builder)] }
-        let results = concurrentMap(pieces) { piece in
+        let results = concurrentMap(pieces(of: bytes, from: rows)) { piece in
             let pieceLog = DiagnosticLog()
             // A copy of the path of its own: every location holds it, and threads that count
             // references on one string slow each other down.
@@ -55,9 +53,9 @@ struct CSVInventory {
         return results.map(\.0)
     }
 
-    /// Where the rows from `start` on are cut for reading in parallel, with the line each
-    /// piece starts on. Cuts follow a line break; a quoted field may hold one, so a file
-    /// with quotes is one piece.
+    /// Where the rows from `start` on are cut for reading in parallel (one piece when that
+    /// does not pay), with the line each piece starts on. Cuts follow a line break; a quoted
+    /// field may hold one, so a file with quotes is one piece.
     private func pieces(of bytes: UnsafeBufferPointer<UInt8>, from start: CSVReader.Position)
         -> [(range: Range<Int>, line: Int)]
     {
