@@ -167,6 +167,8 @@ public struct PlanWriter {
     private var json = JSONWriter()
     private let channelNames: [EventKind: [String]]
     private let widths: [Int]
+    /// The most bytes a table row takes, besides its account id, policy id and pending actions.
+    private let rowLimit: Int
     private static let header = ["AT", "ACCOUNT", "REGION", "POLICY", "EVENT", "DAYS LEFT", "PENDING", "LATE"]
 
     public init(format: Format, configuration: Configuration) {
@@ -189,6 +191,11 @@ public struct PlanWriter {
             0,
         ]
         widths = zip(contents, Self.header).map { max($0, $1.count) }
+        // Every cell at its width and padded, plus what the cells whose width is not known
+        // ahead may take beyond it: a time and a number of days; ids are counted per row.
+        rowLimit =
+            widths.reduce(0, +) + 2 * widths.count + (TextCursor.longestInstant - widths[0]) + max(0, 21 - widths[5])
+            + 1
     }
 
     public mutating func begin(into buffer: inout TextBuffer) {
@@ -204,36 +211,40 @@ public struct PlanWriter {
     public mutating func write(_ notice: Notice, into buffer: inout TextBuffer) {
         switch format {
         case .table:
-            // Straight into the buffer, each cell padded to its column: no strings per row.
-            var cellStart = buffer.count
-            func endCell(_ column: Int) {
-                buffer.append(spaces: widths[column] + 2 - (buffer.count - cellStart))
-                cellStart = buffer.count
+            // Each cell straight into space reserved for the row, over spaces: nothing grows
+            // or is made per cell. Cells longer than their column push the rest along.
+            let pendingLength = notice.pending.reduce(0) { $0 + $1.id.utf8.count + 1 }
+            let limit = rowLimit + notice.account.id.utf8.count + notice.policy.id.utf8.count + pendingLength
+            buffer.append(atMost: limit) { row in
+                var cellStart = 0
+                func startCell(_ column: Int) {
+                    row.skip(to: cellStart + widths[column - 1] + 2)
+                    cellStart = row.count
+                }
+                row.append(instant: notice.at, utcOffset: notice.utcOffset)
+                startCell(1)
+                row.append(notice.account.id)
+                startCell(2)
+                let region = notice.account.region.index
+                row.append(byte: UInt8(65 + region / 26))
+                row.append(byte: UInt8(65 + region % 26))
+                startCell(3)
+                row.append(notice.policy.id)
+                startCell(4)
+                row.append(notice.event.rawValue)
+                startCell(5)
+                row.append(decimal: notice.daysLeft)
+                if !notice.pending.isEmpty || notice.late { startCell(6) }
+                for index in notice.pending.indices {
+                    if index > 0 { row.append(byte: UInt8(ascii: ",")) }
+                    row.append(notice.pending[index].id)
+                }
+                if notice.late {
+                    startCell(7)
+                    row.append("late")
+                }
+                row.append(byte: UInt8(ascii: "\n"))
             }
-            buffer.append(instant: notice.at, utcOffset: notice.utcOffset)
-            endCell(0)
-            buffer.append(notice.account.id)
-            endCell(1)
-            let region = notice.account.region.index
-            buffer.append(byte: UInt8(65 + region / 26))
-            buffer.append(byte: UInt8(65 + region % 26))
-            endCell(2)
-            buffer.append(notice.policy.id)
-            endCell(3)
-            buffer.append(notice.event.rawValue)
-            endCell(4)
-            buffer.append(decimal: notice.daysLeft)
-            endCell(5)
-            for (index, action) in notice.pending.enumerated() {
-                if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
-                buffer.append(action.id)
-            }
-            if notice.late {
-                endCell(6)
-                buffer.append("late")
-            }
-            buffer.trimTrailingSpaces()
-            buffer.append(byte: UInt8(ascii: "\n"))
         case .json:
             swap(&json.buffer, &buffer)
             json.beginObject()

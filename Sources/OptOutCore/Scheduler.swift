@@ -50,8 +50,16 @@ public struct Scheduler: Sendable {
     private var timetables: [Timetable.Key: [ScheduledNotice]] = [:]
     /// Whether steps list changed histories and skipped notices; a plan has no use for them.
     private var recordsChanges = true
-    /// Local date and UTC offset of the latest `now`, by zone number: new pairs in one zone share them.
-    private var localNow: (instant: Instant, byZone: [(date: CivilDate, offset: Int)?]) = (.distantPast, [])
+    /// What pairs in one zone share at the latest `now`, by zone number.
+    private var localNow: (instant: Instant, byZone: [LocalNow?]) = (.distantPast, [])
+
+    /// A zone's local date and UTC offset at an instant, and the timetables of its pairs
+    /// first seen then, by policy number: on a first start that is every pair.
+    private struct LocalNow {
+        var date: CivilDate
+        var offset: Int
+        var timetables: [[ScheduledNotice]?]
+    }
 
     /// - Parameters:
     ///   - histories: what the state store remembers of each pair.
@@ -121,14 +129,14 @@ public struct Scheduler: Sendable {
         } else {
             event = pair.timetable?.first { $0.at == entry.due }?.event ?? .deadlineReminder
         }
-        return (key(of: pair), event, entry.due)
+        return (key(of: entry.pair), event, entry.due)
     }
 
     /// The histories of every pair seen so far.
     public var histories: [PairKey: PairHistory] {
         var result: [PairKey: PairHistory] = [:]
-        for pair in pairs {
-            if let history = pair.history { result[key(of: pair)] = history }
+        for index in pairs.indices {
+            if let history = pairs[index].history { result[key(of: index)] = history }
         }
         return result
     }
@@ -144,7 +152,7 @@ public struct Scheduler: Sendable {
     }
 
     /// The keys of every pair, in configuration order.
-    public var pairKeys: [PairKey] { pairs.map(key(of:)) }
+    public var pairKeys: [PairKey] { pairs.indices.map(key(of:)) }
 
     /// The actions still to do for a pair; `nil` when the policy does not apply to the account.
     public func pendingActions(_ key: PairKey) -> [PolicyAction]? {
@@ -218,16 +226,17 @@ public struct Scheduler: Sendable {
 
     /// Brings one pair up to date at `now`; returns its next due time, which the caller queues.
     private mutating func evaluate(_ index: Int, at now: Instant, into step: inout Step) -> Instant? {
-        let pair = pairs[index]
-        let account = configuration.accounts[pair.account]
-        let policy = configuration.catalog.policies[pair.policy]
-        let pending = pair.pending
+        // Fields one by one: a copy of the whole pair would count references to all of them.
+        let account = configuration.accounts[pairs[index].account]
+        let policy = configuration.catalog.policies[pairs[index].policy]
+        let pending = pairs[index].pending
         func notice(_ event: EventKind, _ date: CivilDate, _ at: Instant, offset: Int, late: Bool = false) -> Notice {
             Notice(
                 account: account, policy: policy, event: event, date: date, at: at, utcOffset: offset,
                 pending: pending, late: late)
         }
-        var history = pair.history
+        let previous = pairs[index].history
+        var history = previous
         if pending.isEmpty {
             if var seen = history, !seen.optedOut {
                 seen.optedOut = true
@@ -245,7 +254,7 @@ public struct Scheduler: Sendable {
             if end > first {
                 let latest = timetable[end - 1]
                 for missed in timetable[first..<(end - 1)] where recordsChanges {
-                    step.skipped.append(NoticeKey(pair: key(of: pair), event: missed.event, date: missed.date))
+                    step.skipped.append(NoticeKey(pair: key(of: index), event: missed.event, date: missed.date))
                 }
                 step.notices.append(
                     notice(
@@ -259,9 +268,9 @@ public struct Scheduler: Sendable {
             let local = localTime(of: now, in: account.zone)
             step.notices.append(notice(.policyApplies, local.date, now, offset: local.offset))
         }
-        if history != pair.history, let history {
+        if history != previous, let history {
             pairs[index].history = history
-            if recordsChanges { step.histories.append((key(of: pair), history)) }
+            if recordsChanges { step.histories.append((key(of: index), history)) }
         }
         let due = dueTime(of: index)
         pairs[index].due = due
@@ -275,9 +284,8 @@ public struct Scheduler: Sendable {
 
     /// When a pair next needs attention: at once when it is new or newly opted out, else its next notice.
     private mutating func dueTime(of index: Int) -> Instant? {
-        let pair = pairs[index]
-        let isPending = !pair.pending.isEmpty
-        guard let history = pair.history else { return isPending ? Instant.distantPast : nil }
+        let isPending = !pairs[index].pending.isEmpty
+        guard let history = pairs[index].history else { return isPending ? Instant.distantPast : nil }
         if !isPending { return history.optedOut ? nil : Instant.distantPast }
         return timetable(of: index).first { $0.at > history.handledThrough }?.at
     }
@@ -285,14 +293,18 @@ public struct Scheduler: Sendable {
     /// The local date and UTC offset at `now` in `zone`, remembered for the latest `now`.
     private mutating func localTime(of now: Instant, in zone: Zone) -> (date: CivilDate, offset: Int) {
         if localNow.instant != now { localNow = (now, []) }
-        if zone.number < localNow.byZone.count, let known = localNow.byZone[zone.number] { return known }
+        if zone.number < localNow.byZone.count, let known = localNow.byZone[zone.number] {
+            return (known.date, known.offset)
+        }
         let offset = zone.offset(at: now)
-        let local = (CivilDate(dayNumber: (now.secondsSince1970 + offset).floorDivided(by: 86_400)), offset)
+        let date = CivilDate(dayNumber: (now.secondsSince1970 + offset).floorDivided(by: 86_400))
         if zone.number >= localNow.byZone.count {
             localNow.byZone += repeatElement(nil, count: zone.number + 1 - localNow.byZone.count)
         }
-        localNow.byZone[zone.number] = local
-        return local
+        localNow.byZone[zone.number] = LocalNow(
+            date: date, offset: offset,
+            timetables: Array(repeating: nil, count: configuration.catalog.policies.count))
+        return (date, offset)
     }
 
     /// The pair with this key: among the account's few pairs, the one of the policy.
@@ -306,34 +318,48 @@ public struct Scheduler: Sendable {
         done.isEmpty ? actions : actions.filter { !done.contains($0.id) }
     }
 
-    private func key(of pair: Pair) -> PairKey {
+    private func key(of index: Int) -> PairKey {
         PairKey(
-            account: configuration.accounts[pair.account].id, policy: configuration.catalog.policies[pair.policy].id)
+            account: configuration.accounts[pairs[index].account].id,
+            policy: configuration.catalog.policies[pairs[index].policy].id)
     }
 
     /// The pair's timetable; the pair must have been seen. Pairs of one policy, zone and
     /// overdue base share one array.
     private mutating func timetable(of index: Int) -> [ScheduledNotice] {
         if let known = pairs[index].timetable { return known }
-        let pair = pairs[index]
-        let policy = configuration.catalog.policies[pair.policy]
-        let reminders = configuration.reminders
-        let firstSeen = pair.history?.firstSeen ?? .distantPast
-        let zone = configuration.accounts[pair.account].zone
-        // Pairs seen just now share the local dates remembered for the latest `now`.
-        let firstSeenDate =
-            firstSeen == localNow.instant ? localTime(of: firstSeen, in: zone).date : zone.localDate(of: firstSeen)
-        let key = Timetable.key(
-            policy: pair.policy, policy, zone: zone, firstSeen: firstSeen, firstSeenDate: firstSeenDate,
-            reminders: reminders)
+        let policyNumber = pairs[index].policy
+        let firstSeen = pairs[index].history?.firstSeen ?? .distantPast
+        let zone = configuration.accounts[pairs[index].account].zone
         let notices: [ScheduledNotice]
-        if let known = timetables[key] {
-            notices = known
+        if firstSeen == localNow.instant {
+            // Seen just now, like the other pairs of the zone and policy found in this step.
+            let date = localTime(of: firstSeen, in: zone).date
+            if let known = localNow.byZone[zone.number]!.timetables[policyNumber] {
+                notices = known
+            } else {
+                notices = sharedTimetable(policy: policyNumber, zone: zone, firstSeen: firstSeen, firstSeenDate: date)
+                localNow.byZone[zone.number]!.timetables[policyNumber] = notices
+            }
         } else {
-            notices = Timetable.notices(for: key, policy: policy, reminders: reminders)
-            timetables[key] = notices
+            notices = sharedTimetable(
+                policy: policyNumber, zone: zone, firstSeen: firstSeen, firstSeenDate: zone.localDate(of: firstSeen))
         }
         pairs[index].timetable = notices
+        return notices
+    }
+
+    /// The timetable for pairs of a policy in a zone first seen at `firstSeen`, made once.
+    private mutating func sharedTimetable(policy index: Int, zone: Zone, firstSeen: Instant, firstSeenDate: CivilDate)
+        -> [ScheduledNotice]
+    {
+        let policy = configuration.catalog.policies[index]
+        let key = Timetable.key(
+            policy: index, policy, zone: zone, firstSeen: firstSeen, firstSeenDate: firstSeenDate,
+            reminders: configuration.reminders)
+        if let known = timetables[key] { return known }
+        let notices = Timetable.notices(for: key, policy: policy, reminders: configuration.reminders)
+        timetables[key] = notices
         return notices
     }
 }
@@ -349,17 +375,20 @@ extension Scheduler {
     /// scheduled one. The scheduler itself is not changed.
     public func plan(from now: Instant, until horizon: Instant) -> [Notice] {
         var notices: [Notice] = []
-        simulate(from: now, until: horizon) { notices += $0 }
+        var scheduler = self
+        scheduler.simulate(from: now, until: horizon) { notices += $0 }
         return notices
     }
 
     /// Like `plan(from:until:)`, handing the notices to `body` in order, a few thousand at
     /// a time, so that a long plan needs little memory even when every pair is due at once.
     ///
-    /// It consumes the scheduler: a caller done with it (`(consume scheduler).simulate`)
-    /// spares the copy of every pair.
-    public consuming func simulate(from now: Instant, until horizon: Instant, _ body: ([Notice]) -> Void) {
+    /// The scheduler moves on to `horizon`, as if it had delivered them; working on this one
+    /// rather than a copy spares the copy of every pair.
+    public mutating func simulate(from now: Instant, until horizon: Instant, _ body: ([Notice]) -> Void) {
+        // A plan has no use for the changed histories and skipped notices of each step.
         recordsChanges = false
+        defer { recordsChanges = true }
         var wakeUp = now
         while true {
             let notices = advance(to: wakeUp, limit: Self.simulationSlice).notices

@@ -25,94 +25,35 @@ public struct TextBuffer: Sendable {
         }
     }
 
-    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+    private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
 
     /// A decimal number, zero-padded to `width` digits.
     public mutating func append(decimal value: Int, width: Int = 1) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-        }
-        var digits = 1
-        var rest = value.magnitude / 10
-        while rest > 0 {
-            digits += 1
-            rest /= 10
-        }
-        appendInPlace(max(digits, width)) { Self.write(value.magnitude, digits: $0) }
+        append(atMost: max(width, 20) + 1) { $0.append(decimal: value, width: width) }
     }
 
     /// A calendar date as `YYYY-MM-DD`.
     public mutating func append(date: CivilDate) {
-        let (year, month, day) = date.components
-        guard (0...9999).contains(year) else {
-            append(decimal: year, width: 4)
-            appendInPlace(6) { Self.write(month: month, day: day, into: $0) }
-            return
-        }
-        appendInPlace(10) { text in
-            Self.write(UInt(year), digits: UnsafeMutableBufferPointer(rebasing: text[0..<4]))
-            Self.write(month: month, day: day, into: UnsafeMutableBufferPointer(rebasing: text[4...]))
-        }
+        append(atMost: TextCursor.longestDate) { $0.append(date: date) }
     }
 
     /// RFC 3339 with a known UTC offset, such as `2025-10-27T09:00:00+01:00`.
     public mutating func append(instant: Instant, utcOffset offset: Int) {
-        let local = instant.secondsSince1970 + offset
-        let day = local.floorDivided(by: 86_400)
-        let second = local - day * 86_400
-        append(date: CivilDate(dayNumber: day))
-        appendInPlace(offset == 0 ? 10 : 15) { text in
-            text[0] = UInt8(ascii: "T")
-            Self.write(time: second, into: UnsafeMutableBufferPointer(rebasing: text[1..<9]))
-            if offset == 0 {
-                text[9] = UInt8(ascii: "Z")
-                return
-            }
-            text[9] = offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-            Self.write(time: abs(offset), into: UnsafeMutableBufferPointer(rebasing: text[10..<15]))
+        append(atMost: TextCursor.longestInstant) { $0.append(instant: instant, utcOffset: offset) }
+    }
+
+    /// Appends what `body` writes through a cursor over `limit` bytes reserved at the end,
+    /// spaces until written over; the text ends where the cursor does. One reservation for
+    /// a whole table row spares the checks of growing the buffer for every cell.
+    public mutating func append(atMost limit: Int, _ body: (inout TextCursor) -> Void) {
+        let start = bytes.count
+        append(spaces: limit)
+        let written = bytes.withUnsafeMutableBufferPointer { all in
+            var cursor = TextCursor(UnsafeMutableBufferPointer(rebasing: all[start...]))
+            body(&cursor)
+            return cursor.count
         }
-    }
-
-    /// Grows the text by `count` bytes (at most 32), which `body` fills in.
-    private mutating func appendInPlace(_ count: Int, _ body: (UnsafeMutableBufferPointer<UInt8>) -> Void) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { scratch in
-            let text = UnsafeMutableBufferPointer(rebasing: scratch[..<count])
-            body(text)
-            bytes.append(contentsOf: text)
-        }
-    }
-
-    /// `value` in decimal, right-aligned in `digits` and zero-padded (the buffer must be wide enough).
-    private static func write(_ value: UInt, digits: UnsafeMutableBufferPointer<UInt8>) {
-        var rest = value
-        for index in digits.indices.reversed() {
-            digits[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
-        }
-    }
-
-    /// `-MM-DD`.
-    private static func write(month: Int, day: Int, into text: UnsafeMutableBufferPointer<UInt8>) {
-        text[0] = UInt8(ascii: "-")
-        write(UInt(month), digits: UnsafeMutableBufferPointer(rebasing: text[1..<3]))
-        text[3] = UInt8(ascii: "-")
-        write(UInt(day), digits: UnsafeMutableBufferPointer(rebasing: text[4..<6]))
-    }
-
-    /// `HH:MM:SS` for 8 bytes, `HH:MM` for 5, from seconds into a day.
-    private static func write(time seconds: Int, into text: UnsafeMutableBufferPointer<UInt8>) {
-        write(UInt(seconds / 3600), digits: UnsafeMutableBufferPointer(rebasing: text[0..<2]))
-        text[2] = UInt8(ascii: ":")
-        write(UInt(seconds / 60 % 60), digits: UnsafeMutableBufferPointer(rebasing: text[3..<5]))
-        if text.count == 8 {
-            text[5] = UInt8(ascii: ":")
-            write(UInt(seconds % 60), digits: UnsafeMutableBufferPointer(rebasing: text[6..<8]))
-        }
-    }
-
-    /// Drops spaces at the end (a line's last cells may be empty).
-    public mutating func trimTrailingSpaces() {
-        while bytes.last == UInt8(ascii: " ") { bytes.removeLast() }
+        bytes.removeLast(limit - written)
     }
 
     /// Lends the bytes so far to `body`.
@@ -126,4 +67,108 @@ public struct TextBuffer: Sendable {
     }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// Writes text into memory reserved for it (see `TextBuffer.append(atMost:_:)`). Writing past
+/// the reservation stops the program.
+public struct TextCursor {
+    private let space: UnsafeMutableBufferPointer<UInt8>
+    /// Bytes written so far; the next one goes there.
+    public private(set) var count = 0
+
+    /// The longest `append(date:)`: a sign and 19 digits of year, then `-MM-DD`.
+    public static let longestDate = 26
+    /// The longest `append(instant:utcOffset:)`: a date, `THH:MM:SS` and `+HH:MM`.
+    public static let longestInstant = longestDate + 15
+
+    init(_ space: UnsafeMutableBufferPointer<UInt8>) {
+        self.space = space
+    }
+
+    public mutating func append(byte: UInt8) {
+        precondition(count < space.count, "text past the reserved space")
+        space[count] = byte
+        count += 1
+    }
+
+    public mutating func append(_ text: String) {
+        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 in
+            precondition(count + utf8.count <= space.count, "text past the reserved space")
+            UnsafeMutableBufferPointer(rebasing: space[count...]).baseAddress!.update(
+                from: utf8.baseAddress!, count: utf8.count)
+            count += utf8.count
+        }
+        if copied == nil {
+            for byte in text.utf8 { append(byte: byte) }
+        }
+    }
+
+    /// Moves on to byte `offset` without writing (what is there stays); nothing when it is behind.
+    public mutating func skip(to offset: Int) {
+        precondition(offset <= space.count, "skip past the reserved space")
+        count = max(count, offset)
+    }
+
+    /// A decimal number, zero-padded to `width` digits.
+    public mutating func append(decimal value: Int, width: Int = 1) {
+        if value < 0 { append(byte: UInt8(ascii: "-")) }
+        var digits = 1
+        var rest = value.magnitude / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        write(value.magnitude, digits: max(digits, width))
+    }
+
+    /// A calendar date as `YYYY-MM-DD`.
+    public mutating func append(date: CivilDate) {
+        let (year, month, day) = date.components
+        if (0...9999).contains(year) {
+            write(UInt(year), digits: 4)
+        } else {
+            append(decimal: year, width: 4)
+        }
+        append(byte: UInt8(ascii: "-"))
+        write(UInt(month), digits: 2)
+        append(byte: UInt8(ascii: "-"))
+        write(UInt(day), digits: 2)
+    }
+
+    /// RFC 3339 with a known UTC offset, such as `2025-10-27T09:00:00+01:00`.
+    public mutating func append(instant: Instant, utcOffset offset: Int) {
+        let local = instant.secondsSince1970 + offset
+        let day = local.floorDivided(by: 86_400)
+        append(date: CivilDate(dayNumber: day))
+        append(byte: UInt8(ascii: "T"))
+        write(time: local - day * 86_400, seconds: true)
+        if offset == 0 {
+            append(byte: UInt8(ascii: "Z"))
+        } else {
+            append(byte: offset < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+"))
+            write(time: abs(offset), seconds: false)
+        }
+    }
+
+    /// `value` in decimal, right-aligned in `digits` and zero-padded.
+    private mutating func write(_ value: UInt, digits: Int) {
+        precondition(count + digits <= space.count, "digits past the reserved space")
+        var rest = value
+        for index in (count..<count + digits).reversed() {
+            space[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        count += digits
+    }
+
+    /// `HH:MM:SS`, or `HH:MM` without `seconds`, from seconds into a day.
+    private mutating func write(time: Int, seconds: Bool) {
+        write(UInt(time / 3600), digits: 2)
+        append(byte: UInt8(ascii: ":"))
+        write(UInt(time / 60 % 60), digits: 2)
+        if seconds {
+            append(byte: UInt8(ascii: ":"))
+            write(UInt(time % 60), digits: 2)
+        }
+    }
 }

@@ -57,12 +57,12 @@ struct PlanCommand: ParsableCommand {
             histories = try store.histories()
             acknowledged = try store.acknowledgedActions()
         }
-        let scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
+        var scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
         switch format {
         case .table, .json:
             // Rows are printed beside the simulation, on the second core where there is one.
             let printer = PlanPrinter(format: format == .json ? .json : .table, configuration: configuration)
-            (consume scheduler).simulate(from: start, until: start.adding(seconds: days * 86_400)) {
+            scheduler.simulate(from: start, until: start.adding(seconds: days * 86_400)) {
                 printer.print($0)
             }
             printer.finish()
@@ -79,5 +79,6 @@ struct PlanCommand: ParsableCommand {
             }
             standardOutput(Report.planCalendar(deadlines, stamp: clock))
         }
+        exitLeavingMemory()
     }
 }

@@ -84,4 +84,23 @@ import Testing
             lines[2].hasPrefix(
                 "2025-10-04T09:00:00+02:00  a-much-longer-account-id  DE      p       deadline-reminder  30 "))
     }
+
+    /// A time wider than its column pushes the rest of the row along; a late notice with
+    /// nothing pending keeps the empty PENDING column before LATE.
+    @Test func planTableRowsMakeRoomForWideCells() throws {
+        let policy = Fixture.policy("p")
+        let account = Fixture.account("a")
+        let configuration = Fixture.configuration([account], [policy])
+        let date = try #require(CivilDate(year: 12_345, month: 6, day: 7))
+        let notice = Notice(
+            account: account, policy: policy, event: .overdue, date: date,
+            at: Zone.utc.instant(of: date, at: TimeOfDay(hour: 7, minute: 0)!), utcOffset: 7200, pending: [],
+            late: true)
+        let lines = Report.planTable([notice], configuration: configuration).split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(
+            lines[1]
+                == "12345-06-07T09:00:00+02:00 a        DE      p       overdue            -3769153   \(String(repeating: " ", count: 38))late"
+        )
+    }
 }

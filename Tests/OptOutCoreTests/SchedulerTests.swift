@@ -309,7 +309,9 @@ func timeline(_ notices: [Notice]) -> [String] {
         let from = F.at("2025-11-01T00:00:00Z")
         let until = F.at("2025-11-15T00:00:00Z")
         var slices: [[Notice]] = []
-        scheduler.simulate(from: from, until: until) { slices.append($0) }
+        var planned = scheduler
+        planned.simulate(from: from, until: until) { slices.append($0) }
+        #expect(planned.nextDue.map { $0 > until } == true)
         #expect(slices.allSatisfy { !$0.isEmpty && $0.count <= Scheduler.simulationSlice })
         var daemon = scheduler
         var sent = daemon.advance(to: from).notices
