@@ -39,7 +39,7 @@ public struct ConfigurationLoader: Sendable {
 
     private func load(path: String, log: DiagnosticLog, files: inout [String]) -> Configuration? {
         let yaml = YAMLReader(path: path, log: log)
-        guard let text = readText(path, log: log), let root = yaml.compose(text) else { return nil }
+        guard let text = readUTF8File(path, log: log), let root = yaml.compose(text) else { return nil }
         guard let fields = yaml.fields(root, "the configuration", allowed: Self.rootKeys, required: ["version"]) else {
             return nil
         }
@@ -67,7 +67,7 @@ public struct ConfigurationLoader: Sendable {
             for file in expand(pattern, relativeTo: directory, log: log) {
                 files.append(file)
                 let reader = YAMLReader(path: file, log: log)
-                if let text = readText(file, log: log), let node = reader.compose(text) {
+                if let text = readUTF8File(file, log: log), let node = reader.compose(text) {
                     policies += checkedAge(PolicyReader(yaml: reader).policies(inFile: node), log: log)
                 }
             }
@@ -108,7 +108,7 @@ public struct ConfigurationLoader: Sendable {
             let file =
                 name.value.hasPrefix("/") ? name.value : (directory as NSString).appendingPathComponent(name.value)
             files.append(file)
-            guard let text = readText(file, log: log, referencedAt: name.location) else { continue }
+            guard let text = readUTF8File(file, log: log, referencedAt: name.location) else { continue }
             accounts += CSVInventory(path: file, log: log).accounts(text, builder: builder)
         }
         let (uniqueAccounts, accountNumbers) = unique(accounts, "account", log: log)
@@ -208,18 +208,6 @@ public struct ConfigurationLoader: Sendable {
             return []
         }
         return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }
-    }
-
-    private func readText(_ path: String, log: DiagnosticLog, referencedAt reference: SourceLocation? = nil) -> String?
-    {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let place = reference ?? SourceLocation(path: path, line: 1, column: 1)
-            log.error(
-                "cannot read \(path): \(FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")",
-                at: place)
-            return nil
-        }
-        return decodeUTF8(data, path: path, log: log)
     }
 }
 

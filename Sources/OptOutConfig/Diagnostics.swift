@@ -1,5 +1,9 @@
 import OptOutCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A value read from a file, with where it was written.
 struct Located<Value> {
     var value: Value
@@ -48,11 +52,70 @@ final class DiagnosticLog {
 
 /// Decodes file bytes as UTF-8, reporting the place of the first invalid byte.
 func decodeUTF8(_ bytes: some Collection<UInt8>, path: String, log: DiagnosticLog) -> String? {
-    guard var text = String(validating: bytes, as: UTF8.self) else {
+    guard let text = String(validating: bytes, as: UTF8.self) else {
         reportInvalidUTF8(Array(bytes), path: path, log: log)
         return nil
     }
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+    return withoutByteOrderMark(text)
+}
+
+/// A regular file's text, read straight into the string's storage: an inventory may be
+/// megabytes, and decoding a copy of them would cost as much memory again. Reports why
+/// when the file cannot be read or is not UTF-8.
+func readUTF8File(_ path: String, log: DiagnosticLog, referencedAt reference: SourceLocation? = nil) -> String? {
+    let place = reference ?? SourceLocation(path: path, line: 1, column: 1)
+    func cannotRead(_ reason: String) -> String? {
+        log.error("cannot read \(path): \(reason)", at: place)
+        return nil
+    }
+    let file = open(path, O_RDONLY | O_CLOEXEC)
+    guard file >= 0 else { return cannotRead(errno == ENOENT ? "no such file" : "permission denied or not a file") }
+    defer { close(file) }
+    var status = stat()
+    guard fstat(file, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+        return cannotRead("permission denied or not a file")
+    }
+    var failure: String?
+    var isUTF8 = true
+    let text = String(unsafeUninitializedCapacity: Int(status.st_size)) { space in
+        var count = 0
+        while count < space.count {
+            let got = read(file, space.baseAddress! + count, space.count - count)
+            if got < 0, errno == EINTR { continue }
+            if got < 0 { failure = String(cString: strerror(errno)) }
+            guard got > 0 else { break }
+            count += got
+        }
+        guard failure == nil else { return 0 }
+        let bytes = UnsafeBufferPointer(rebasing: space[..<count])
+        isUTF8 = isASCII(bytes) || String(validating: bytes, as: UTF8.self) != nil
+        if !isUTF8 { reportInvalidUTF8(Array(bytes), path: path, log: log) }
+        return isUTF8 ? count : 0
+    }
+    if let failure { return cannotRead(failure) }
+    return isUTF8 ? withoutByteOrderMark(text) : nil
+}
+
+/// Whether every byte is ASCII, and so the whole valid UTF-8; eight bytes at a time.
+private func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let raw = UnsafeRawBufferPointer(bytes)
+    var seen: UInt64 = 0
+    var index = 0
+    while index + 8 <= raw.count {
+        seen |= raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        index += 8
+    }
+    while index < raw.count {
+        seen |= UInt64(raw[index])
+        index += 1
+    }
+    return seen & 0x8080_8080_8080_8080 == 0
+}
+
+private func withoutByteOrderMark(_ text: String) -> String {
+    guard text.hasPrefix("\u{FEFF}") else { return text }
+    var text = text
+    text.removeFirst()
     return text
 }
 

@@ -19,11 +19,19 @@ struct DueQueue: Sendable {
     private var runStart = 0
 
     /// `entries` in any order; the longest sorted prefix stays out of the heap.
-    init(_ entries: [Entry] = []) {
+    init(_ entries: consuming [Entry] = []) {
         var sortedCount = entries.isEmpty ? 0 : 1
         while sortedCount < entries.count, entries[sortedCount - 1] < entries[sortedCount] { sortedCount += 1 }
-        run = Array(entries[..<sortedCount])
-        heap = Heap(entries[sortedCount...])
+        if sortedCount == entries.count {
+            heap = Heap()
+            run = entries
+        } else {
+            heap = Heap(entries[sortedCount...])
+            run = Array(entries[..<sortedCount])
+        }
+        // A pair taken from the run mostly comes back with its next due time: room for them
+        // all at once spares growing the heap step by step, copying it each time.
+        heap.reserveCapacity(heap.count + run.count)
     }
 
     /// The earliest entry.

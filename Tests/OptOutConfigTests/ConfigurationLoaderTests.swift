@@ -188,6 +188,31 @@ import Testing
         #expect(accounts[0].zone.identifier == "UTC")
     }
 
+    /// Inventories are read straight from the file: a byte order mark is dropped, letters
+    /// beyond ASCII are kept, and what is not a regular file is named as such.
+    @Test func inventoryFilesAreReadAsUTF8Text() throws {
+        directory.write("bom.csv", Data([0xEF, 0xBB, 0xBF]) + Data("id,region,name\njoerg,DE,Jörg Müller\n".utf8))
+        directory.write("folder/readme.txt", "not an inventory")
+        let (configuration, _) = load(
+            """
+            version: 1
+            timezone: UTC
+            defaults: {platform: linkedin}
+            accounts_files: [bom.csv]
+            """)
+        let accounts = try #require(configuration).accounts
+        #expect(accounts.map(\.id) == ["joerg"])
+        #expect(accounts.map(\.name) == ["Jörg Müller"])
+        let (_, diagnostics) = load(
+            """
+            version: 1
+            timezone: UTC
+            defaults: {platform: linkedin}
+            accounts_files: [folder]
+            """)
+        #expect(diagnostics == ["optoutd.yaml:4:18: error: cannot read folder: permission denied or not a file"])
+    }
+
     @Test func duplicateIdsAcrossFilesNameTheFirstDefinition() {
         directory.write("a.csv", "id,region\nalice,DE\nbob,FR\n")
         directory.write("b.csv", "region,id\nIT,bob\n")
