@@ -44,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "optoutd",
             dependencies: [
-                "OptOutCore", "OptOutConfig", "OptOutDaemon",
+                "OptOutCore", "OptOutConfig", "OptOutDaemon", "CSystemd",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

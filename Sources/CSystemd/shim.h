@@ -13,6 +13,7 @@
 #include <sys/inotify.h>
 #include <sys/eventfd.h>
 #include <sys/prctl.h>
+#include <malloc.h>
 
 /* glibc declares pipe2() only under _GNU_SOURCE, which would change other system types
  * for this module alone; declare it as glibc defines it. */

@@ -134,7 +134,9 @@ public struct ConfigurationLoader: Sendable {
         for run in runs.indices {
             for index in runs[run].indices {
                 let id = runs[run][index].value.id
-                if let first = numbers[id] {
+                // One lookup for the usual case, a new id; a duplicate keeps the first one's number.
+                if let first = numbers.updateValue(values.count, forKey: id) {
+                    numbers[id] = first
                     log.error(
                         "duplicate \(what) id '\(id)' (first defined at \(runs[kept[first].run][kept[first].index].location))",
                         at: runs[run][index].location)

@@ -74,6 +74,7 @@ public struct Catalog: Sendable {
     public let policies: [Policy]
     private let indexByID: [String: Int]
     private let policiesByPlatform: [String: [Int]]
+    private let coverageByPlatform: [String: CoverageTable]
     /// The platforms that have at least one policy.
     public let platforms: Set<String>
 
@@ -83,6 +84,12 @@ public struct Catalog: Sendable {
         self.indexByID = Dictionary(policies.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.policiesByPlatform = Dictionary(grouping: policies.indices, by: { policies[$0].platform })
         self.platforms = Set(policiesByPlatform.keys)
+        self.coverageByPlatform = policiesByPlatform.mapValues { indices in
+            CoverageTable(
+                byCountry: (0..<CountryCode.indexCount).map { country in
+                    indices.filter { policies[$0].coverage.contains(CountryCode(index: country)) }
+                })
+        }
     }
 
     public subscript(id: String) -> Policy? {
@@ -92,6 +99,11 @@ public struct Catalog: Sendable {
     /// Indices into `policies` of the platform's policies, in catalog order.
     public func policyIndices(platform: String) -> [Int] {
         policiesByPlatform[platform] ?? []
+    }
+
+    /// The platform's policies by the country they cover.
+    func coverage(platform: String) -> CoverageTable {
+        coverageByPlatform[platform] ?? .noPolicies
     }
 
     /// Whether any policy of `platform` asks for the action `id`.
@@ -105,5 +117,18 @@ public struct Catalog: Sendable {
             if let action = policies[index].actions.first(where: { $0.id == id }) { return action }
         }
         return nil
+    }
+}
+
+/// One platform's policies by the country they cover: the policies of an account at a glance.
+struct CoverageTable: Sendable {
+    /// By `CountryCode.index`; empty for a platform without policies.
+    fileprivate let byCountry: [[Int]]
+
+    static let noPolicies = CoverageTable(byCountry: [])
+
+    /// Indices into the catalog's policies, in catalog order.
+    subscript(country: CountryCode) -> [Int] {
+        byCountry.isEmpty ? [] : byCountry[country.index]
     }
 }

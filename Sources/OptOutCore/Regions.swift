@@ -3,7 +3,10 @@ public struct CountryCode: Hashable, Comparable, Sendable, CustomStringConvertib
     /// 0..<676: (first letter) × 26 + (second letter).
     let index: Int
 
-    private init(index: Int) { self.index = index }
+    /// How many indices there are, assigned codes or not.
+    static let indexCount = 26 * 26
+
+    init(index: Int) { self.index = index }
 
     /// Every officially assigned ISO 3166-1 alpha-2 code (249), in order.
     public static let all: [CountryCode] = assignedCodes.split(separator: " ").map { CountryCode(letters: $0)! }

@@ -83,15 +83,14 @@ public struct Scheduler: Sendable {
         let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
         pairs.reserveCapacity(configuration.accounts.count * mostPoliciesPerPlatform)
         // Accounts of one platform tend to come together: its policies are looked up once per run.
-        var platformPolicies = (platform: "", indices: [Int]())
+        var platformPolicies = (platform: "", byCountry: CoverageTable.noPolicies)
         for (accountNumber, account) in configuration.accounts.enumerated() {
             let firstPair = pairs.count
             defer { pairRanges.append(firstPair..<pairs.count) }
             if account.platform != platformPolicies.platform {
-                platformPolicies = (account.platform, catalog.policyIndices(platform: account.platform))
+                platformPolicies = (account.platform, catalog.coverage(platform: account.platform))
             }
-            for policyNumber in platformPolicies.indices
-            where catalog.policies[policyNumber].coverage.contains(account.region) {
+            for policyNumber in platformPolicies.byCountry[account.region] {
                 let history =
                     histories.isEmpty
                     ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyNumber].id)]

@@ -12,6 +12,7 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
+        OneShotMemory.keepFreedMemory()
         let now = currentInstant()
         let configuration = try options.load(now: now)
         let scheduler = Scheduler(configuration: configuration)
@@ -26,5 +27,6 @@ struct CheckCommand: ParsableCommand {
             summary += "; no notice due"
         }
         print(summary)
+        OneShotMemory.exit()
     }
 }

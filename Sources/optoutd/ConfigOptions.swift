@@ -68,12 +68,6 @@ func standardOutput(_ bytes: UnsafeRawBufferPointer) {
         Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
 }
 
-/// Ends the process with success once a command's output is written, leaving what it loaded
-/// to the kernel: freeing 100,000 accounts and their pairs one by one would only delay the exit.
-func exitLeavingMemory() -> Never {
-    exit(EXIT_SUCCESS)
-}
-
 /// The wall clock: read here, at the edge, and handed to the pure core.
 func currentInstant() -> Instant {
     Instant(Date())

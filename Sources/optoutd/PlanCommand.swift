@@ -34,6 +34,7 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
+        OneShotMemory.keepFreedMemory()
         let clock = currentInstant()
         var configuration = try options.load(now: clock)
         var start = clock
@@ -79,6 +80,6 @@ struct PlanCommand: ParsableCommand {
             }
             standardOutput(Report.planCalendar(deadlines, stamp: clock))
         }
-        exitLeavingMemory()
+        OneShotMemory.exit()
     }
 }
