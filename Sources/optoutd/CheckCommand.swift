@@ -12,7 +12,6 @@ struct CheckCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     func run() throws {
-        OneShotMemory.keepFreedMemory()
         let now = currentInstant()
         let configuration = try options.load(now: now)
         let scheduler = Scheduler(configuration: configuration)

@@ -34,7 +34,6 @@ struct PlanCommand: ParsableCommand {
     }
 
     func run() throws {
-        OneShotMemory.keepFreedMemory()
         let clock = currentInstant()
         var configuration = try options.load(now: clock)
         var start = clock

@@ -2,6 +2,8 @@ import Dispatch
 import Foundation
 import OptOutDaemon
 
+// Commands other than the daemon tune malloc before any thread has a heap (see OneShotMemory).
+if CommandLine.arguments.dropFirst().first != "run" { OneShotMemory.keepFreedMemory() }
 // Tasks run on optoutd's own threads, which sleep until there is work (see ConcurrencyThreads).
 ConcurrencyThreads.takeOver()
 Task.detached {
