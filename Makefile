@@ -26,8 +26,13 @@ deps:
 build: deps
 	$(SWIFT) build
 
+# Release builds link the Swift runtime and Foundation statically, as Swift server
+# deployments do: the installed binary needs no toolchain, and it starts and calls into
+# the runtime without binding symbols of shared libraries.
+RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib
+
 release: deps
-	$(SWIFT) build -c release
+	$(RELEASE_BUILD)
 
 run: build
 	$$($(SWIFT) build --show-bin-path)/optoutd run --config $(CONFIG) --state .state/state.sqlite
@@ -42,7 +47,7 @@ test: deps
 
 bench: release
 	@scripts/ensure-debian-packages $(BENCH_PACKAGES) || echo "bench: some packages could not be installed"
-	Benchmarks/run.sh $$($(SWIFT) build -c release --show-bin-path)/optoutd
+	Benchmarks/run.sh $$($(RELEASE_BUILD) --show-bin-path)/optoutd
 
 # Release binary, units (with its path), journal catalog, policies, man page, completions;
 # the example configuration only where none exists.
@@ -50,7 +55,7 @@ install: release
 	$(SWIFT) package generate-manual >/dev/null
 	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=$(DESTDIR) \
 	MANPAGE=.build/plugins/GenerateManual/outputs/optoutd/optoutd.1 \
-	scripts/install $$($(SWIFT) build -c release --show-bin-path)/optoutd
+	scripts/install $$($(RELEASE_BUILD) --show-bin-path)/optoutd
 
 # Removes what install put there; keeps configuration and state.
 uninstall:

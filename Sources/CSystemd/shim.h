@@ -19,6 +19,15 @@
  * for this module alone; declare it as glibc defines it. */
 extern int pipe2(int fds[2], int flags);
 
+/* Where the Swift concurrency runtime sends global jobs when set (see ConcurrencyThreads).
+ * Declared here so that the linker finds it whether the runtime is linked statically or
+ * not; its real type is a pointer to a swiftcall function. */
+extern void *swift_task_enqueueGlobal_hook;
+
+static inline void optoutd_set_enqueue_global_hook(void *hook) {
+    swift_task_enqueueGlobal_hook = hook;
+}
+
 /* Names the calling thread (PR_SET_NAME; prctl() is variadic, which Swift cannot call). */
 static inline int optoutd_name_thread(const char *name) {
     return prctl(PR_SET_NAME, name, 0, 0, 0);

@@ -22,10 +22,9 @@ public enum ConcurrencyThreads {
     /// Installs the hook and starts the pool's threads (two, or one per processor). Call it
     /// first thing in `main`, before any task exists.
     public static func takeOver() {
-        // An unknown runtime without the hook: libdispatch keeps the jobs.
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "swift_task_enqueueGlobal_hook") else { return }
         _ = pool
-        symbol.assumingMemoryBound(to: EnqueueHook?.self).pointee = { job, _ in ConcurrencyThreads.pool.enqueue(job) }
+        let hook: EnqueueHook = { job, _ in ConcurrencyThreads.pool.enqueue(job) }
+        optoutd_set_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
     }
 
     typealias Enqueue = @convention(thin) (UnownedJob) -> Void
