@@ -25,17 +25,50 @@ public struct Scheduler: Sendable {
         public var isEmpty: Bool { notices.isEmpty && skipped.isEmpty && histories.isEmpty }
     }
 
+    /// One account's policy, in plain values: copying one counts no references.
     private struct Pair: Sendable {
         var account: Int
         var policy: Int
-        /// The policy's actions not done for the account, in catalog order (kept up to date
-        /// by `acknowledge`; the policy's own array when none is done).
-        var pending: [PolicyAction]
         var history: PairHistory?
+        /// The policy's actions not done for the account, as a number in `pendingLists` (kept
+        /// up to date by `acknowledge`).
+        var pending: Int32
+        /// The pair's timetable as a number in `timetables`, known once the pair has been seen
+        /// (it depends on the first sighting).
+        var timetable: Int32?
         /// When the pair next needs attention; matches its queue entry, so stale entries are skipped.
         var due: Instant?
-        /// The pair's timetable, known once the pair has been seen (it depends on the first sighting).
-        var timetable: [ScheduledNotice]?
+    }
+
+    /// Lists of pending actions, each made once and shared by the pairs that have it. The
+    /// first ones are the policies' own lists, for pairs with nothing done.
+    private struct PendingLists: Sendable {
+        private var lists: [[PolicyAction]]
+        private var numbers: [Key: Int32] = [:]
+
+        private struct Key: Hashable {
+            var policy: Int
+            /// Positions of the actions not done.
+            var kept: [Int]
+        }
+
+        init(_ catalog: Catalog) {
+            lists = catalog.policies.map(\.actions)
+        }
+
+        subscript(number: Int32) -> [PolicyAction] { lists[Int(number)] }
+
+        /// The number of the list of the actions of policy number `policy` not in `done`.
+        mutating func number(policy: Int, _ actions: [PolicyAction], done: Set<String>) -> Int32 {
+            guard !done.isEmpty else { return Int32(policy) }
+            let kept = actions.indices.filter { !done.contains(actions[$0].id) }
+            guard kept.count < actions.count else { return Int32(policy) }
+            let key = Key(policy: policy, kept: kept)
+            if let known = numbers[key] { return known }
+            lists.append(kept.map { actions[$0] })
+            numbers[key] = Int32(lists.count - 1)
+            return Int32(lists.count - 1)
+        }
     }
 
     public let configuration: Configuration
@@ -43,11 +76,14 @@ public struct Scheduler: Sendable {
     public let lateAfterSeconds: Int
 
     private var pairs: [Pair] = []
+    private var pendingLists: PendingLists
     private var done: [Set<String>]
     /// The pairs of each account (pairs are stored account by account).
     private var pairRanges: [Range<Int>] = []
     private var queue = DueQueue()
-    private var timetables: [Timetable.Key: [ScheduledNotice]] = [:]
+    /// Timetables made so far, each shared by the pairs of one policy, zone and overdue base.
+    private var timetables: [[ScheduledNotice]] = []
+    private var timetableNumbers: [Timetable.Key: Int32] = [:]
     /// Whether steps list changed histories and skipped notices; a plan has no use for them.
     private var recordsChanges = true
     /// What pairs in one zone share at the latest `now`, by zone number.
@@ -58,7 +94,7 @@ public struct Scheduler: Sendable {
     private struct LocalNow {
         var date: CivilDate
         var offset: Int
-        var timetables: [[ScheduledNotice]?]
+        var timetables: [Int32?]
     }
 
     /// - Parameters:
@@ -71,6 +107,7 @@ public struct Scheduler: Sendable {
         self.configuration = configuration
         self.lateAfterSeconds = lateAfterSeconds
         let catalog = configuration.catalog
+        pendingLists = PendingLists(catalog)
         // Lookups in empty dictionaries still hash their keys: a first start has no state.
         done = configuration.accounts.map { account in
             var actions = acknowledged.isEmpty ? [] : acknowledged[account.id] ?? []
@@ -94,11 +131,9 @@ public struct Scheduler: Sendable {
                 let history =
                     histories.isEmpty
                     ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyNumber].id)]
-                pairs.append(
-                    Pair(
-                        account: accountNumber, policy: policyNumber,
-                        pending: Self.pending(catalog.policies[policyNumber].actions, done: done[accountNumber]),
-                        history: history))
+                let pending = pendingLists.number(
+                    policy: policyNumber, catalog.policies[policyNumber].actions, done: done[accountNumber])
+                pairs.append(Pair(account: accountNumber, policy: policyNumber, history: history, pending: pending))
             }
         }
         var entries: [DueQueue.Entry] = []
@@ -123,10 +158,11 @@ public struct Scheduler: Sendable {
         let event: EventKind
         if pair.history == nil {
             event = .policyApplies
-        } else if pair.pending.isEmpty {
+        } else if pendingLists[pair.pending].isEmpty {
             event = .optedOut
         } else {
-            event = pair.timetable?.first { $0.at == entry.due }?.event ?? .deadlineReminder
+            event =
+                pair.timetable.flatMap { timetables[Int($0)].first { $0.at == entry.due } }?.event ?? .deadlineReminder
         }
         return (key(of: entry.pair), event, entry.due)
     }
@@ -142,7 +178,7 @@ public struct Scheduler: Sendable {
 
     /// Pairs whose policy applies to the account with some action not done.
     public var pendingPairCount: Int {
-        pairs.indices.count { !pairs[$0].pending.isEmpty }
+        pairs.indices.count { !pendingLists[pairs[$0].pending].isEmpty }
     }
 
     /// The account with this id, if the configuration has one.
@@ -155,7 +191,7 @@ public struct Scheduler: Sendable {
 
     /// The actions still to do for a pair; `nil` when the policy does not apply to the account.
     public func pendingActions(_ key: PairKey) -> [PolicyAction]? {
-        pairIndex(key).map { pairs[$0].pending }
+        pairIndex(key).map { pendingLists[pairs[$0].pending] }
     }
 
     /// The actions done for a pair; `nil` when the policy does not apply to the account.
@@ -169,7 +205,8 @@ public struct Scheduler: Sendable {
 
     /// The next scheduled notice of a pair after what was handled, if any.
     public mutating func nextNotice(_ key: PairKey) -> ScheduledNotice? {
-        guard let index = pairIndex(key), let history = pairs[index].history, !pairs[index].pending.isEmpty
+        guard let index = pairIndex(key), let history = pairs[index].history,
+            !pendingLists[pairs[index].pending].isEmpty
         else { return nil }
         return timetable(of: index).first { $0.at > history.handledThrough }
     }
@@ -215,8 +252,9 @@ public struct Scheduler: Sendable {
         done[accountNumber].formUnion(actions)
         var step = Step()
         for index in pairRanges[accountNumber] {
-            pairs[index].pending = Self.pending(
-                configuration.catalog.policies[pairs[index].policy].actions, done: done[accountNumber])
+            let policy = pairs[index].policy
+            pairs[index].pending = pendingLists.number(
+                policy: policy, configuration.catalog.policies[policy].actions, done: done[accountNumber])
             if let due = evaluate(index, at: now, into: &step) { queue.insert(DueQueue.Entry(due: due, pair: index)) }
         }
         dropSupersededEntries()
@@ -228,7 +266,7 @@ public struct Scheduler: Sendable {
         // Fields one by one: a copy of the whole pair would count references to all of them.
         let account = configuration.accounts[pairs[index].account]
         let policy = configuration.catalog.policies[pairs[index].policy]
-        let pending = pairs[index].pending
+        let pending = pendingLists[pairs[index].pending]
         func notice(_ event: EventKind, _ date: CivilDate, _ at: Instant, offset: Int, late: Bool = false) -> Notice {
             Notice(
                 account: account, policy: policy, event: event, date: date, at: at, utcOffset: offset,
@@ -283,7 +321,7 @@ public struct Scheduler: Sendable {
 
     /// When a pair next needs attention: at once when it is new or newly opted out, else its next notice.
     private mutating func dueTime(of index: Int) -> Instant? {
-        let isPending = !pairs[index].pending.isEmpty
+        let isPending = !pendingLists[pairs[index].pending].isEmpty
         guard let history = pairs[index].history else { return isPending ? Instant.distantPast : nil }
         if !isPending { return history.optedOut ? nil : Instant.distantPast }
         return timetable(of: index).first { $0.at > history.handledThrough }?.at
@@ -313,10 +351,6 @@ public struct Scheduler: Sendable {
         return pairRanges[accountNumber].first { policies[pairs[$0].policy].id == key.policy }
     }
 
-    private static func pending(_ actions: [PolicyAction], done: Set<String>) -> [PolicyAction] {
-        done.isEmpty ? actions : actions.filter { !done.contains($0.id) }
-    }
-
     private func key(of index: Int) -> PairKey {
         PairKey(
             account: configuration.accounts[pairs[index].account].id,
@@ -326,40 +360,41 @@ public struct Scheduler: Sendable {
     /// The pair's timetable; the pair must have been seen. Pairs of one policy, zone and
     /// overdue base share one array.
     private mutating func timetable(of index: Int) -> [ScheduledNotice] {
-        if let known = pairs[index].timetable { return known }
+        if let known = pairs[index].timetable { return timetables[Int(known)] }
         let policyNumber = pairs[index].policy
         let firstSeen = pairs[index].history?.firstSeen ?? .distantPast
         let zone = configuration.accounts[pairs[index].account].zone
-        let notices: [ScheduledNotice]
+        let number: Int32
         if firstSeen == localNow.instant {
             // Seen just now, like the other pairs of the zone and policy found in this step.
             let date = localTime(of: firstSeen, in: zone).date
             if let known = localNow.byZone[zone.number]!.timetables[policyNumber] {
-                notices = known
+                number = known
             } else {
-                notices = sharedTimetable(policy: policyNumber, zone: zone, firstSeen: firstSeen, firstSeenDate: date)
-                localNow.byZone[zone.number]!.timetables[policyNumber] = notices
+                number = sharedTimetable(policy: policyNumber, zone: zone, firstSeen: firstSeen, firstSeenDate: date)
+                localNow.byZone[zone.number]!.timetables[policyNumber] = number
             }
         } else {
-            notices = sharedTimetable(
+            number = sharedTimetable(
                 policy: policyNumber, zone: zone, firstSeen: firstSeen, firstSeenDate: zone.localDate(of: firstSeen))
         }
-        pairs[index].timetable = notices
-        return notices
+        pairs[index].timetable = number
+        return timetables[Int(number)]
     }
 
-    /// The timetable for pairs of a policy in a zone first seen at `firstSeen`, made once.
+    /// The number of the timetable for pairs of a policy in a zone first seen at `firstSeen`,
+    /// made when first asked for.
     private mutating func sharedTimetable(policy index: Int, zone: Zone, firstSeen: Instant, firstSeenDate: CivilDate)
-        -> [ScheduledNotice]
+        -> Int32
     {
         let policy = configuration.catalog.policies[index]
         let key = Timetable.key(
             policy: index, policy, zone: zone, firstSeen: firstSeen, firstSeenDate: firstSeenDate,
             reminders: configuration.reminders)
-        if let known = timetables[key] { return known }
-        let notices = Timetable.notices(for: key, policy: policy, reminders: configuration.reminders)
-        timetables[key] = notices
-        return notices
+        if let known = timetableNumbers[key] { return known }
+        timetables.append(Timetable.notices(for: key, policy: policy, reminders: configuration.reminders))
+        timetableNumbers[key] = Int32(timetables.count - 1)
+        return Int32(timetables.count - 1)
     }
 }
 
