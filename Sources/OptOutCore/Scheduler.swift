@@ -1,3 +1,5 @@
+import Foundation
+
 /// The scheduling engine: given the configuration, what is done and what was already
 /// handled, it says which notices are due at an instant and when the next one is.
 ///
@@ -44,7 +46,11 @@ public struct Scheduler: Sendable {
     /// first ones are the policies' own lists, for pairs with nothing done.
     private struct PendingLists: Sendable {
         private var lists: [[PolicyAction]]
+        /// How many lists are the policies' own.
+        private let policyCount: Int
         private var numbers: [Key: Int32] = [:]
+        /// The keys of the lists after the policies' own, in order.
+        private var keys: [Key] = []
 
         private struct Key: Hashable {
             var policy: Int
@@ -54,6 +60,7 @@ public struct Scheduler: Sendable {
 
         init(_ catalog: Catalog) {
             lists = catalog.policies.map(\.actions)
+            policyCount = lists.count
         }
 
         subscript(number: Int32) -> [PolicyAction] { lists[Int(number)] }
@@ -63,12 +70,33 @@ public struct Scheduler: Sendable {
             guard !done.isEmpty else { return Int32(policy) }
             let kept = actions.indices.filter { !done.contains(actions[$0].id) }
             guard kept.count < actions.count else { return Int32(policy) }
-            let key = Key(policy: policy, kept: kept)
+            return number(Key(policy: policy, kept: kept)) { kept.map { actions[$0] } }
+        }
+
+        /// Takes on the lists of `other`, made for other pairs of the same catalog; returns
+        /// the number each of them has here, by its number there.
+        mutating func takeOn(_ other: PendingLists) -> [Int32] {
+            (0..<policyCount).map(Int32.init)
+                + other.keys.indices.map { index in number(other.keys[index]) { other.lists[other.policyCount + index] }
+                }
+        }
+
+        private mutating func number(_ key: Key, list: () -> [PolicyAction]) -> Int32 {
             if let known = numbers[key] { return known }
-            lists.append(kept.map { actions[$0] })
+            lists.append(list())
+            keys.append(key)
             numbers[key] = Int32(lists.count - 1)
             return Int32(lists.count - 1)
         }
+    }
+
+    /// The pairs of a range of accounts, made apart from the others.
+    private struct Part: Sendable {
+        var pairs: [Pair] = []
+        var pendingLists: PendingLists
+        var done: [Set<String>] = []
+        /// Each account's pairs, counted from the part's first pair.
+        var pairRanges: [Range<Int>] = []
     }
 
     public let configuration: Configuration
@@ -77,7 +105,7 @@ public struct Scheduler: Sendable {
 
     private var pairs: [Pair] = []
     private var pendingLists: PendingLists
-    private var done: [Set<String>]
+    private var done: [Set<String>] = []
     /// The pairs of each account (pairs are stored account by account).
     private var pairRanges: [Range<Int>] = []
     private var queue = DueQueue()
@@ -104,36 +132,43 @@ public struct Scheduler: Sendable {
         configuration: Configuration, histories: [PairKey: PairHistory] = [:],
         acknowledged: [String: Set<String>] = [:], lateAfterSeconds: Int = 60
     ) {
+        self.init(
+            configuration: configuration, histories: histories, acknowledged: acknowledged,
+            lateAfterSeconds: lateAfterSeconds, processors: ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// The accounts a part made on a thread of its own holds at least: fewer cost more to
+    /// hand over than they save.
+    static let smallestPart = 16_384
+
+    /// With large inventories, the pairs of each range of at least `smallestPart` accounts
+    /// are made on a processor of their own (at most `processors`), then put together in
+    /// account order.
+    init(
+        configuration: Configuration, histories: [PairKey: PairHistory], acknowledged: [String: Set<String>],
+        lateAfterSeconds: Int, processors: Int, smallestPart: Int = smallestPart
+    ) {
         self.configuration = configuration
         self.lateAfterSeconds = lateAfterSeconds
-        let catalog = configuration.catalog
-        pendingLists = PendingLists(catalog)
-        // Lookups in empty dictionaries still hash their keys: a first start has no state.
-        done = configuration.accounts.map { account in
-            var actions = acknowledged.isEmpty ? [] : acknowledged[account.id] ?? []
-            for mark in account.done { actions.formUnion(mark.actionIDs(in: catalog)) }
-            return actions
+        let accountCount = configuration.accounts.count
+        let partCount = max(1, min(processors, accountCount / smallestPart))
+        let ranges = (0..<partCount).map { part in
+            (accountCount * part / partCount)..<(accountCount * (part + 1) / partCount)
         }
-        pairRanges.reserveCapacity(configuration.accounts.count)
-        // At most every policy of a platform per account: memory reserved and not touched
-        // costs nothing, while growing the array step by step copies it again and again.
-        let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
-        pairs.reserveCapacity(configuration.accounts.count * mostPoliciesPerPlatform)
-        // Accounts of one platform tend to come together: its policies are looked up once per run.
-        var platformPolicies = (platform: "", byCountry: CoverageTable.noPolicies)
-        for (accountNumber, account) in configuration.accounts.enumerated() {
-            let firstPair = pairs.count
-            defer { pairRanges.append(firstPair..<pairs.count) }
-            if account.platform != platformPolicies.platform {
-                platformPolicies = (account.platform, catalog.coverage(platform: account.platform))
-            }
-            for policyNumber in platformPolicies.byCountry[account.region] {
-                let history =
-                    histories.isEmpty
-                    ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyNumber].id)]
-                let pending = pendingLists.number(
-                    policy: policyNumber, catalog.policies[policyNumber].actions, done: done[accountNumber])
-                pairs.append(Pair(account: accountNumber, policy: policyNumber, history: history, pending: pending))
+        let parts = concurrentMap(ranges) { accounts in
+            Self.part(of: accounts, configuration: configuration, histories: histories, acknowledged: acknowledged)
+        }
+        pendingLists = PendingLists(configuration.catalog)
+        done.reserveCapacity(accountCount)
+        pairRanges.reserveCapacity(accountCount)
+        pairs.reserveCapacity(parts.reduce(0) { $0 + $1.pairs.count })
+        for part in parts {
+            let renumbered = pendingLists.takeOn(part.pendingLists)
+            done += part.done
+            pairRanges += part.pairRanges.map { ($0.lowerBound + pairs.count)..<($0.upperBound + pairs.count) }
+            for var pair in part.pairs {
+                pair.pending = renumbered[Int(pair.pending)]
+                pairs.append(pair)
             }
         }
         var entries: [DueQueue.Entry] = []
@@ -143,6 +178,44 @@ public struct Scheduler: Sendable {
             if let due = pairs[index].due { entries.append(DueQueue.Entry(due: due, pair: index)) }
         }
         queue = DueQueue(entries)
+    }
+
+    private static func part(
+        of accounts: Range<Int>, configuration: Configuration, histories: [PairKey: PairHistory],
+        acknowledged: [String: Set<String>]
+    ) -> Part {
+        let catalog = configuration.catalog
+        var part = Part(pendingLists: PendingLists(catalog))
+        part.done.reserveCapacity(accounts.count)
+        part.pairRanges.reserveCapacity(accounts.count)
+        // At most every policy of a platform per account: memory reserved and not touched
+        // costs nothing, while growing the array step by step copies it again and again.
+        let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
+        part.pairs.reserveCapacity(accounts.count * mostPoliciesPerPlatform)
+        // Accounts of one platform tend to come together: its policies are looked up once per run.
+        var platformPolicies = (platform: "", byCountry: CoverageTable.noPolicies)
+        for accountNumber in accounts {
+            let account = configuration.accounts[accountNumber]
+            // Lookups in empty dictionaries still hash their keys: a first start has no state.
+            var done = acknowledged.isEmpty ? [] : acknowledged[account.id] ?? []
+            for mark in account.done { done.formUnion(mark.actionIDs(in: catalog)) }
+            part.done.append(done)
+            let firstPair = part.pairs.count
+            if account.platform != platformPolicies.platform {
+                platformPolicies = (account.platform, catalog.coverage(platform: account.platform))
+            }
+            for policyNumber in platformPolicies.byCountry[account.region] {
+                let history =
+                    histories.isEmpty
+                    ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyNumber].id)]
+                let pending = part.pendingLists.number(
+                    policy: policyNumber, catalog.policies[policyNumber].actions, done: done)
+                part.pairs.append(
+                    Pair(account: accountNumber, policy: policyNumber, history: history, pending: pending))
+            }
+            part.pairRanges.append(firstPair..<part.pairs.count)
+        }
+        return part
     }
 
     /// When the next notice is due; `nil` when nothing ever will be.

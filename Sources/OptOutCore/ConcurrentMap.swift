@@ -7,7 +7,7 @@
 ///
 /// Plain POSIX threads: Dispatch would leave a timer running in the daemon for the rest of
 /// its life. `transform` may share what it reads between threads, never what it changes.
-func concurrentMap<Element, Result>(_ elements: [Element], _ transform: (Element) -> Result) -> [Result] {
+package func concurrentMap<Element, Result>(_ elements: [Element], _ transform: (Element) -> Result) -> [Result] {
     guard elements.count > 1 else { return elements.map(transform) }
     return withoutActuallyEscaping(transform) { transform in
         let jobs = elements.dropFirst().map { element in ThreadJob { transform(element) } }
