@@ -19,6 +19,9 @@ public struct LoadedConfiguration: Sendable {
 public struct ConfigurationLoader: Sendable {
     /// Used to warn about configured policies whose deadline is long past; `nil` skips the check.
     public var now: Instant?
+    /// How many cores take accounts out of their runs at most, each at least `smallestPart`.
+    var processors = ProcessInfo.processInfo.activeProcessorCount
+    var smallestPart = 32_768
 
     public init(now: Instant? = nil) {
         self.now = now
@@ -111,43 +114,63 @@ public struct ConfigurationLoader: Sendable {
             guard let text = readUTF8File(file, log: log, referencedAt: name.location) else { continue }
             accounts += CSVInventory(path: file, log: log).accounts(text, builder: builder)
         }
-        let (uniqueAccounts, accountNumbers) = unique(accounts, "account", log: log)
+        let (uniqueAccounts, accountIndex) = unique(accounts, "account", log: log)
         return Configuration(
             defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels,
-            accounts: uniqueAccounts, accountNumbers: accountNumbers)
+            accounts: uniqueAccounts, accountIndex: accountIndex)
     }
 
     /// Drops later entries whose id repeats an earlier one, reporting each. Returns the
-    /// entries left, in order, and the place of each among them, by id.
+    /// entries left, in order, and their index by id.
     ///
-    /// - Parameter runs: the entries in runs (such as one per file), read one after the other.
+    /// - Parameter runs: the entries in runs (such as one per piece of a file), read one
+    ///   after the other. A large inventory's entries are taken out of their runs and their
+    ///   ids hashed on every core, so that indexing them touches nothing but the index.
     private func unique<Value: Identified>(_ runs: [[Located<Value>]], _ what: String, log: DiagnosticLog)
-        -> (values: [Value], numbers: [String: Int])
+        -> (values: [Value], index: IDIndex)
     {
-        let count = runs.reduce(0) { $0 + $1.count }
-        var numbers: [String: Int] = [:]
-        numbers.reserveCapacity(count)
-        var values: [Value] = []
-        values.reserveCapacity(count)
-        var kept: [(run: Int, index: Int)] = []  // where each value comes from
-        kept.reserveCapacity(count)
-        for run in runs.indices {
-            for index in runs[run].indices {
-                let id = runs[run][index].value.id
-                // One lookup for the usual case, a new id; a duplicate keeps the first one's number.
-                if let first = numbers.updateValue(values.count, forKey: id) {
-                    numbers[id] = first
-                    log.error(
-                        "duplicate \(what) id '\(id)' (first defined at \(runs[kept[first].run][kept[first].index].location))",
-                        at: runs[run][index].location)
-                    continue
-                }
-                numbers[id] = values.count
-                values.append(runs[run][index].value)
-                kept.append((run, index))
-            }
+        // Where each run starts in the whole.
+        let starts = runs.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        let count = starts.last!
+        func place(of number: Int) -> (run: Int, offset: Int) {
+            let run = starts.lastIndex { $0 <= number }!
+            return (run, number - starts[run])
         }
-        return (values, numbers)
+        var hashes = [Int](repeating: 0, count: count)
+        let parts = max(1, min(processors, count / smallestPart))
+        let values = [Value](unsafeUninitializedCapacity: count) { values, initialized in
+            hashes.withUnsafeMutableBufferPointer { hashes in
+                _ = concurrentMap(Array(0..<parts)) { part in
+                    // Each core a range of the whole, across runs; no two write the same place.
+                    let range = (count * part / parts)..<(count * (part + 1) / parts)
+                    guard !range.isEmpty else { return }
+                    var (run, offset) = place(of: range.lowerBound)
+                    for number in range {
+                        while offset == runs[run].count { (run, offset) = (run + 1, 0) }
+                        let value = runs[run][offset].value
+                        (values.baseAddress! + number).initialize(to: value)
+                        hashes[number] = value.id.hashValue
+                        offset += 1
+                    }
+                }
+            }
+            initialized = count
+        }
+        var repeated: [(number: Int, first: Int)] = []
+        let index = IDIndex(hashes: hashes, id: { values[$0].id }) { repeated.append(($0, $1)) }
+        guard !repeated.isEmpty else { return (values, index) }
+        func location(_ number: Int) -> SourceLocation {
+            let (run, offset) = place(of: number)
+            return runs[run][offset].location
+        }
+        for (number, first) in repeated.sorted(by: { $0.number < $1.number }) {
+            log.error(
+                "duplicate \(what) id '\(values[number].id)' (first defined at \(location(first)))",
+                at: location(number))
+        }
+        let dropped = Set(repeated.map(\.number))
+        let kept = values.indices.filter { !dropped.contains($0) }.map { values[$0] }
+        return (kept, IDIndex(kept.map(\.id)))
     }
 
     private func checkedAge(_ policies: [Located<Policy>], log: DiagnosticLog) -> [Located<Policy>] {

@@ -217,47 +217,55 @@ public struct Configuration: Sendable {
     /// Each id once.
     public private(set) var accounts: [Account]
     /// The place of each account in `accounts`, by id.
-    public private(set) var accountNumbers: [String: Int]
+    private var accountIndex: IDIndex
 
     /// Of accounts that share an id, the first is kept.
     public init(
         defaultZone: Zone, reminders: ReminderSettings = ReminderSettings(), catalog: Catalog,
         channels: ChannelSettings = ChannelSettings(), accounts: [Account]
     ) {
-        var numbers: [String: Int] = [:]
-        let unique = accounts.filter { account in
-            guard numbers[account.id] == nil else { return false }
-            numbers[account.id] = numbers.count
-            return true
+        var repeated = Set<Int>()
+        var index = IDIndex(hashes: accounts.map(\.id.hashValue), id: { accounts[$0].id }) { number, _ in
+            repeated.insert(number)
+        }
+        var unique = accounts
+        if !repeated.isEmpty {
+            unique = accounts.indices.filter { !repeated.contains($0) }.map { accounts[$0] }
+            index = IDIndex(unique.map(\.id))
         }
         self.init(
             defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, accounts: unique,
-            accountNumbers: numbers)
+            accountIndex: index)
     }
 
-    /// For readers that number the accounts as they check that ids are unique, so that
-    /// 100,000 ids are not hashed twice. `accountNumbers` must be the index of `accounts`.
+    /// For readers that index the accounts as they check that ids are unique, so that
+    /// 100,000 ids are not hashed twice. `accountIndex` must be the index of `accounts`.
     package init(
         defaultZone: Zone, reminders: ReminderSettings, catalog: Catalog, channels: ChannelSettings,
-        accounts: [Account], accountNumbers: [String: Int]
+        accounts: [Account], accountIndex: IDIndex
     ) {
         self.defaultZone = defaultZone
         self.reminders = reminders
         self.catalog = catalog
         self.channels = channels
         self.accounts = accounts
-        self.accountNumbers = accountNumbers
+        self.accountIndex = accountIndex
+    }
+
+    /// The place in `accounts` of the account with this id, if there is one.
+    public func accountNumber(_ id: String) -> Int? {
+        accountIndex.number(of: id) { accounts[$0].id }
     }
 
     /// The account with this id, if there is one.
     public func account(_ id: String) -> Account? {
-        accountNumbers[id].map { accounts[$0] }
+        accountNumber(id).map { accounts[$0] }
     }
 
     /// Leaves out every account but the one with this id; returns whether there is one.
     public mutating func keepOnlyAccount(_ id: String) -> Bool {
         accounts = account(id).map { [$0] } ?? []
-        accountNumbers = accounts.isEmpty ? [:] : [id: 0]
+        accountIndex = IDIndex(accounts.map(\.id))
         return !accounts.isEmpty
     }
 }

@@ -321,7 +321,7 @@ public struct Scheduler: Sendable {
     /// Records actions as done for an account (from `ack`) and brings its pairs up to date at `now`.
     /// Returns `nil` when the account is unknown.
     public mutating func acknowledge(account id: String, actions: some Sequence<String>, at now: Instant) -> Step? {
-        guard let accountNumber = configuration.accountNumbers[id] else { return nil }
+        guard let accountNumber = configuration.accountNumber(id) else { return nil }
         done[accountNumber].formUnion(actions)
         var step = Step()
         for index in pairRanges[accountNumber] {
@@ -419,7 +419,7 @@ public struct Scheduler: Sendable {
 
     /// The pair with this key: among the account's few pairs, the one of the policy.
     private func pairIndex(_ key: PairKey) -> Int? {
-        guard let accountNumber = configuration.accountNumbers[key.account] else { return nil }
+        guard let accountNumber = configuration.accountNumber(key.account) else { return nil }
         let policies = configuration.catalog.policies
         return pairRanges[accountNumber].first { policies[pairs[$0].policy].id == key.policy }
     }

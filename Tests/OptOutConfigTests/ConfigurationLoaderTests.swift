@@ -9,9 +9,12 @@ import Testing
 
     /// Loads `yaml` as `optoutd.yaml` and returns the result with each diagnostic as text,
     /// paths shortened to file names.
-    func load(_ yaml: String, now: Instant? = nil) -> (Configuration?, [String]) {
+    /// With `inParts`, accounts are indexed by four cores, however few there are.
+    func load(_ yaml: String, now: Instant? = nil, inParts: Bool = false) -> (Configuration?, [String]) {
         let path = directory.write("optoutd.yaml", yaml)
-        let loaded = ConfigurationLoader(now: now).load(path: path)
+        var loader = ConfigurationLoader(now: now)
+        if inParts { (loader.processors, loader.smallestPart) = (4, 1) }
+        let loaded = loader.load(path: path)
         return (
             loaded.configuration,
             loaded.diagnostics.map { $0.description.replacingOccurrences(of: directory.path + "/", with: "") }
@@ -213,24 +216,32 @@ import Testing
         #expect(diagnostics == ["optoutd.yaml:4:18: error: cannot read folder: permission denied or not a file"])
     }
 
-    @Test func duplicateIdsAcrossFilesNameTheFirstDefinition() {
-        directory.write("a.csv", "id,region\nalice,DE\nbob,FR\n")
-        directory.write("b.csv", "region,id\nIT,bob\n")
-        let (configuration, diagnostics) = load(
-            """
+    @Test(arguments: [false, true]) func duplicateIdsAcrossFilesNameTheFirstDefinition(inParts: Bool) {
+        directory.write("a.csv", "id,region\nalice,DE\nbob,FR\ncarol,ES\n")
+        directory.write("b.csv", "region,id\nIT,bob\nPT,dave\nNL,alice\n")
+        let yaml = """
             version: 1
             timezone: UTC
             defaults: {platform: linkedin}
             accounts:
               - {id: alice, region: AT}
             accounts_files: [a.csv, b.csv]
-            """)
+            """
+        let (configuration, diagnostics) = load(yaml, inParts: inParts)
         #expect(configuration == nil)
         #expect(
             diagnostics == [
                 "a.csv:2:1: error: duplicate account id 'alice' (first defined at optoutd.yaml:5:5)",
                 "b.csv:2:1: error: duplicate account id 'bob' (first defined at a.csv:3:1)",
+                "b.csv:4:1: error: duplicate account id 'alice' (first defined at optoutd.yaml:5:5)",
             ])
+        directory.write("a.csv", "id,region\nbob,FR\ncarol,ES\n")
+        directory.write("b.csv", "region,id\nPT,dave\n")
+        let (fixed, _) = load(yaml, inParts: inParts)
+        let accounts = fixed?.accounts.map(\.id)
+        #expect(accounts == ["alice", "bob", "carol", "dave"])
+        #expect(accounts?.map { fixed?.account($0)?.id } == accounts)
+        #expect(fixed?.account("erin") == nil)
     }
 
     @Test func csvInventoryErrors() {
