@@ -42,6 +42,21 @@ public struct PairHistory: Hashable, Sendable {
     }
 }
 
+/// A notice in plain values, as the scheduler finds it: its account and policy by number
+/// in the configuration, its pending actions by number in the scheduler's
+/// `pendingActionLists`. Unlike a `Notice`, handing one to another thread counts no
+/// references to the objects that every notice of a policy shares.
+public struct NoticeRecord: Sendable {
+    public var account: Int
+    public var policy: Int
+    public var pending: Int
+    public var event: EventKind
+    public var date: CivilDate
+    public var at: Instant
+    public var utcOffset: Int
+    public var late: Bool
+}
+
 /// A notification that is due: who, which policy, what happened and what is left to do.
 public struct Notice: Sendable {
     public var account: Account

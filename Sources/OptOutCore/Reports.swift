@@ -209,37 +209,48 @@ public struct PlanWriter {
     }
 
     public mutating func write(_ notice: Notice, into buffer: inout TextBuffer) {
+        write(
+            at: notice.at, utcOffset: notice.utcOffset, account: notice.account, policy: notice.policy,
+            event: notice.event, date: notice.date, pending: notice.pending, late: notice.late, into: &buffer)
+    }
+
+    /// A notice from its parts, such as a `NoticeRecord`'s looked up in the configuration.
+    public mutating func write(
+        at: Instant, utcOffset: Int, account: Account, policy: Policy, event: EventKind, date: CivilDate,
+        pending: [PolicyAction], late: Bool, into buffer: inout TextBuffer
+    ) {
+        let daysLeft = date.days(until: policy.deadline)
         switch format {
         case .table:
             // Each cell straight into space reserved for the row, over spaces: nothing grows
             // or is made per cell. Cells longer than their column push the rest along.
-            let pendingLength = notice.pending.reduce(0) { $0 + $1.id.utf8.count + 1 }
-            let limit = rowLimit + notice.account.id.utf8.count + notice.policy.id.utf8.count + pendingLength
+            let pendingLength = pending.reduce(0) { $0 + $1.id.utf8.count + 1 }
+            let limit = rowLimit + account.id.utf8.count + policy.id.utf8.count + pendingLength
             buffer.append(atMost: limit) { row in
                 var cellStart = 0
                 func startCell(_ column: Int) {
                     row.skip(to: cellStart + widths[column - 1] + 2)
                     cellStart = row.count
                 }
-                row.append(instant: notice.at, utcOffset: notice.utcOffset)
+                row.append(instant: at, utcOffset: utcOffset)
                 startCell(1)
-                row.append(notice.account.id)
+                row.append(account.id)
                 startCell(2)
-                let region = notice.account.region.index
+                let region = account.region.index
                 row.append(byte: UInt8(65 + region / 26))
                 row.append(byte: UInt8(65 + region % 26))
                 startCell(3)
-                row.append(notice.policy.id)
+                row.append(policy.id)
                 startCell(4)
-                row.append(notice.event.rawValue)
+                row.append(event.rawValue)
                 startCell(5)
-                row.append(decimal: notice.daysLeft)
-                if !notice.pending.isEmpty || notice.late { startCell(6) }
-                for index in notice.pending.indices {
+                row.append(decimal: daysLeft)
+                if !pending.isEmpty || late { startCell(6) }
+                for index in pending.indices {
                     if index > 0 { row.append(byte: UInt8(ascii: ",")) }
-                    row.append(notice.pending[index].id)
+                    row.append(pending[index].id)
                 }
-                if notice.late {
+                if late {
                     startCell(7)
                     row.append("late")
                 }
@@ -250,31 +261,31 @@ public struct PlanWriter {
             json.beginObject()
             json.key("at");
             json.raw {
-                $0.append(byte: UInt8(ascii: "\"")); $0.append(instant: notice.at, utcOffset: notice.utcOffset);
+                $0.append(byte: UInt8(ascii: "\"")); $0.append(instant: at, utcOffset: utcOffset);
                 $0.append(byte: UInt8(ascii: "\""))
             }
-            json.key("account"); json.string(notice.account.id)
-            json.key("platform"); json.string(notice.account.platform)
-            json.key("region"); json.string(notice.account.region.description)
-            json.key("policy"); json.string(notice.policy.id)
-            json.key("event"); json.string(notice.event.rawValue)
+            json.key("account"); json.string(account.id)
+            json.key("platform"); json.string(account.platform)
+            json.key("region"); json.string(account.region.description)
+            json.key("policy"); json.string(policy.id)
+            json.key("event"); json.string(event.rawValue)
             json.key("effective");
             json.raw {
-                $0.append(byte: UInt8(ascii: "\"")); $0.append(date: notice.policy.effective);
+                $0.append(byte: UInt8(ascii: "\"")); $0.append(date: policy.effective);
                 $0.append(byte: UInt8(ascii: "\""))
             }
             json.key("deadline");
             json.raw {
-                $0.append(byte: UInt8(ascii: "\"")); $0.append(date: notice.policy.deadline);
+                $0.append(byte: UInt8(ascii: "\"")); $0.append(date: policy.deadline);
                 $0.append(byte: UInt8(ascii: "\""))
             }
-            json.key("days_left"); json.number(notice.daysLeft)
+            json.key("days_left"); json.number(daysLeft)
             json.key("pending")
             json.beginArray()
-            for action in notice.pending { json.string(action.id) }
+            for action in pending { json.string(action.id) }
             json.endArray()
-            json.key("late"); json.bool(notice.late)
-            json.key("channels"); json.strings(channelNames[notice.event] ?? [])
+            json.key("late"); json.bool(late)
+            json.key("channels"); json.strings(channelNames[event] ?? [])
             json.endObject()
             swap(&json.buffer, &buffer)
         }

@@ -65,6 +65,11 @@ public struct Scheduler: Sendable {
 
         subscript(number: Int32) -> [PolicyAction] { lists[Int(number)] }
 
+        func isEmpty(_ number: Int32) -> Bool { lists[Int(number)].isEmpty }
+
+        /// Every list, by number.
+        var all: [[PolicyAction]] { lists }
+
         /// The number of the list of the actions of policy number `policy` not in `done`.
         mutating func number(policy: Int, _ actions: [PolicyAction], done: Set<String>) -> Int32 {
             guard !done.isEmpty else { return Int32(policy) }
@@ -231,7 +236,7 @@ public struct Scheduler: Sendable {
         let event: EventKind
         if pair.history == nil {
             event = .policyApplies
-        } else if pendingLists[pair.pending].isEmpty {
+        } else if pendingLists.isEmpty(pair.pending) {
             event = .optedOut
         } else {
             event =
@@ -251,7 +256,7 @@ public struct Scheduler: Sendable {
 
     /// Pairs whose policy applies to the account with some action not done.
     public var pendingPairCount: Int {
-        pairs.indices.count { !pendingLists[pairs[$0].pending].isEmpty }
+        pairs.indices.count { !pendingLists.isEmpty(pairs[$0].pending) }
     }
 
     /// The account with this id, if the configuration has one.
@@ -279,7 +284,7 @@ public struct Scheduler: Sendable {
     /// The next scheduled notice of a pair after what was handled, if any.
     public mutating func nextNotice(_ key: PairKey) -> ScheduledNotice? {
         guard let index = pairIndex(key), let history = pairs[index].history,
-            !pendingLists[pairs[index].pending].isEmpty
+            !pendingLists.isEmpty(pairs[index].pending)
         else { return nil }
         return timetable(of: index).first { $0.at > history.handledThrough }
     }
@@ -289,19 +294,39 @@ public struct Scheduler: Sendable {
     /// due (`nextDue` <= `now`), for the next call.
     public mutating func advance(to now: Instant, limit: Int = .max) -> Step {
         var step = Step()
-        while let entry = queue.min, entry.due <= now, step.notices.count < limit {
+        let found = findDue(at: now, limit: limit, into: &step)
+        step.notices = found.map(notice(for:))
+        return step
+    }
+
+    /// The notice a record stands for.
+    public func notice(for record: NoticeRecord) -> Notice {
+        Notice(
+            account: configuration.accounts[record.account], policy: configuration.catalog.policies[record.policy],
+            event: record.event, date: record.date, at: record.at, utcOffset: record.utcOffset,
+            pending: pendingLists[Int32(record.pending)], late: record.late)
+    }
+
+    /// The lists of pending actions that records name by number.
+    public var pendingActionLists: [[PolicyAction]] { pendingLists.all }
+
+    /// Brings the pairs due at `now` up to date, until `limit` notices are found; returns
+    /// them, and records skipped notices and changed histories in `step`.
+    private mutating func findDue(at now: Instant, limit: Int, into step: inout Step) -> [NoticeRecord] {
+        var found: [NoticeRecord] = []
+        while let entry = queue.min, entry.due <= now, found.count < limit {
             guard pairs[entry.pair].due == entry.due else {  // superseded
                 queue.removeMin()
                 continue
             }
-            if let due = evaluate(entry.pair, at: now, into: &step) {
+            if let due = evaluate(entry.pair, at: now, into: &step, found: &found) {
                 queue.replaceMin(with: DueQueue.Entry(due: due, pair: entry.pair))
             } else {
                 queue.removeMin()
             }
         }
         dropSupersededEntries()
-        return step
+        return found
     }
 
     /// Takes on pair histories recorded elsewhere since this scheduler's histories were read
@@ -324,35 +349,40 @@ public struct Scheduler: Sendable {
         guard let accountNumber = configuration.accountNumber(id) else { return nil }
         done[accountNumber].formUnion(actions)
         var step = Step()
+        var found: [NoticeRecord] = []
         for index in pairRanges[accountNumber] {
             let policy = pairs[index].policy
             pairs[index].pending = pendingLists.number(
                 policy: policy, configuration.catalog.policies[policy].actions, done: done[accountNumber])
-            if let due = evaluate(index, at: now, into: &step) { queue.insert(DueQueue.Entry(due: due, pair: index)) }
+            if let due = evaluate(index, at: now, into: &step, found: &found) {
+                queue.insert(DueQueue.Entry(due: due, pair: index))
+            }
         }
         dropSupersededEntries()
+        step.notices = found.map(notice(for:))
         return step
     }
 
-    /// Brings one pair up to date at `now`; returns its next due time, which the caller queues.
-    private mutating func evaluate(_ index: Int, at now: Instant, into step: inout Step) -> Instant? {
-        // Fields one by one: a copy of the whole pair would count references to all of them.
-        let account = configuration.accounts[pairs[index].account]
-        let policy = configuration.catalog.policies[pairs[index].policy]
-        let pending = pendingLists[pairs[index].pending]
-        func notice(_ event: EventKind, _ date: CivilDate, _ at: Instant, offset: Int, late: Bool = false) -> Notice {
-            Notice(
-                account: account, policy: policy, event: event, date: date, at: at, utcOffset: offset,
-                pending: pending, late: late)
+    /// Brings one pair up to date at `now`: adds what it is due to `found` and what changed
+    /// to `step`, and returns its next due time, which the caller queues.
+    private mutating func evaluate(
+        _ index: Int, at now: Instant, into step: inout Step, found: inout [NoticeRecord]
+    ) -> Instant? {
+        let pair = pairs[index]
+        func notice(_ event: EventKind, _ date: CivilDate, _ at: Instant, offset: Int, late: Bool = false) {
+            found.append(
+                NoticeRecord(
+                    account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: event, date: date,
+                    at: at, utcOffset: offset, late: late))
         }
-        let previous = pairs[index].history
+        let previous = pair.history
         var history = previous
-        if pending.isEmpty {
+        if pendingLists.isEmpty(pair.pending) {
             if var seen = history, !seen.optedOut {
                 seen.optedOut = true
                 history = seen
-                let local = localTime(of: now, in: account.zone)
-                step.notices.append(notice(.optedOut, local.date, now, offset: local.offset))
+                let local = localTime(of: now, in: configuration.accounts[pair.account].zone)
+                notice(.optedOut, local.date, now, offset: local.offset)
             }
         } else if var seen = history {
             seen.optedOut = false
@@ -366,17 +396,16 @@ public struct Scheduler: Sendable {
                 for missed in timetable[first..<(end - 1)] where recordsChanges {
                     step.skipped.append(NoticeKey(pair: key(of: index), event: missed.event, date: missed.date))
                 }
-                step.notices.append(
-                    notice(
-                        latest.event, latest.date, latest.at, offset: latest.utcOffset,
-                        late: now.secondsSince1970 - latest.at.secondsSince1970 > lateAfterSeconds))
+                notice(
+                    latest.event, latest.date, latest.at, offset: latest.utcOffset,
+                    late: now.secondsSince1970 - latest.at.secondsSince1970 > lateAfterSeconds)
                 seen.handledThrough = latest.at
             }
             history = seen
         } else {
             history = PairHistory(firstSeen: now, handledThrough: now)
-            let local = localTime(of: now, in: account.zone)
-            step.notices.append(notice(.policyApplies, local.date, now, offset: local.offset))
+            let local = localTime(of: now, in: configuration.accounts[pair.account].zone)
+            notice(.policyApplies, local.date, now, offset: local.offset)
         }
         if history != previous, let history {
             pairs[index].history = history
@@ -394,7 +423,7 @@ public struct Scheduler: Sendable {
 
     /// When a pair next needs attention: at once when it is new or newly opted out, else its next notice.
     private mutating func dueTime(of index: Int) -> Instant? {
-        let isPending = !pendingLists[pairs[index].pending].isEmpty
+        let isPending = !pendingLists.isEmpty(pairs[index].pending)
         guard let history = pairs[index].history else { return isPending ? Instant.distantPast : nil }
         if !isPending { return history.optedOut ? nil : Instant.distantPast }
         return timetable(of: index).first { $0.at > history.handledThrough }?.at
@@ -481,25 +510,28 @@ extension Scheduler {
     /// throughout: what is due at once (new pairs, the latest missed notice), then each
     /// scheduled one. The scheduler itself is not changed.
     public func plan(from now: Instant, until horizon: Instant) -> [Notice] {
-        var notices: [Notice] = []
+        var records: [NoticeRecord] = []
         var scheduler = self
-        scheduler.simulate(from: now, until: horizon) { notices += $0 }
-        return notices
+        scheduler.simulate(from: now, until: horizon) { records += $0 }
+        return records.map(scheduler.notice(for:))
     }
 
-    /// Like `plan(from:until:)`, handing the notices to `body` in order, a few thousand at
-    /// a time, so that a long plan needs little memory even when every pair is due at once.
+    /// Like `plan(from:until:)`, handing the notices to `body` in order as records, a few
+    /// thousand at a time, so that a long plan needs little memory even when every pair is
+    /// due at once. Records may go to another thread, resolved there against the
+    /// configuration and `pendingActionLists`.
     ///
     /// The scheduler moves on to `horizon`, as if it had delivered them; working on this one
     /// rather than a copy spares the copy of every pair.
-    public mutating func simulate(from now: Instant, until horizon: Instant, _ body: ([Notice]) -> Void) {
+    public mutating func simulate(from now: Instant, until horizon: Instant, _ body: ([NoticeRecord]) -> Void) {
         // A plan has no use for the changed histories and skipped notices of each step.
         recordsChanges = false
         defer { recordsChanges = true }
         var wakeUp = now
+        var unrecorded = Step()
         while true {
-            let notices = advance(to: wakeUp, limit: Self.simulationSlice).notices
-            if !notices.isEmpty { body(notices) }
+            let found = findDue(at: wakeUp, limit: Self.simulationSlice, into: &unrecorded)
+            if !found.isEmpty { body(found) }
             guard let next = nextDue, next <= horizon else { break }
             wakeUp = max(next, now)
         }

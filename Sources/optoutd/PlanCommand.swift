@@ -61,7 +61,9 @@ struct PlanCommand: ParsableCommand {
         switch format {
         case .table, .json:
             // Rows are printed beside the simulation, on the second core where there is one.
-            let printer = PlanPrinter(format: format == .json ? .json : .table, configuration: configuration)
+            let printer = PlanPrinter(
+                format: format == .json ? .json : .table, configuration: configuration,
+                pendingActionLists: scheduler.pendingActionLists)
             scheduler.simulate(from: start, until: start.adding(seconds: days * 86_400)) {
                 printer.print($0)
             }

@@ -4,18 +4,30 @@ import OptOutDaemon
 
 /// Formats and prints plan rows on a thread of its own, so that printing one slice of
 /// notices overlaps the simulation of the next.
+///
+/// It takes notices as records and looks up their accounts, policies and pending actions
+/// itself: a `Notice` made on the simulating thread would count references to the policy
+/// and its actions there, and reading them here would pull their memory back and forth
+/// between the two cores for every row.
 final class PlanPrinter: Sendable {
-    private let slices = BlockingQueue<[Notice]?>(capacity: 4)
+    private let slices = BlockingQueue<[NoticeRecord]?>(capacity: 4)
     private let printed = BlockingQueue<Void>(capacity: 1)
 
-    init(format: PlanWriter.Format, configuration: Configuration) {
+    /// - Parameter pendingActionLists: the scheduler's, which the records name by number.
+    init(format: PlanWriter.Format, configuration: Configuration, pendingActionLists: [[PolicyAction]]) {
         let (slices, printed) = (slices, printed)
         let thread = Thread {
             var writer = PlanWriter(format: format, configuration: configuration)
             var buffer = TextBuffer()
             writer.begin(into: &buffer)
-            while let notices = slices.pop() {
-                for index in notices.indices { writer.write(notices[index], into: &buffer) }
+            let (accounts, policies) = (configuration.accounts, configuration.catalog.policies)
+            while let records = slices.pop() {
+                for record in records {
+                    writer.write(
+                        at: record.at, utcOffset: record.utcOffset, account: accounts[record.account],
+                        policy: policies[record.policy], event: record.event, date: record.date,
+                        pending: pendingActionLists[record.pending], late: record.late, into: &buffer)
+                }
                 if buffer.count >= 1 << 20 { PlanPrinter.flush(&buffer) }
             }
             writer.end(into: &buffer)
@@ -32,8 +44,8 @@ final class PlanPrinter: Sendable {
     }
 
     /// Queues notices to print after the ones before; waits while a few slices are queued.
-    func print(_ notices: [Notice]) {
-        slices.push(notices)
+    func print(_ records: [NoticeRecord]) {
+        slices.push(records)
     }
 
     /// Prints what is queued and the end of the report, and returns once all of it is written.

@@ -356,7 +356,7 @@ func timeline(_ notices: [Notice]) -> [String] {
         let scheduler = Scheduler(configuration: F.configuration(accounts, [F.policy("p", deadline: "2025-11-20")]))
         let from = F.at("2025-11-01T00:00:00Z")
         let until = F.at("2025-11-15T00:00:00Z")
-        var slices: [[Notice]] = []
+        var slices: [[NoticeRecord]] = []
         var planned = scheduler
         planned.simulate(from: from, until: until) { slices.append($0) }
         #expect(planned.nextDue.map { $0 > until } == true)
@@ -365,7 +365,7 @@ func timeline(_ notices: [Notice]) -> [String] {
         var sent = daemon.advance(to: from).notices
         while let next = daemon.nextDue, next <= until { sent += daemon.advance(to: next).notices }
         let key = { (notice: Notice) in "\(notice.at) \(notice.account.id) \(notice.event.rawValue)" }
-        #expect(slices.joined().map(key) == sent.map(key))
+        #expect(slices.joined().map(planned.notice(for:)).map(key) == sent.map(key))
         // policy-applies, policy-effective (3 November), the 14- and 7-day reminders (6 and 13 November)
         #expect(sent.count == accounts.count * 4)
     }
