@@ -167,22 +167,42 @@ public struct PlanWriter {
     private var json = JSONWriter()
     private let channelNames: [EventKind: [String]]
     private let widths: [Int]
-    /// The most bytes a table row takes, besides its account id, policy id and pending actions.
-    private let rowLimit: Int
+    /// The most bytes the cells before POLICY take with their padding, besides the account id.
+    private let headLimit: Int
+    private let accounts: [Account]
+    private let policies: [Policy]
+    /// Rows share few times, and most share their cells from POLICY on with many others.
+    private var times = SlotCache<TimeKey, [UInt8]>(slots: 64)
+    private var tails = SlotCache<TailKey, [UInt8]>(slots: 256)
     private static let header = ["AT", "ACCOUNT", "REGION", "POLICY", "EVENT", "DAYS LEFT", "PENDING", "LATE"]
+
+    private struct TimeKey: Equatable {
+        var at: Instant
+        var utcOffset: Int
+    }
+
+    /// What the cells from POLICY on depend on, for a record.
+    private struct TailKey: Equatable {
+        var policy: Int
+        var pending: Int
+        var event: EventKind
+        var date: CivilDate
+        var late: Bool
+    }
 
     public init(format: Format, configuration: Configuration) {
         self.format = format
         channelNames = Dictionary(
             uniqueKeysWithValues: EventKind.allCases.map { ($0, configuration.channels.names(for: $0)) })
-        let policies = configuration.catalog.policies
+        accounts = configuration.accounts
+        policies = configuration.catalog.policies
         let longestPending = policies.map { policy -> Int in
             policy.actions.map(\.id.count).reduce(0, +) + policy.actions.count - 1
         }.max()
         let contents: [Int] = [
             "2025-10-27T09:00:00+01:00".count,
             // Ids are ASCII: bytes are characters, and counting them is far cheaper for 100,000 ids.
-            configuration.accounts.reduce(0) { max($0, $1.id.utf8.count) },
+            accounts.reduce(0) { max($0, $1.id.utf8.count) },
             2,
             policies.map(\.id.count).max() ?? 0,
             EventKind.allCases.map(\.rawValue.count).max() ?? 0,
@@ -191,11 +211,9 @@ public struct PlanWriter {
             0,
         ]
         widths = zip(contents, Self.header).map { max($0, $1.count) }
-        // Every cell at its width and padded, plus what the cells whose width is not known
-        // ahead may take beyond it: a time and a number of days; ids are counted per row.
-        rowLimit =
-            widths.reduce(0, +) + 2 * widths.count + (TextCursor.longestInstant - widths[0]) + max(0, 21 - widths[5])
-            + 1
+        // The time, account and region cells at their widths and padded, plus what a time may
+        // take beyond its width.
+        headLimit = widths[0..<3].reduce(0, +) + 6 + TextCursor.longestInstant - widths[0]
     }
 
     public mutating func begin(into buffer: inout TextBuffer) {
@@ -214,49 +232,43 @@ public struct PlanWriter {
             event: notice.event, date: notice.date, pending: notice.pending, late: notice.late, into: &buffer)
     }
 
+    /// A record's notice, its account and policy looked up in the configuration the writer
+    /// was made with, its pending actions in the scheduler's `pendingActionLists`.
+    public mutating func write(
+        _ record: NoticeRecord, pendingActionLists: [[PolicyAction]], into buffer: inout TextBuffer
+    ) {
+        guard format == .table else {
+            write(
+                at: record.at, utcOffset: record.utcOffset, account: accounts[record.account],
+                policy: policies[record.policy], event: record.event, date: record.date,
+                pending: pendingActionLists[record.pending], late: record.late, into: &buffer)
+            return
+        }
+        let key = TailKey(
+            policy: record.policy, pending: record.pending, event: record.event, date: record.date, late: record.late)
+        let slot = record.policy &* 31 &+ record.pending &* 7 &+ record.date.dayNumber &* 3 &+ (record.late ? 1 : 0)
+        let (policies, widths) = (policies, widths)
+        let tail = tails.value(for: key, slot: slot) {
+            Self.tableTail(
+                policy: policies[record.policy], event: record.event, date: record.date,
+                pending: pendingActionLists[record.pending], late: record.late, widths: widths)
+        }
+        tableRow(
+            at: record.at, utcOffset: record.utcOffset, account: accounts[record.account], tail: tail, into: &buffer)
+    }
+
     /// A notice from its parts, such as a `NoticeRecord`'s looked up in the configuration.
     public mutating func write(
         at: Instant, utcOffset: Int, account: Account, policy: Policy, event: EventKind, date: CivilDate,
         pending: [PolicyAction], late: Bool, into buffer: inout TextBuffer
     ) {
-        let daysLeft = date.days(until: policy.deadline)
         switch format {
         case .table:
-            // Each cell straight into space reserved for the row, over spaces: nothing grows
-            // or is made per cell. Cells longer than their column push the rest along.
-            let pendingLength = pending.reduce(0) { $0 + $1.id.utf8.count + 1 }
-            let limit = rowLimit + account.id.utf8.count + policy.id.utf8.count + pendingLength
-            buffer.append(atMost: limit) { row in
-                var cellStart = 0
-                func startCell(_ column: Int) {
-                    row.skip(to: cellStart + widths[column - 1] + 2)
-                    cellStart = row.count
-                }
-                row.append(instant: at, utcOffset: utcOffset)
-                startCell(1)
-                row.append(account.id)
-                startCell(2)
-                let region = account.region.index
-                row.append(byte: UInt8(65 + region / 26))
-                row.append(byte: UInt8(65 + region % 26))
-                startCell(3)
-                row.append(policy.id)
-                startCell(4)
-                row.append(event.rawValue)
-                startCell(5)
-                row.append(decimal: daysLeft)
-                if !pending.isEmpty || late { startCell(6) }
-                for index in pending.indices {
-                    if index > 0 { row.append(byte: UInt8(ascii: ",")) }
-                    row.append(pending[index].id)
-                }
-                if late {
-                    startCell(7)
-                    row.append("late")
-                }
-                row.append(byte: UInt8(ascii: "\n"))
-            }
+            let tail = Self.tableTail(
+                policy: policy, event: event, date: date, pending: pending, late: late, widths: widths)
+            tableRow(at: at, utcOffset: utcOffset, account: account, tail: tail, into: &buffer)
         case .json:
+            let daysLeft = date.days(until: policy.deadline)
             swap(&json.buffer, &buffer)
             json.beginObject()
             json.key("at");
@@ -299,6 +311,66 @@ public struct PlanWriter {
         swap(&json.buffer, &buffer)
     }
 
+    /// A table row: the time, account and region cells, then `tail`. Each cell goes straight
+    /// into space reserved for the row, over spaces; a cell longer than its column pushes
+    /// the rest along.
+    private mutating func tableRow(
+        at: Instant, utcOffset: Int, account: Account, tail: [UInt8], into buffer: inout TextBuffer
+    ) {
+        let time = times.value(for: TimeKey(at: at, utcOffset: utcOffset), slot: at.secondsSince1970 ^ utcOffset >> 6) {
+            var text = TextBuffer()
+            text.append(instant: at, utcOffset: utcOffset)
+            return text.bytes
+        }
+        buffer.append(atMost: headLimit + account.id.utf8.count + tail.count) { row in
+            row.append(time)
+            row.skip(to: widths[0] + 2)
+            var cellStart = row.count
+            row.append(account.id)
+            row.skip(to: cellStart + widths[1] + 2)
+            cellStart = row.count
+            let region = account.region.index
+            row.append(byte: UInt8(65 + region / 26))
+            row.append(byte: UInt8(65 + region % 26))
+            row.skip(to: cellStart + widths[2] + 2)
+            row.append(tail)
+        }
+    }
+
+    /// The cells of a table row from POLICY to the end of the line: the same for every row of
+    /// one policy, pending list, event, date and lateness.
+    private static func tableTail(
+        policy: Policy, event: EventKind, date: CivilDate, pending: [PolicyAction], late: Bool, widths: [Int]
+    ) -> [UInt8] {
+        var text = TextBuffer()
+        let limit =
+            widths[3...].reduce(0, +) + 2 * 5 + policy.id.utf8.count + 21 + 1
+            + pending.reduce(0) { $0 + $1.id.utf8.count + 1 }
+        text.append(atMost: limit) { row in
+            var cellStart = 0
+            func startCell(_ column: Int) {
+                row.skip(to: cellStart + widths[column - 1] + 2)
+                cellStart = row.count
+            }
+            row.append(policy.id)
+            startCell(4)
+            row.append(event.rawValue)
+            startCell(5)
+            row.append(decimal: date.days(until: policy.deadline))
+            if !pending.isEmpty || late { startCell(6) }
+            for index in pending.indices {
+                if index > 0 { row.append(byte: UInt8(ascii: ",")) }
+                row.append(pending[index].id)
+            }
+            if late {
+                startCell(7)
+                row.append("late")
+            }
+            row.append(byte: UInt8(ascii: "\n"))
+        }
+        return text.bytes
+    }
+
     /// Cells padded to the column widths (starting at column `first`), the last one unpadded.
     /// Cells are ASCII (ids, codes, numbers), so bytes count characters.
     private func row(_ cells: [String], into buffer: inout TextBuffer, from first: Int = 0) {
@@ -312,5 +384,24 @@ public struct PlanWriter {
             spaces += widths[first + offset] + 2
         }
         buffer.append(byte: UInt8(ascii: "\n"))
+    }
+}
+
+/// A few values by key, one per slot: a key takes the place of the one before it in its slot.
+struct SlotCache<Key: Equatable, Value> {
+    private var entries: [(key: Key, value: Value)?]
+
+    /// `slots` must be a power of two.
+    init(slots: Int) {
+        entries = Array(repeating: nil, count: slots)
+    }
+
+    /// The value for `key`, made by `make` unless its slot (any number, wrapped) has it.
+    mutating func value(for key: Key, slot: Int, make: () -> Value) -> Value {
+        let index = slot & (entries.count - 1)
+        if let entry = entries[index], entry.key == key { return entry.value }
+        let value = make()
+        entries[index] = (key, value)
+        return value
     }
 }

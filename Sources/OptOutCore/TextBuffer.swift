@@ -92,15 +92,20 @@ public struct TextCursor {
     }
 
     public mutating func append(_ text: String) {
-        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 in
-            precondition(count + utf8.count <= space.count, "text past the reserved space")
-            UnsafeMutableBufferPointer(rebasing: space[count...]).baseAddress!.update(
-                from: utf8.baseAddress!, count: utf8.count)
-            count += utf8.count
-        }
-        if copied == nil {
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) == nil {
             for byte in text.utf8 { append(byte: byte) }
         }
+    }
+
+    public mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0) }
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        precondition(count + bytes.count <= space.count, "text past the reserved space")
+        (space.baseAddress! + count).update(from: source, count: bytes.count)
+        count += bytes.count
     }
 
     /// Moves on to byte `offset` without writing (what is there stays); nothing when it is behind.

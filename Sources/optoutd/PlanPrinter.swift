@@ -20,14 +20,8 @@ final class PlanPrinter: Sendable {
             var writer = PlanWriter(format: format, configuration: configuration)
             var buffer = TextBuffer()
             writer.begin(into: &buffer)
-            let (accounts, policies) = (configuration.accounts, configuration.catalog.policies)
             while let records = slices.pop() {
-                for record in records {
-                    writer.write(
-                        at: record.at, utcOffset: record.utcOffset, account: accounts[record.account],
-                        policy: policies[record.policy], event: record.event, date: record.date,
-                        pending: pendingActionLists[record.pending], late: record.late, into: &buffer)
-                }
+                for record in records { writer.write(record, pendingActionLists: pendingActionLists, into: &buffer) }
                 if buffer.count >= 1 << 20 { PlanPrinter.flush(&buffer) }
             }
             writer.end(into: &buffer)

@@ -85,6 +85,53 @@ import Testing
                 "2025-10-04T09:00:00+02:00  a-much-longer-account-id  DE      p       deadline-reminder  30 "))
     }
 
+    /// The rows a plan prints from records, whose cells from POLICY on are kept and reused,
+    /// are the rows its notices make: over a year of daily overdue notices, rows of many
+    /// dates meet in each place of the writer's cache.
+    @Test(arguments: [PlanWriter.Format.table, .json]) func recordsMakeTheRowsTheirNoticesMake(
+        format: PlanWriter.Format
+    ) {
+        let policies = [
+            Fixture.policy("p1", deadline: "2025-11-20"),
+            Fixture.policy("p2", deadline: "2025-12-10", actions: ["ai-improvement-toggle", "extra"]),
+        ]
+        let catalog = Catalog(policies)
+        let accounts = (0..<12).map { number in
+            Fixture.account(
+                "account-\(number)", ["DE", "FR", "AT", "US"][number % 4],
+                zone: number % 3 == 0 ? Fixture.newYork : Fixture.berlin,
+                done: number % 5 == 0 ? [DoneMark(parsing: "extra", catalog: catalog)] : [])
+        }
+        let configuration = Fixture.configuration(
+            accounts, policies, reminders: ReminderSettings(overdueEvery: .days(1), overdueMax: 330))
+        var scheduler = Scheduler(configuration: configuration)
+        var records: [NoticeRecord] = []
+        scheduler.simulate(from: Fixture.at("2025-10-01T00:00:00Z"), until: Fixture.at("2026-12-01T00:00:00Z")) {
+            records += $0
+        }
+        #expect(records.count > 3000)
+        var fromRecords = PlanWriter(format: format, configuration: configuration)
+        var fromNotices = PlanWriter(format: format, configuration: configuration)
+        var (recordText, noticeText) = (TextBuffer(), TextBuffer())
+        fromRecords.begin(into: &recordText)
+        fromNotices.begin(into: &noticeText)
+        // Two more 256 days apart: they meet in one place of the cache, whatever its size.
+        if var late = records.last(where: { $0.event == .overdue }) {
+            late.date = late.date.adding(days: 256)
+            records.append(late)
+            late.date = late.date.adding(days: 256)
+            records.append(late)
+        }
+        for record in records {
+            fromRecords.write(record, pendingActionLists: scheduler.pendingActionLists, into: &recordText)
+            fromNotices.write(scheduler.notice(for: record), into: &noticeText)
+        }
+        fromRecords.end(into: &recordText)
+        fromNotices.end(into: &noticeText)
+        #expect(recordText.text == noticeText.text)
+        #expect(recordText.text.contains("overdue"))
+    }
+
     /// A time wider than its column pushes the rest of the row along; a late notice with
     /// nothing pending keeps the empty PENDING column before LATE.
     @Test func planTableRowsMakeRoomForWideCells() throws {
