@@ -54,8 +54,9 @@ public struct Scheduler: Sendable {
 
         private struct Key: Hashable {
             var policy: Int
-            /// Positions of the actions not done.
-            var kept: [Int]
+            /// The actions not done: those of the first 64 as bits by position, the others listed.
+            var kept: UInt64
+            var keptBeyond64: [Int]
         }
 
         init(_ catalog: Catalog) {
@@ -73,9 +74,17 @@ public struct Scheduler: Sendable {
         /// The number of the list of the actions of policy number `policy` not in `done`.
         mutating func number(policy: Int, _ actions: [PolicyAction], done: Set<String>) -> Int32 {
             guard !done.isEmpty else { return Int32(policy) }
-            let kept = actions.indices.filter { !done.contains(actions[$0].id) }
-            guard kept.count < actions.count else { return Int32(policy) }
-            return number(Key(policy: policy, kept: kept)) { kept.map { actions[$0] } }
+            var key = Key(policy: policy, kept: 0, keptBeyond64: [])
+            var keptCount = 0
+            for (position, action) in actions.enumerated() where !done.contains(action.id) {
+                if position < 64 { key.kept |= 1 << UInt64(position) } else { key.keptBeyond64.append(position) }
+                keptCount += 1
+            }
+            guard keptCount < actions.count else { return Int32(policy) }
+            return number(key) {
+                actions.indices.filter { $0 < 64 ? key.kept & (1 << UInt64($0)) != 0 : key.keptBeyond64.contains($0) }
+                    .map { actions[$0] }
+            }
         }
 
         /// Takes on the lists of `other`, made for other pairs of the same catalog; returns
