@@ -390,7 +390,7 @@ public struct Scheduler: Sendable {
             if var seen = history, !seen.optedOut {
                 seen.optedOut = true
                 history = seen
-                let local = localTime(of: now, in: configuration.accounts[pair.account].zone)
+                let local = localTime(of: now, zoneOf: pair.account)
                 notice(.optedOut, local.date, now, offset: local.offset)
             }
         } else if var seen = history {
@@ -413,7 +413,7 @@ public struct Scheduler: Sendable {
             history = seen
         } else {
             history = PairHistory(firstSeen: now, handledThrough: now)
-            let local = localTime(of: now, in: configuration.accounts[pair.account].zone)
+            let local = localTime(of: now, zoneOf: pair.account)
             notice(.policyApplies, local.date, now, offset: local.offset)
         }
         if history != previous, let history {
@@ -438,12 +438,16 @@ public struct Scheduler: Sendable {
         return timetable(of: index).first { $0.at > history.handledThrough }?.at
     }
 
-    /// The local date and UTC offset at `now` in `zone`, remembered for the latest `now`.
-    private mutating func localTime(of now: Instant, in zone: Zone) -> (date: CivilDate, offset: Int) {
+    /// The local date and UTC offset at `now` in the zone of account number `account`,
+    /// remembered for the latest `now`.
+    private mutating func localTime(of now: Instant, zoneOf account: Int) -> (date: CivilDate, offset: Int) {
         if localNow.instant != now { localNow = (now, []) }
-        if zone.number < localNow.byZone.count, let known = localNow.byZone[zone.number] {
+        // The zone's number alone, until it is needed: copying a zone counts references.
+        let zoneNumber = configuration.accounts[account].zone.number
+        if zoneNumber < localNow.byZone.count, let known = localNow.byZone[zoneNumber] {
             return (known.date, known.offset)
         }
+        let zone = configuration.accounts[account].zone
         let offset = zone.offset(at: now)
         let date = CivilDate(dayNumber: (now.secondsSince1970 + offset).floorDivided(by: 86_400))
         if zone.number >= localNow.byZone.count {
@@ -472,20 +476,23 @@ public struct Scheduler: Sendable {
     /// overdue base share one array.
     private mutating func timetable(of index: Int) -> [ScheduledNotice] {
         if let known = pairs[index].timetable { return timetables[Int(known)] }
-        let policyNumber = pairs[index].policy
+        let (account, policyNumber) = (pairs[index].account, pairs[index].policy)
         let firstSeen = pairs[index].history?.firstSeen ?? .distantPast
-        let zone = configuration.accounts[pairs[index].account].zone
         let number: Int32
         if firstSeen == localNow.instant {
             // Seen just now, like the other pairs of the zone and policy found in this step.
-            let date = localTime(of: firstSeen, in: zone).date
-            if let known = localNow.byZone[zone.number]!.timetables[policyNumber] {
+            let date = localTime(of: firstSeen, zoneOf: account).date
+            let zoneNumber = configuration.accounts[account].zone.number
+            if let known = localNow.byZone[zoneNumber]!.timetables[policyNumber] {
                 number = known
             } else {
-                number = sharedTimetable(policy: policyNumber, zone: zone, firstSeen: firstSeen, firstSeenDate: date)
-                localNow.byZone[zone.number]!.timetables[policyNumber] = number
+                number = sharedTimetable(
+                    policy: policyNumber, zone: configuration.accounts[account].zone, firstSeen: firstSeen,
+                    firstSeenDate: date)
+                localNow.byZone[zoneNumber]!.timetables[policyNumber] = number
             }
         } else {
+            let zone = configuration.accounts[account].zone
             number = sharedTimetable(
                 policy: policyNumber, zone: zone, firstSeen: firstSeen, firstSeenDate: zone.localDate(of: firstSeen))
         }
