@@ -29,8 +29,9 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // libsystemd: the journal and the service manager's notification socket.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        // libcurl's variadic curl_easy_setopt, wrapped in typed C functions Swift can call.
-        .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        // libcurl, loaded when first needed, and its variadic curl_easy_setopt wrapped in typed
+        // C functions Swift can call.
+        .target(name: "CCurl"),
         // The daemon's adapters: journal, sd_notify, state store, wake-ups, the service loop.
         .target(
             name: "OptOutDaemon",

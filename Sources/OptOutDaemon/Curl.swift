@@ -5,18 +5,19 @@ import Foundation
 ///
 /// Not for concurrent use; a channel that owns one runs its transfers one at a time.
 final class Curl: @unchecked Sendable {
-    private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+    /// libcurl is loaded with the first handle (see CCurl).
+    private static let loaded = optoutd_curl_load() == 1
 
     private let handle: UnsafeMutableRawPointer
     private let lock = NSLock()
 
     init() {
-        precondition(Self.initialized, "curl_global_init failed")
-        handle = curl_easy_init()
+        precondition(Self.loaded, "libcurl (libcurl.so.4) could not be loaded and initialized")
+        handle = optoutd_curl_easy_init()
     }
 
     deinit {
-        curl_easy_cleanup(handle)
+        optoutd_curl_easy_cleanup(handle)
     }
 
     /// What a transfer needs besides its URL.
@@ -39,13 +40,13 @@ final class Curl: @unchecked Sendable {
     func perform(_ transfer: Transfer) throws(DeliveryError) -> Int {
         lock.lock()
         defer { lock.unlock() }
-        curl_easy_reset(handle)
+        optoutd_curl_easy_reset(handle)
         let body = BodyReader(transfer.body)
         var lists: [UnsafeMutablePointer<curl_slist>?] = []
-        defer { lists.forEach { curl_slist_free_all($0) } }
+        defer { lists.forEach { optoutd_curl_slist_free_all($0) } }
         func list(_ items: [String]) -> UnsafeMutableRawPointer? {
             var list: UnsafeMutablePointer<curl_slist>?
-            for item in items { list = curl_slist_append(list, item) }
+            for item in items { list = optoutd_curl_slist_append(list, item) }
             lists.append(list)
             return UnsafeMutableRawPointer(list)
         }
@@ -77,9 +78,9 @@ final class Curl: @unchecked Sendable {
         }
         // Response bodies are not needed: discard them.
         optoutd_curl_set_function(handle, CURLOPT_WRITEFUNCTION) { _, size, count, _ in size * count }
-        let result = withExtendedLifetime(body) { curl_easy_perform(handle) }
+        let result = withExtendedLifetime(body) { optoutd_curl_easy_perform(handle) }
         guard result == CURLE_OK else {
-            throw DeliveryError(String(cString: curl_easy_strerror(result)))
+            throw DeliveryError(String(cString: optoutd_curl_easy_strerror(result)))
         }
         return optoutd_curl_response_code(handle)
     }

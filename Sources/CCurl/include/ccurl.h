@@ -3,6 +3,22 @@
 
 #include <curl/curl.h>
 
+/* libcurl is loaded when a channel first needs it (dlopen of libcurl.so.4), not when the
+ * process starts: with its TLS, Kerberos and LDAP libraries it is some forty shared
+ * objects that every command would otherwise map and relocate, most of which never send
+ * anything. The functions below call into it once optoutd_curl_load() has returned 1. */
+
+/* Loads libcurl and runs curl_global_init() once; returns 1 when it is ready, else 0. */
+int optoutd_curl_load(void);
+
+CURL *optoutd_curl_easy_init(void);
+void optoutd_curl_easy_cleanup(CURL *handle);
+void optoutd_curl_easy_reset(CURL *handle);
+CURLcode optoutd_curl_easy_perform(CURL *handle);
+const char *optoutd_curl_easy_strerror(CURLcode code);
+struct curl_slist *optoutd_curl_slist_append(struct curl_slist *list, const char *item);
+void optoutd_curl_slist_free_all(struct curl_slist *list);
+
 /* curl_easy_setopt() is variadic, which Swift cannot call: one typed wrapper per kind of value. */
 
 typedef size_t (*optoutd_curl_io_function)(char *buffer, size_t size, size_t count, void *userdata);
