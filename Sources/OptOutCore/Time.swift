@@ -95,12 +95,27 @@ public struct TimeOfDay: Hashable, Sendable, CustomStringConvertible {
 ///
 /// Each identifier is looked up in the time zone database once per process (inventories name
 /// a few zones many times), and zones compare and hash by a number given to each identifier.
+/// A zone is one reference to what the registry keeps of it: 100,000 accounts hold one each.
 public struct Zone: Hashable, Sendable, CustomStringConvertible {
+    private final class Entry: Sendable {
+        let identifier: String
+        let timeZone: TimeZone
+        let number: Int
+
+        init(identifier: String, timeZone: TimeZone, number: Int) {
+            self.identifier = identifier
+            self.timeZone = timeZone
+            self.number = number
+        }
+    }
+
+    private let entry: Entry
+
     /// The IANA identifier, such as `Europe/Berlin`.
-    public let identifier: String
-    private let timeZone: TimeZone
+    public var identifier: String { entry.identifier }
+    private var timeZone: TimeZone { entry.timeZone }
     /// Unique to the identifier in this process, counting from 0.
-    let number: Int
+    var number: Int { entry.number }
 
     /// `nil` unless `identifier` names a zone in the system's time zone database.
     public init?(identifier: String) {
@@ -113,9 +128,7 @@ public struct Zone: Hashable, Sendable, CustomStringConvertible {
     }
 
     fileprivate init(identifier: String, timeZone: TimeZone, number: Int) {
-        self.identifier = identifier
-        self.timeZone = timeZone
-        self.number = number
+        entry = Entry(identifier: identifier, timeZone: timeZone, number: number)
     }
 
     public static let utc = Zone(TimeZone(identifier: "UTC")!)
