@@ -28,18 +28,43 @@ public struct Scheduler: Sendable {
     }
 
     /// One account's policy, in plain values: copying one counts no references.
+    ///
+    /// Stored in 48 bytes: numbers as `Int32`, and no optional's extra byte for the
+    /// timetable and due time (250,000 pairs take 12 MB rather than 16).
     private struct Pair: Sendable {
-        var account: Int
-        var policy: Int
-        var history: PairHistory?
+        private let accountNumber: Int32
+        private let policyNumber: Int32
         /// The policy's actions not done for the account, as a number in `pendingLists` (kept
         /// up to date by `acknowledge`).
         var pending: Int32
+        /// -1 until known.
+        private var timetableNumber: Int32 = -1
+        var history: PairHistory?
+        /// `Int.max` for never.
+        private var dueSeconds = Int.max
+
+        init(account: Int, policy: Int, history: PairHistory?, pending: Int32) {
+            accountNumber = Int32(account)
+            policyNumber = Int32(policy)
+            self.history = history
+            self.pending = pending
+        }
+
+        var account: Int { Int(accountNumber) }
+        var policy: Int { Int(policyNumber) }
+
         /// The pair's timetable as a number in `timetables`, known once the pair has been seen
         /// (it depends on the first sighting).
-        var timetable: Int32?
+        var timetable: Int32? {
+            get { timetableNumber < 0 ? nil : timetableNumber }
+            set { timetableNumber = newValue ?? -1 }
+        }
+
         /// When the pair next needs attention; matches its queue entry, so stale entries are skipped.
-        var due: Instant?
+        var due: Instant? {
+            get { dueSeconds == .max ? nil : Instant(secondsSince1970: dueSeconds) }
+            set { dueSeconds = newValue?.secondsSince1970 ?? .max }
+        }
     }
 
     /// Lists of pending actions, each made once and shared by the pairs that have it. The
