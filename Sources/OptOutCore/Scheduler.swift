@@ -133,7 +133,6 @@ public struct Scheduler: Sendable {
     private struct Part: Sendable {
         var pairs: [Pair] = []
         var pendingLists: PendingLists
-        var done: [Set<String>] = []
         /// Each account's pairs, counted from the part's first pair.
         var pairRanges: [Range<Int>] = []
     }
@@ -144,7 +143,8 @@ public struct Scheduler: Sendable {
 
     private var pairs: [Pair] = []
     private var pendingLists: PendingLists
-    private var done: [Set<String>] = []
+    /// Action ids recorded as done by `ack`, by account id (besides the accounts' `done` entries).
+    private var acknowledged: [String: Set<String>]
     /// The pairs of each account (pairs are stored account by account).
     private var pairRanges: [Range<Int>] = []
     private var queue = DueQueue()
@@ -189,6 +189,7 @@ public struct Scheduler: Sendable {
     ) {
         self.configuration = configuration
         self.lateAfterSeconds = lateAfterSeconds
+        self.acknowledged = acknowledged
         let accountCount = configuration.accounts.count
         let partCount = max(1, min(processors, accountCount / smallestPart))
         let ranges = (0..<partCount).map { part in
@@ -198,12 +199,10 @@ public struct Scheduler: Sendable {
             Self.part(of: accounts, configuration: configuration, histories: histories, acknowledged: acknowledged)
         }
         pendingLists = PendingLists(configuration.catalog)
-        done.reserveCapacity(accountCount)
         pairRanges.reserveCapacity(accountCount)
         pairs.reserveCapacity(parts.reduce(0) { $0 + $1.pairs.count })
         for part in parts {
             let renumbered = pendingLists.takeOn(part.pendingLists)
-            done += part.done
             pairRanges += part.pairRanges.map { ($0.lowerBound + pairs.count)..<($0.upperBound + pairs.count) }
             for var pair in part.pairs {
                 pair.pending = renumbered[Int(pair.pending)]
@@ -225,7 +224,6 @@ public struct Scheduler: Sendable {
     ) -> Part {
         let catalog = configuration.catalog
         var part = Part(pendingLists: PendingLists(catalog))
-        part.done.reserveCapacity(accounts.count)
         part.pairRanges.reserveCapacity(accounts.count)
         // At most every policy of a platform per account: memory reserved and not touched
         // costs nothing, while growing the array step by step copies it again and again.
@@ -233,12 +231,30 @@ public struct Scheduler: Sendable {
         part.pairs.reserveCapacity(accounts.count * mostPoliciesPerPlatform)
         // Accounts of one platform tend to come together: its policies are looked up once per run.
         var platformPolicies = (platform: "", byCountry: CoverageTable.noPolicies)
+        // Accounts with the same `done` entries and nothing acknowledged have the same pending
+        // lists: by policy number, found once.
+        var pendingByDoneEntries: [[DoneMark]: [Int32]] = [:]
         for accountNumber in accounts {
             let account = configuration.accounts[accountNumber]
             // Lookups in empty dictionaries still hash their keys: a first start has no state.
-            var done = acknowledged.isEmpty ? [] : acknowledged[account.id] ?? []
-            for mark in account.done { done.formUnion(mark.actionIDs(in: catalog)) }
-            part.done.append(done)
+            let acked = acknowledged.isEmpty ? nil : acknowledged[account.id]
+            var pendingByPolicy: [Int32]?
+            if acked != nil || !account.done.isEmpty {
+                let done = Self.doneActionIDs(account, acknowledged: acked, catalog: catalog)
+                func numbers() -> [Int32] {
+                    catalog.policies.indices.map {
+                        part.pendingLists.number(policy: $0, catalog.policies[$0].actions, done: done)
+                    }
+                }
+                if acked != nil {
+                    pendingByPolicy = numbers()
+                } else if let known = pendingByDoneEntries[account.done] {
+                    pendingByPolicy = known
+                } else {
+                    pendingByPolicy = numbers()
+                    pendingByDoneEntries[account.done] = pendingByPolicy
+                }
+            }
             let firstPair = part.pairs.count
             if account.platform != platformPolicies.platform {
                 platformPolicies = (account.platform, catalog.coverage(platform: account.platform))
@@ -247,14 +263,20 @@ public struct Scheduler: Sendable {
                 let history =
                     histories.isEmpty
                     ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyNumber].id)]
-                let pending = part.pendingLists.number(
-                    policy: policyNumber, catalog.policies[policyNumber].actions, done: done)
+                let pending = pendingByPolicy?[policyNumber] ?? Int32(policyNumber)
                 part.pairs.append(
                     Pair(account: accountNumber, policy: policyNumber, history: history, pending: pending))
             }
             part.pairRanges.append(firstPair..<part.pairs.count)
         }
         return part
+    }
+
+    /// The ids of the actions an account's `done` entries and `acknowledged` mark as done.
+    private static func doneActionIDs(_ account: Account, acknowledged: Set<String>?, catalog: Catalog) -> Set<String> {
+        var done = acknowledged ?? []
+        for mark in account.done { done.formUnion(mark.actionIDs(in: catalog)) }
+        return done
     }
 
     /// When the next notice is due; `nil` when nothing ever will be.
@@ -309,9 +331,10 @@ public struct Scheduler: Sendable {
     /// The actions done for a pair; `nil` when the policy does not apply to the account.
     public func doneActions(_ key: PairKey) -> [PolicyAction]? {
         pairIndex(key).map { index in
-            configuration.catalog.policies[pairs[index].policy].actions.filter {
-                done[pairs[index].account].contains($0.id)
-            }
+            let account = configuration.accounts[pairs[index].account]
+            let done = Self.doneActionIDs(
+                account, acknowledged: acknowledged[account.id], catalog: configuration.catalog)
+            return configuration.catalog.policies[pairs[index].policy].actions.filter { done.contains($0.id) }
         }
     }
 
@@ -381,13 +404,15 @@ public struct Scheduler: Sendable {
     /// Returns `nil` when the account is unknown.
     public mutating func acknowledge(account id: String, actions: some Sequence<String>, at now: Instant) -> Step? {
         guard let accountNumber = configuration.accountNumber(id) else { return nil }
-        done[accountNumber].formUnion(actions)
+        acknowledged[id, default: []].formUnion(actions)
+        let done = Self.doneActionIDs(
+            configuration.accounts[accountNumber], acknowledged: acknowledged[id], catalog: configuration.catalog)
         var step = Step()
         var found: [NoticeRecord] = []
         for index in pairRanges[accountNumber] {
             let policy = pairs[index].policy
             pairs[index].pending = pendingLists.number(
-                policy: policy, configuration.catalog.policies[policy].actions, done: done[accountNumber])
+                policy: policy, configuration.catalog.policies[policy].actions, done: done)
             if let due = evaluate(index, at: now, into: &step, found: &found) {
                 queue.insert(DueQueue.Entry(due: due, pair: index))
             }
