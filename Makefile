@@ -28,8 +28,10 @@ build: deps
 
 # Release builds link the Swift runtime and Foundation statically, as Swift server
 # deployments do: the installed binary needs no toolchain, and it starts and calls into
-# the runtime without binding symbols of shared libraries.
-RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib
+# the runtime without binding symbols of shared libraries. They have a build directory of
+# their own: SwiftPM does not always relink when only that choice changes (the manual
+# plugin builds the tool without it).
+RELEASE_BUILD = $(SWIFT) build -c release --static-swift-stdlib --build-path .build/static
 
 release: deps
 	$(RELEASE_BUILD)
