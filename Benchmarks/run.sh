@@ -4,7 +4,7 @@
 #
 #   Benchmarks/run.sh BINARY [OUTDIR]
 #
-# BINARY  the optoutd executable to measure (build it with -c release for real figures)
+# BINARY  the optoutd executable to measure (make bench builds the static release binary)
 # OUTDIR  where the generated inventories go (default Benchmarks/data, git-ignored)
 #
 # Environment:
