@@ -115,9 +115,11 @@ public struct Scheduler: Sendable {
         /// Takes on the lists of `other`, made for other pairs of the same catalog; returns
         /// the number each of them has here, by its number there.
         mutating func takeOn(_ other: PendingLists) -> [Int32] {
-            (0..<policyCount).map(Int32.init)
-                + other.keys.indices.map { index in number(other.keys[index]) { other.lists[other.policyCount + index] }
-                }
+            var renumbered = (0..<policyCount).map(Int32.init)
+            for (offset, key) in other.keys.enumerated() {
+                renumbered.append(number(key) { other.lists[other.policyCount + offset] })
+            }
+            return renumbered
         }
 
         private mutating func number(_ key: Key, list: () -> [PolicyAction]) -> Int32 {
@@ -238,22 +240,17 @@ public struct Scheduler: Sendable {
             let account = configuration.accounts[accountNumber]
             // Lookups in empty dictionaries still hash their keys: a first start has no state.
             let acked = acknowledged.isEmpty ? nil : acknowledged[account.id]
+            // `nil` while nothing is done: each policy's own list.
             var pendingByPolicy: [Int32]?
-            if acked != nil || !account.done.isEmpty {
+            if acked == nil, !account.done.isEmpty, let known = pendingByDoneEntries[account.done] {
+                pendingByPolicy = known
+            } else if acked != nil || !account.done.isEmpty {
                 let done = Self.doneActionIDs(account, acknowledged: acked, catalog: catalog)
-                func numbers() -> [Int32] {
-                    catalog.policies.indices.map {
-                        part.pendingLists.number(policy: $0, catalog.policies[$0].actions, done: done)
-                    }
+                let numbers = catalog.policies.indices.map {
+                    part.pendingLists.number(policy: $0, catalog.policies[$0].actions, done: done)
                 }
-                if acked != nil {
-                    pendingByPolicy = numbers()
-                } else if let known = pendingByDoneEntries[account.done] {
-                    pendingByPolicy = known
-                } else {
-                    pendingByPolicy = numbers()
-                    pendingByDoneEntries[account.done] = pendingByPolicy
-                }
+                if acked == nil { pendingByDoneEntries[account.done] = numbers }
+                pendingByPolicy = numbers
             }
             let firstPair = part.pairs.count
             if account.platform != platformPolicies.platform {
