@@ -35,18 +35,8 @@ struct AccountBuilder {
     let defaultPlatform: String?
     let defaultZone: Zone
     let log: DiagnosticLog
-    /// The zones this builder has looked up: one that reads a piece of a file on a thread of
-    /// its own asks the process-wide registry, behind its lock, once per zone.
-    private let zones = ZoneCache()
 
-    init(catalog: Catalog, defaultPlatform: String?, defaultZone: Zone, log: DiagnosticLog) {
-        self.catalog = catalog
-        self.defaultPlatform = defaultPlatform
-        self.defaultZone = defaultZone
-        self.log = log
-    }
-
-    /// The same builder, reporting to `log`, with a zone cache of its own.
+    /// The same builder, reporting to `log`.
     func reporting(to log: DiagnosticLog) -> AccountBuilder {
         AccountBuilder(catalog: catalog, defaultPlatform: defaultPlatform, defaultZone: defaultZone, log: log)
     }
@@ -107,7 +97,7 @@ struct AccountBuilder {
 
         var zone = defaultZone
         if let timezone = raw.timezone, !timezone.value.isEmpty {
-            if let named = zones.zone(timezone.value) {
+            if let named = Zone(identifier: timezone.value) {
                 zone = named
             } else {
                 check(
@@ -152,17 +142,5 @@ struct AccountBuilder {
             guard policy.platform == platform else { return "policy '\(policyID)' is not a \(platform) policy" }
             return policy.actions.contains { $0.id == action } ? nil : "policy '\(policyID)' has no action '\(action)'"
         }
-    }
-}
-
-/// Zones by identifier as one builder has met them (unknown identifiers too, as `nil`).
-private final class ZoneCache {
-    private var zones: [String: Zone?] = [:]
-
-    func zone(_ identifier: String) -> Zone? {
-        if let known = zones[identifier] { return known }
-        let zone = Zone(identifier: identifier)
-        zones[identifier] = zone
-        return zone
     }
 }

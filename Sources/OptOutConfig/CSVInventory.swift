@@ -114,12 +114,6 @@ struct CSVInventory {
             builder: AccountBuilder
         ) -> [Located<Account>] {
             var accounts: [Located<Account>] = []
-            // A row a line at most: room for every one spares growing the array step by step.
-            var lines = 1
-            for byte in UnsafeBufferPointer(rebasing: bytes[start.index...]) where byte == UInt8(ascii: "\n") {
-                lines += 1
-            }
-            accounts.reserveCapacity(lines)
             reader.forEachRecord(bytes, from: start) { record in
                 if let account = account(record, reader: reader, builder: builder) { accounts.append(account) }
                 return true

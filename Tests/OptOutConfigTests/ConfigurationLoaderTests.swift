@@ -301,31 +301,36 @@ import Testing
             ])
     }
 
-    @Test func yamlSyntaxErrorsAndDuplicateKeys() {
+    @Test func yamlSyntaxErrorsAreNamedWhereTheyAre() {
         let (_, syntax) = load("version: 1\naccounts: [\n")
         #expect(syntax.count == 1 && syntax[0].hasPrefix("optoutd.yaml:3:1: error: invalid YAML"))
-        let (_, duplicate) = load("version: 1\ntimezone: UTC\ntimezone: Europe/Berlin\n")
-        #expect(duplicate == ["optoutd.yaml:3:1: error: duplicate key 'timezone' in the configuration"])
-        let (_, twice) = load(
-            "version: 1\ndefaults: {platform: linkedin}\naccounts:\n  - {id: a, region: DE, region: FR}\n")
-        #expect(twice == ["optoutd.yaml:4:25: error: duplicate key 'region' in an account"])
-        let (_, empty) = load("")
-        #expect(empty == ["optoutd.yaml:1:1: error: empty YAML document"])
-        let (_, comments) = load("# nothing but a comment\n")
-        #expect(comments == ["optoutd.yaml:1:1: error: empty YAML document"])
-        let (_, documents) = load("version: 1\n---\nversion: 1\n")
-        #expect(
-            documents == [
-                "optoutd.yaml:2:1: error: invalid YAML: expected a single document in the stream; but found another document"
-            ])
         let (_, deep) = load("version: 1\npolicies: " + String(repeating: "[", count: 100_000) + "\n")
         #expect(deep == ["optoutd.yaml:2:74: error: invalid YAML: nested more than 64 levels deep"])
-        let (_, alias) = load("version: 1\ntimezone: *zone\n")
-        #expect(alias == ["optoutd.yaml:2:11: error: invalid YAML: found undefined alias"])
-        let (_, version) = load("version: 2\n")
-        #expect(version == ["optoutd.yaml:1:10: error: unsupported version; this optoutd reads version 1"])
-        let (_, missing) = load("timezone: UTC\n")
-        #expect(missing == ["optoutd.yaml:1:1: error: the configuration needs 'version'"])
+    }
+
+    @Test(arguments: [
+        (
+            "version: 1\ntimezone: UTC\ntimezone: Europe/Berlin\n",
+            "optoutd.yaml:3:1: error: duplicate key 'timezone' in the configuration"
+        ),
+        (
+            "version: 1\ndefaults: {platform: linkedin}\naccounts:\n  - {id: a, region: DE, region: FR}\n",
+            "optoutd.yaml:4:25: error: duplicate key 'region' in an account"
+        ),
+        ("", "optoutd.yaml:1:1: error: empty YAML document"),
+        ("# nothing but a comment\n", "optoutd.yaml:1:1: error: empty YAML document"),
+        (
+            "version: 1\n---\nversion: 1\n",
+            "optoutd.yaml:2:1: error: invalid YAML: expected a single document in the stream; but found another document"
+        ),
+        ("version: 1\ntimezone: *zone\n", "optoutd.yaml:2:11: error: invalid YAML: found undefined alias"),
+        ("version: 2\n", "optoutd.yaml:1:10: error: unsupported version; this optoutd reads version 1"),
+        ("timezone: UTC\n", "optoutd.yaml:1:1: error: the configuration needs 'version'"),
+    ])
+    func badYAMLGetsOneErrorAtItsPlace(yaml: String, error: String) {
+        let (configuration, diagnostics) = load(yaml)
+        #expect(configuration == nil)
+        #expect(diagnostics == [error])
     }
 
     @Test func anchorsAndAliasesAreReadAsTheirTarget() {
