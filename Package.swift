@@ -29,6 +29,8 @@ let package = Package(
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
         // libsystemd: the journal and the service manager's notification socket.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // Linux and C-runtime calls Swift cannot make directly, and the runtime's global-executor hook.
+        .target(name: "CLinux"),
         // libcurl, loaded when first needed, and its variadic curl_easy_setopt wrapped in typed
         // C functions Swift can call.
         .target(name: "CCurl"),
@@ -36,7 +38,7 @@ let package = Package(
         .target(
             name: "OptOutDaemon",
             dependencies: [
-                "OptOutCore", "OptOutConfig", "CSystemd", "CCurl",
+                "OptOutCore", "OptOutConfig", "CSystemd", "CCurl", "CLinux",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -45,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "optoutd",
             dependencies: [
-                "OptOutCore", "OptOutConfig", "OptOutDaemon", "CSystemd",
+                "OptOutCore", "OptOutConfig", "OptOutDaemon", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]

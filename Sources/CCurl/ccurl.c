@@ -45,7 +45,7 @@ int optoutd_curl_load(void) {
     return ready;
 }
 
-CURL *optoutd_curl_easy_init(void) { return curl.easy_init(); }
+CURL *optoutd_curl_easy_init(void) { return ready ? curl.easy_init() : NULL; }
 
 void optoutd_curl_easy_cleanup(CURL *handle) { curl.easy_cleanup(handle); }
 
@@ -75,6 +75,20 @@ CURLcode optoutd_curl_set_pointer(CURL *handle, CURLoption option, void *value) 
 
 CURLcode optoutd_curl_set_function(CURL *handle, CURLoption option, optoutd_curl_io_function function) {
     return curl.easy_setopt(handle, option, function);
+}
+
+static optoutd_curl_progress_function progress_function;
+
+static int progress(void *userdata, curl_off_t download_total, curl_off_t downloaded, curl_off_t upload_total,
+                    curl_off_t uploaded) {
+    (void)download_total, (void)downloaded, (void)upload_total, (void)uploaded;
+    return __atomic_load_n(&progress_function, __ATOMIC_ACQUIRE)(userdata);
+}
+
+CURLcode optoutd_curl_set_progress(CURL *handle, optoutd_curl_progress_function function) {
+    /* Every caller passes the same function: one pointer for all handles will do. */
+    __atomic_store_n(&progress_function, function, __ATOMIC_RELEASE);
+    return curl.easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, progress);
 }
 
 long optoutd_curl_response_code(CURL *handle) {

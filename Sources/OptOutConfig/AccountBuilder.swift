@@ -49,16 +49,21 @@ struct AccountBuilder {
                 valid = false
             }
         }
-        func requireSingleLine(_ field: Located<String>?, _ what: String) {
-            if let field, !log.requireSingleLine(field, what) { valid = false }
+        func requireSingleLine(
+            _ field: Located<String>?, _ what: String, maximumLength: Int = ConfigurationLimits.idLength
+        ) {
+            if let field, !log.requireSingleLine(field, what, maximumLength: maximumLength) { valid = false }
         }
         requireSingleLine(raw.id, "the account id")
-        requireSingleLine(raw.name, "the name")
-        requireSingleLine(raw.email, "the e-mail address")
+        requireSingleLine(raw.name, "the name", maximumLength: ConfigurationLimits.nameLength)
+        requireSingleLine(raw.email, "the e-mail address", maximumLength: ConfigurationLimits.nameLength)
         requireSingleLine(raw.platform, "the platform")
         requireSingleLine(raw.region, "the region")
         requireSingleLine(raw.timezone, "the time zone")
-        for mark in raw.done where !log.requireSingleLine(mark, "a done entry") { valid = false }
+        for mark in raw.done
+        where !log.requireSingleLine(mark, "a done entry", maximumLength: 2 * ConfigurationLimits.idLength + 1) {
+            valid = false
+        }
         guard valid else { return nil }
 
         guard let id = raw.id, !id.value.isEmpty else {
@@ -67,7 +72,11 @@ struct AccountBuilder {
         }
         check(
             Account.isValidID(id.value),
-            "account id '\(id.value)' may hold only letters, digits, '.', '_', '-' and '@'", at: id.location)
+            "account id \(quoted(id.value)) may hold only letters, digits, '.', '_', '-' and '@'", at: id.location)
+        // An id that starts like an option would be read as one by any command given it.
+        check(
+            startsWithLetterOrDigit(id.value), "account id \(quoted(id.value)) must start with a letter or a digit",
+            at: id.location)
 
         let platformText = raw.platform?.value.isEmpty == false ? raw.platform : nil
         let platform = platformText?.value ?? defaultPlatform
@@ -75,11 +84,11 @@ struct AccountBuilder {
             // Most rows name the default platform: a comparison spares hashing the name.
             check(
                 platformText.value == defaultPlatform || catalog.platforms.contains(platformText.value),
-                "unknown platform '\(platformText.value)'; the catalog knows: \(catalog.platforms.sorted().joined(separator: ", "))",
+                "unknown platform \(quoted(platformText.value)); the catalog knows: \(catalog.platforms.sorted().joined(separator: ", "))",
                 at: platformText.location)
         } else {
             check(
-                defaultPlatform != nil, "account '\(id.value)' needs a platform (or set defaults.platform)",
+                defaultPlatform != nil, "account \(quoted(id.value)) needs a platform (or set defaults.platform)",
                 at: id.location)
         }
 
@@ -92,24 +101,20 @@ struct AccountBuilder {
             case nil: valid = false
             }
         } else {
-            check(false, "account '\(id.value)' needs a region", at: raw.region?.location ?? id.location)
+            check(false, "account \(quoted(id.value)) needs a region", at: raw.region?.location ?? id.location)
         }
 
         var zone = defaultZone
         if let timezone = raw.timezone, !timezone.value.isEmpty {
-            if let named = Zone(identifier: timezone.value) {
-                zone = named
-            } else {
-                check(
-                    false, "unknown time zone '\(timezone.value)'; expected an IANA name such as Europe/Berlin",
-                    at: timezone.location)
-            }
+            if let named = ZoneName.resolve(timezone, log: log) { zone = named } else { valid = false }
         }
 
         let name = raw.name?.value.isEmpty == false ? raw.name : nil
         let email = raw.email?.value.isEmpty == false ? raw.email : nil
         if let email {
-            check(isAddress(email.value), "'\(email.value)' is not a mail address", at: email.location)
+            if let problem = addressProblem(email.value) {
+                check(false, "\(quoted(email.value)) \(problem)", at: email.location)
+            }
         }
 
         var done: [DoneMark] = []
@@ -117,7 +122,7 @@ struct AccountBuilder {
             for text in raw.done {
                 let mark = DoneMark(parsing: text.value, catalog: catalog)
                 if let problem = problem(with: mark, platform: platform) {
-                    check(false, "done entry '\(text.value)': \(problem)", at: text.location)
+                    check(false, "done entry \(quoted(text.value)): \(problem)", at: text.location)
                 } else {
                     done.append(mark)
                 }

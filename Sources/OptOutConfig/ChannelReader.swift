@@ -11,10 +11,7 @@ struct ChannelReader {
         else {
             return channels
         }
-        if let node = fields["give_up_after"],
-            let interval = yaml.parsed(
-                node, "give_up_after", as: "a duration such as 7d or 12h", ReminderInterval.init(parsing:))
-        {
+        if let node = fields["give_up_after"], let interval = yaml.interval(node, "give_up_after") {
             switch interval {
             case .days(let days): channels.giveUpAfterSeconds = days * 86_400
             case .hours(let hours): channels.giveUpAfterSeconds = hours * 3600
@@ -47,25 +44,26 @@ struct ChannelReader {
         guard let fields = yaml.fields(node, "channels.email", allowed: keys, required: ["from", "transport"]) else {
             return nil
         }
-        let from = fields["from"].flatMap { yaml.string($0, "from") }
-        if let from, !isMailbox(from.value) {
-            log.error(
-                "from must be an address such as 'optoutd <privacy@example.org>' or 'privacy@example.org'",
-                at: from.location)
+        let from = fields["from"].flatMap { yaml.string($0, "from", maximumLength: ConfigurationLimits.nameLength) }
+        if let from {
+            if let address = mailboxAddress(from.value), let problem = addressProblem(address) {
+                log.error(
+                    "from: \(quoted(address)) \(problem); write an address such as 'optoutd <privacy@example.org>' or 'privacy@example.org'",
+                    at: from.location)
+            }
         }
-        let transport = fields["transport"].flatMap { node in
-            yaml.parsed(
-                node, "transport", as: "smtp://HOST[:PORT], smtps://HOST[:PORT] or sendmail:/PATH", mailTransport)
-        }
+        let transport = fields["transport"].flatMap(mailTransport)
         let startTLS = fields["starttls"].flatMap { node in
             yaml.parsed(node, "starttls", as: "required, opportunistic or off") { StartTLSPolicy(rawValue: $0) }
         }
         let username = fields["username"].flatMap { yaml.string($0, "username") }
         let password = fields["password_credential"].flatMap { credentialName($0, "password_credential") }
         let toOwner = fields["to_owner"].flatMap { yaml.bool($0, "to_owner") }
-        let cc = fields["cc"].flatMap { yaml.strings($0, "cc") } ?? []
-        for address in cc where !isAddress(address.value) {
-            log.error("'\(address.value)' is not a mail address", at: address.location)
+        let cc = fields["cc"].flatMap { yaml.strings($0, "cc", maximumCount: ConfigurationLimits.listLength) } ?? []
+        for address in cc {
+            if let problem = addressProblem(address.value) {
+                log.error("\(quoted(address.value)) \(problem)", at: address.location)
+            }
         }
         let digest = fields["digest"].flatMap { node in
             yaml.parsed(node, "digest", as: "none or daily") { DigestMode(rawValue: $0) }
@@ -87,7 +85,9 @@ struct ChannelReader {
                 node, "a hook", allowed: ["name", "command", "events", "timeout"], required: ["name", "command"])
         else { return nil }
         let name = fields["name"].flatMap(channelName)
-        let command = fields["command"].flatMap { yaml.strings($0, "command") }
+        let command = fields["command"].flatMap {
+            yaml.strings($0, "command", maximumCount: ConfigurationLimits.listLength)
+        }
         if let command, let program = command.first, !program.value.hasPrefix("/") {
             log.error(
                 "the hook's program must be an absolute path (it is run directly, never through a shell)",
@@ -96,7 +96,7 @@ struct ChannelReader {
             yaml.error("command needs at least the program to run", at: node)
         }
         let events = fields["events"].flatMap { yaml.events($0, "events") }
-        let timeout = fields["timeout"].flatMap(timeoutSeconds)
+        let timeout = fields["timeout"].flatMap { yaml.seconds($0, "timeout", in: ConfigurationLimits.timeoutSeconds) }
         guard let name, let command, !command.isEmpty else { return nil }
         let hook = HookSettings(
             name: name.value, command: command.map(\.value), events: events ?? Set(EventKind.allCases),
@@ -110,14 +110,12 @@ struct ChannelReader {
                 node, "a webhook", allowed: ["name", "url", "events", "headers", "timeout"], required: ["name", "url"])
         else { return nil }
         let name = fields["name"].flatMap(channelName)
-        let url = fields["url"].flatMap { node in
-            yaml.parsed(node, "url", as: "an http:// or https:// URL") { text in
-                (text.hasPrefix("http://") || text.hasPrefix("https://")) && !text.contains(" ") ? text : nil
-            }
-        }
+        let url = fields["url"].flatMap { checkedURL($0, "url", schemes: ["http", "https"]) }
         let events = fields["events"].flatMap { yaml.events($0, "events") }
-        let timeout = fields["timeout"].flatMap(timeoutSeconds)
-        let headers = fields["headers"].flatMap { yaml.sequence($0, "headers") }?.compactMap { item -> WebhookHeader? in
+        let timeout = fields["timeout"].flatMap { yaml.seconds($0, "timeout", in: ConfigurationLimits.timeoutSeconds) }
+        let headers = fields["headers"].flatMap {
+            yaml.sequence($0, "headers")?.prefix(ConfigurationLimits.listLength)
+        }?.compactMap { item -> WebhookHeader? in
             guard
                 let header = yaml.fields(
                     item, "a header", allowed: ["name", "credential"], required: ["name", "credential"])
@@ -150,65 +148,28 @@ struct ChannelReader {
         }
     }
 
-    /// `30s`, `5m`, `1h`.
-    private func timeoutSeconds(_ node: YAMLNode) -> Int? {
-        yaml.parsed(node, "timeout", as: "a duration such as 30s, 5m or 1h") { text in
-            guard let unit = text.last, let count = Int(text.dropLast()), count > 0 else { return nil }
-            switch unit {
-            case "s": return count
-            case "m": return count * 60
-            case "h": return count * 3600
-            default: return nil
+    private func mailTransport(_ node: YAMLNode) -> MailTransport? {
+        guard let text = yaml.string(node, "transport") else { return nil }
+        if text.value.hasPrefix("sendmail:") {
+            let path = String(text.value.dropFirst("sendmail:".count))
+            guard path.hasPrefix("/") else {
+                yaml.error(
+                    "transport: the sendmail program must be an absolute path, as in sendmail:/usr/sbin/sendmail",
+                    at: node)
+                return nil
             }
+            return .sendmail(path: path)
         }
+        return checkedURL(node, "transport", schemes: ["smtp", "smtps"]).map { .smtp(url: $0) }
     }
 
-    private func mailTransport(_ text: String) -> MailTransport? {
-        if text.hasPrefix("sendmail:") {
-            let path = String(text.dropFirst("sendmail:".count))
-            return path.hasPrefix("/") ? .sendmail(path: path) : nil
+    /// A URL of one of `schemes` with a host, a valid port and no user name or password in it.
+    private func checkedURL(_ node: YAMLNode, _ what: String, schemes: [String]) -> String? {
+        guard let text = yaml.string(node, what) else { return nil }
+        if let problem = URLAuthority.problem(in: text.value, schemes: schemes) {
+            yaml.error("\(what) \(quoted(text.value)) \(problem)", at: node)
+            return nil
         }
-        guard text.hasPrefix("smtp://") || text.hasPrefix("smtps://"), !text.contains(" "),
-            text.split(separator: "/", omittingEmptySubsequences: false).count >= 3,
-            !text.split(separator: "/", omittingEmptySubsequences: false)[2].isEmpty
-        else { return nil }
-        return .smtp(url: text)
+        return text.value
     }
-}
-
-/// `local@domain`, with no spaces, control characters, angle brackets, commas or quotes.
-func isAddress(_ text: String) -> Bool {
-    var at = 0
-    var length = 0
-    var lastAt = -1
-    for byte in text.utf8 {
-        switch byte {
-        case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"),
-            UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"),
-            UInt8(ascii: "\\"):
-            return false
-        case UInt8(ascii: "@"):
-            at += 1
-            lastAt = length
-        default: break
-        }
-        length += 1
-    }
-    return at == 1 && lastAt > 0 && lastAt < length - 1
-}
-
-/// `address` or `Display Name <address>`.
-func isMailbox(_ text: String) -> Bool {
-    guard text.hasSuffix(">"), let open = text.lastIndex(of: "<") else { return isAddress(text) }
-    return isAddress(String(text[text.index(after: open)..<text.index(before: text.endIndex)]))
-}
-
-/// An RFC 9110 token.
-func isHeaderName(_ text: String) -> Bool {
-    !text.isEmpty
-        && text.unicodeScalars.allSatisfy {
-            $0.isASCII
-                && ($0.properties.isAlphabetic || ("0"..."9").contains($0)
-                    || "!#$%&'*+-.^_`|~".unicodeScalars.contains($0))
-        }
 }

@@ -185,7 +185,7 @@ public struct ConfigurationLoader: Sendable {
     }
 
     private func zone(_ node: YAMLNode, _ yaml: YAMLReader) -> Zone? {
-        yaml.parsed(node, "timezone", as: "an IANA time zone such as Europe/Berlin") { Zone(identifier: $0) }
+        yaml.string(node, "timezone").flatMap { ZoneName.resolve($0, log: yaml.log) }
     }
 
     private func reminderSettings(_ node: YAMLNode, _ yaml: YAMLReader) -> ReminderSettings? {
@@ -193,15 +193,12 @@ public struct ConfigurationLoader: Sendable {
             let fields = yaml.fields(node, "reminders", allowed: ["lead_times", "at", "overdue_every", "overdue_max"])
         else { return nil }
         var settings = ReminderSettings()
-        let expectation = "a duration such as 30d, 2w or 12h"
         if let node = fields["lead_times"], let items = yaml.sequence(node, "lead_times") {
-            settings.leadTimes = items.compactMap { item in
-                let lead = yaml.parsed(item, "a lead time", as: expectation) { ReminderInterval(parsing: $0) }
-                if let lead, lead.isZero {
-                    yaml.error("a lead time must be longer than zero", at: item)
-                    return nil
-                }
-                return lead
+            if items.count > ConfigurationLimits.listLength {
+                yaml.error("lead_times has more than \(ConfigurationLimits.listLength) entries", at: node)
+            }
+            settings.leadTimes = items.prefix(ConfigurationLimits.listLength).compactMap {
+                yaml.interval($0, "a lead time")
             }
         }
         if let node = fields["at"],
@@ -209,9 +206,7 @@ public struct ConfigurationLoader: Sendable {
         {
             settings.at = time
         }
-        if let node = fields["overdue_every"],
-            let every = yaml.parsed(node, "overdue_every", as: expectation, ReminderInterval.init(parsing:))
-        {
+        if let node = fields["overdue_every"], let every = yaml.interval(node, "overdue_every", allowZero: true) {
             settings.overdueEvery = every
         }
         if let node = fields["overdue_max"], let max = yaml.integer(node, "overdue_max", in: 0...1000) {

@@ -11,42 +11,86 @@ struct Located<Value> {
 }
 
 /// Collects the diagnostics of one load, across every file it reads.
+///
+/// At most `ConfigurationLimits.diagnosticsPerFile` errors of one file are kept; the rest
+/// are counted and summed up in one last error for that file, so that a hostile or
+/// badly broken file cannot flood the terminal or the journal.
 final class DiagnosticLog {
-    private(set) var diagnostics: [Diagnostic] = []
+    private var kept: [Diagnostic] = []
+    /// Errors per file: kept and dropped.
+    private var errorsPerFile: [String: (kept: Int, dropped: Int, last: SourceLocation)] = [:]
+    /// Warnings kept per file; warnings past the limit are dropped without a count.
+    private var warningsPerFile: [String: Int] = [:]
 
-    var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    /// What was reported, with a summary for each file whose errors went past the limit.
+    var diagnostics: [Diagnostic] {
+        kept
+            + errorsPerFile.filter { $0.value.dropped > 0 }.sorted { $0.key < $1.key }.map { path, count in
+                Diagnostic(
+                    .error, "… and \(count.dropped) more error\(count.dropped == 1 ? "" : "s") in this file",
+                    at: count.last)
+            }
+    }
+
+    private(set) var hasErrors = false
 
     func error(_ message: String, at location: SourceLocation) {
-        diagnostics.append(Diagnostic(.error, message, at: location))
+        hasErrors = true
+        var count = errorsPerFile[location.path] ?? (0, 0, location)
+        if count.kept < ConfigurationLimits.diagnosticsPerFile {
+            count.kept += 1
+            kept.append(Diagnostic(.error, message, at: location))
+        } else {
+            count.dropped += 1
+            count.last = location
+        }
+        errorsPerFile[location.path] = count
     }
 
     func warning(_ message: String, at location: SourceLocation) {
-        diagnostics.append(Diagnostic(.warning, message, at: location))
+        let count = warningsPerFile[location.path, default: 0]
+        guard count < ConfigurationLimits.diagnosticsPerFile else { return }
+        warningsPerFile[location.path] = count + 1
+        kept.append(Diagnostic(.warning, message, at: location))
     }
 
     /// Takes on the diagnostics of a log kept apart (such as a thread's), after its own.
     func append(_ other: DiagnosticLog) {
-        diagnostics += other.diagnostics
+        for diagnostic in other.kept {
+            switch diagnostic.severity {
+            case .error: error(diagnostic.message, at: diagnostic.location)
+            case .warning: warning(diagnostic.message, at: diagnostic.location)
+            }
+        }
+        for (path, count) in other.errorsPerFile where count.dropped > 0 {
+            hasErrors = true
+            var mine = errorsPerFile[path] ?? (0, 0, count.last)
+            mine.dropped += count.dropped
+            mine.last = count.last
+            errorsPerFile[path] = mine
+        }
     }
 
-    /// Reports a string that holds CR, LF, NUL or another control character where a single
-    /// line is required (such values may end up in mail headers). Returns whether it is clean.
+    /// Reports a string that holds a control character, a line separator or a bidirectional
+    /// override where a single line is required (such values may end up in mail headers),
+    /// or that is longer than `maximumLength` characters. Returns whether it is clean.
     @discardableResult
-    func requireSingleLine(_ text: Located<String>, _ what: String, allowNewlines: Bool = false) -> Bool {
-        // Control characters are ASCII, and no byte of a longer UTF-8 sequence is: the bytes will do.
-        let isControl = { (byte: UInt8) in
-            (byte < 0x20 && !(allowNewlines && byte == UInt8(ascii: "\n"))) || byte == 0x7F
+    func requireSingleLine(
+        _ text: Located<String>, _ what: String, allowNewlines: Bool = false,
+        maximumLength: Int = ConfigurationLimits.lineLength
+    ) -> Bool {
+        if let bad = TextChecks.forbiddenScalar(in: text.value, allowNewlines: allowNewlines) {
+            error(
+                "\(what) contains a control character (\(TextChecks.name(of: bad))); it must be \(allowNewlines ? "plain text" : "a single line of text")",
+                at: text.location)
+            return false
         }
-        let found =
-            text.value.utf8.withContiguousStorageIfAvailable { $0.first(where: isControl) }
-            ?? text.value.utf8.first(where: isControl)
-        guard let badByte = found else { return true }
-        let bad = Unicode.Scalar(badByte)
-        let name =
-            bad == "\r"
-            ? "CR" : bad == "\n" ? "LF" : bad == "\0" ? "NUL" : "U+\(String(bad.value, radix: 16, uppercase: true))"
-        error("\(what) contains a control character (\(name)); it must be a single line of text", at: text.location)
-        return false
+        // Counting characters walks the string: the byte count answers for short text.
+        if text.value.utf8.count > maximumLength, text.value.count > maximumLength {
+            error("\(what) is longer than \(maximumLength) characters", at: text.location)
+            return false
+        }
+        return true
     }
 }
 
@@ -68,12 +112,21 @@ func readUTF8File(_ path: String, log: DiagnosticLog, referencedAt reference: So
         log.error("cannot read \(path): \(reason)", at: place)
         return nil
     }
-    let file = open(path, O_RDONLY | O_CLOEXEC)
-    guard file >= 0 else { return cannotRead(errno == ENOENT ? "no such file" : "permission denied or not a file") }
+    // Non-blocking, so that a FIFO or a device cannot hold the open (a FIFO with no writer
+    // blocks it forever); what is not a regular file is refused before any read.
+    let file = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+    guard file >= 0 else {
+        return cannotRead(
+            errno == ENOENT ? "no such file" : errno == EACCES ? "permission denied" : String(cString: strerror(errno)))
+    }
     defer { close(file) }
     var status = stat()
-    guard fstat(file, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
-        return cannotRead("permission denied or not a file")
+    guard fstat(file, &status) == 0 else { return cannotRead(String(cString: strerror(errno))) }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+        return cannotRead(status.st_mode & S_IFMT == S_IFDIR ? "it is a directory" : "not a regular file")
+    }
+    guard Int(status.st_size) <= ConfigurationLimits.fileSize else {
+        return cannotRead("larger than \(ConfigurationLimits.fileSize >> 20) MiB")
     }
     var failure: String?
     var isUTF8 = true

@@ -24,8 +24,12 @@ struct PolicyReader {
         else { return nil }
         let id = fields["id"].flatMap { identifier($0, "the policy id") }
         let platform = fields["platform"].flatMap { identifier($0, "the platform") }
-        let title = fields["title"].flatMap { yaml.string($0, "the policy title") }
-        let summary = fields["summary"].flatMap { yaml.string($0, "the policy summary", allowNewlines: true) }
+        let title = fields["title"].flatMap {
+            yaml.string($0, "the policy title", maximumLength: ConfigurationLimits.nameLength)
+        }
+        let summary = fields["summary"].flatMap {
+            yaml.string($0, "the policy summary", allowNewlines: true, maximumLength: ConfigurationLimits.textLength)
+        }
         let effective = fields["effective"].flatMap { date($0, "the effective date") }
         let deadline = fields["deadline"].flatMap { date($0, "the deadline") }
         let regions = fields["regions"].flatMap { regionNames($0, "regions") }
@@ -35,6 +39,11 @@ struct PolicyReader {
             fields[key].flatMap { yaml.strings($0, key) }?.map(\.value) ?? []
         }
         guard let id, let platform, let title, let effective, let regions, let except, let actions else { return nil }
+        if let deadline, deadline < effective {
+            log.warning(
+                "policy '\(id)': the deadline (\(deadline)) is before the effective date (\(effective)); reminders count down to the deadline",
+                at: fields.location)
+        }
         let coverage = regions.1.subtracting(except.1)
         if coverage.isEmpty {
             log.error("policy '\(id)' covers no country: every region is in 'except'", at: fields.location)
@@ -56,12 +65,14 @@ struct PolicyReader {
                 let fields = yaml.fields(
                     item, "an action", allowed: ["id", "title", "where", "url"], required: ["id", "title", "where"]),
                 let id = fields["id"].flatMap({ identifier($0, "the action id") }),
-                let title = fields["title"].flatMap({ yaml.string($0, "the action title") }),
+                let title = fields["title"].flatMap({
+                    yaml.string($0, "the action title", maximumLength: ConfigurationLimits.nameLength)
+                }),
                 let location = fields["where"].flatMap({ yaml.string($0, "where") })
             else { continue }
             let url = fields["url"].flatMap { yaml.string($0, "the action url") }
-            if let url, !(url.value.hasPrefix("https://") || url.value.hasPrefix("http://")) {
-                log.error("the action url must start with https:// or http://", at: url.location)
+            if let url, let problem = URLAuthority.problem(in: url.value, schemes: ["https", "http"]) {
+                log.error("the action url \(quoted(url.value)) \(problem)", at: url.location)
             }
             guard seen.insert(id).inserted else {
                 yaml.error("action '\(id)' is listed twice in this policy", at: item)
@@ -82,12 +93,19 @@ struct PolicyReader {
     }
 
     private func date(_ node: YAMLNode, _ what: String) -> CivilDate? {
-        yaml.parsed(node, what, as: "a date (YYYY-MM-DD)") { CivilDate(iso: $0) }
+        let years = ConfigurationLimits.years
+        return yaml.parsed(node, what, as: "a date (YYYY-MM-DD) from \(years.lowerBound) to \(years.upperBound)") {
+            CivilDate(iso: $0).flatMap { years.contains($0.components.year) ? $0 : nil }
+        }
     }
 
     /// An id of lower-case letters, digits, `.`, `_` and `-`.
     private func identifier(_ node: YAMLNode, _ what: String) -> String? {
-        yaml.parsed(node, what, as: "lower-case letters, digits, '.', '_' and '-'") { text in
+        yaml.parsed(
+            node, what,
+            as:
+                "lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most \(ConfigurationLimits.idLength) long"
+        ) { text in
             isIdentifier(text) ? text : nil
         }
     }
@@ -95,7 +113,7 @@ struct PolicyReader {
 
 /// Whether `text` is a policy, action or platform id: lower-case letters, digits, `.`, `_`, `-`.
 func isIdentifier(_ text: String) -> Bool {
-    !text.isEmpty
+    startsWithLetterOrDigit(text) && text.utf8.count <= ConfigurationLimits.idLength
         && text.utf8.allSatisfy { byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
@@ -107,7 +125,7 @@ func isIdentifier(_ text: String) -> Bool {
 func resolveRegion(_ name: Located<String>, log: DiagnosticLog) -> RegionName? {
     guard let region = RegionName(name.value) else {
         log.error(
-            "unknown region '\(name.value)'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+            "unknown region \(quoted(name.value)); expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
             at: name.location)
         return nil
     }

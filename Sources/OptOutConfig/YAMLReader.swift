@@ -61,7 +61,9 @@ struct YAMLReader {
                 continue
             }
             guard allowed.contains(name) else {
-                error("unknown key '\(name)' in \(what); expected one of: \(allowed.joined(separator: ", "))", at: key)
+                error(
+                    "unknown key \(quoted(name)) in \(what); expected one of: \(allowed.joined(separator: ", "))",
+                    at: key)
                 continue
             }
             guard !values.contains(where: { $0.key == name }) else {
@@ -77,14 +79,19 @@ struct YAMLReader {
         return fields
     }
 
-    /// A single-line string (or, with `allowNewlines`, a block of text).
-    func string(_ node: YAMLNode, _ what: String, allowNewlines: Bool = false) -> Located<String>? {
+    /// A single-line string (or, with `allowNewlines`, a block of text) of at most
+    /// `maximumLength` characters.
+    func string(
+        _ node: YAMLNode, _ what: String, allowNewlines: Bool = false,
+        maximumLength: Int = ConfigurationLimits.lineLength
+    ) -> Located<String>? {
         guard let scalar = node.scalar else {
             error("\(what) must be a string", at: node)
             return nil
         }
         let text = Located(value: scalar.string, location: location(node))
-        return log.requireSingleLine(text, what, allowNewlines: allowNewlines) ? text : nil
+        return log.requireSingleLine(text, what, allowNewlines: allowNewlines, maximumLength: maximumLength)
+            ? text : nil
     }
 
     func sequence(_ node: YAMLNode, _ what: String) -> [YAMLNode]? {
@@ -95,8 +102,12 @@ struct YAMLReader {
         return Array(sequence)
     }
 
-    func strings(_ node: YAMLNode, _ what: String) -> [Located<String>]? {
-        sequence(node, what).map { $0.compactMap { string($0, "an item of \(what)") } }
+    func strings(_ node: YAMLNode, _ what: String, maximumCount: Int = .max) -> [Located<String>]? {
+        guard let items = sequence(node, what) else { return nil }
+        if items.count > maximumCount {
+            error("\(what) has more than \(maximumCount) entries", at: node)
+        }
+        return items.prefix(maximumCount).compactMap { string($0, "an item of \(what)") }
     }
 
     func bool(_ node: YAMLNode, _ what: String) -> Bool? {
@@ -122,7 +133,7 @@ struct YAMLReader {
     {
         guard let text = string(node, what) else { return nil }
         guard let value = parse(text.value) else {
-            error("\(what) must be \(expectation), not '\(text.value)'", at: node)
+            error("\(what) must be \(expectation), not \(quoted(text.value))", at: node)
             return nil
         }
         return value
@@ -137,7 +148,7 @@ struct YAMLReader {
                 events.insert(event)
             } else {
                 log.error(
-                    "unknown event '\(name.value)' in \(what); expected one of: \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                    "unknown event \(quoted(name.value)) in \(what); expected one of: \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))",
                     at: name.location)
             }
         }

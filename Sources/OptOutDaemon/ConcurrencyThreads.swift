@@ -1,4 +1,4 @@
-import CSystemd
+import CLinux
 import DequeModule
 import Foundation
 
@@ -19,12 +19,24 @@ import Foundation
 /// Main-actor jobs and delayed jobs (`Task.sleep`) still go to libdispatch; optoutd has
 /// neither.
 public enum ConcurrencyThreads {
-    /// Installs the hook and starts the pool's threads (two, or one per processor). Call it
-    /// first thing in `main`, before any task exists.
-    public static func takeOver() {
-        _ = pool
-        let hook: EnqueueHook = { job, _ in ConcurrencyThreads.pool.enqueue(job) }
-        optoutd_set_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self))
+    /// Installs the pool as the global executor and starts its threads (two, or one per
+    /// processor). Call it once, first thing in `main`, before any task exists.
+    ///
+    /// UNSAFE, as swift-nio's `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor`
+    /// is: it assumes (1) that the hook's type is the `EnqueueHook` below, (2) that a thin
+    /// closure is a plain function pointer, and (3) that nobody else sets the hook without a
+    /// compare-and-swap. A second call, or a hook already set by someone else, stops the
+    /// process: running with two executors would be worse. Runtimes newer than the ones this
+    /// was checked with keep libdispatch (the daemon still works; it wakes once a second).
+    public static func unsafeTakeOver() {
+        #if compiler(<6.4)
+            _ = pool
+            let hook: EnqueueHook = { job, _ in ConcurrencyThreads.pool.enqueue(job) }
+            guard optoutd_unsafe_install_enqueue_global_hook(unsafeBitCast(hook, to: UnsafeMutableRawPointer.self)) == 1
+            else {
+                fatalError("the Swift concurrency global executor hook is already installed")
+            }
+        #endif
     }
 
     typealias Enqueue = @convention(thin) (UnownedJob) -> Void

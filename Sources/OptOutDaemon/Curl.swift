@@ -3,21 +3,29 @@ import Foundation
 
 /// One libcurl easy handle: a connection that is kept and reused between transfers.
 ///
-/// Not for concurrent use; a channel that owns one runs its transfers one at a time.
+/// libcurl is loaded at the first transfer, not when a channel is made: a configuration
+/// that only mails through sendmail never maps it, and where it is missing, that transfer
+/// fails with a clear error instead of the process failing to start.
+///
+/// `@unchecked Sendable`: the handle is used under `lock` only, one transfer at a time.
 final class Curl: @unchecked Sendable {
-    /// libcurl is loaded with the first handle (see CCurl).
-    private static let loaded = optoutd_curl_load() == 1
-
-    private let handle: UnsafeMutableRawPointer
+    private var handle: UnsafeMutableRawPointer?
     private let lock = NSLock()
 
-    init() {
-        precondition(Self.loaded, "libcurl (libcurl.so.4) could not be loaded and initialized")
-        handle = optoutd_curl_easy_init()
-    }
+    init() {}
 
     deinit {
-        optoutd_curl_easy_cleanup(handle)
+        if let handle { optoutd_curl_easy_cleanup(handle) }
+    }
+
+    /// The handle, made (and libcurl loaded) on first use.
+    private func easyHandle() throws(DeliveryError) -> UnsafeMutableRawPointer {
+        if let handle { return handle }
+        guard optoutd_curl_load() == 1, let made = optoutd_curl_easy_init() else {
+            throw DeliveryError("libcurl (libcurl.so.4) cannot be loaded; install it (Debian: libcurl4)")
+        }
+        handle = made
+        return made
     }
 
     /// What a transfer needs besides its URL.
@@ -36,10 +44,12 @@ final class Curl: @unchecked Sendable {
         var timeoutSeconds: Int = 30
     }
 
-    /// Performs a transfer; returns the response code, or throws libcurl's error text.
-    func perform(_ transfer: Transfer) throws(DeliveryError) -> Int {
+    /// Performs a transfer; returns the response code, or throws libcurl's error text. A
+    /// raised `cancellation` aborts the transfer within a second.
+    func perform(_ transfer: Transfer, cancellation: CancellationFlag) throws(DeliveryError) -> Int {
         lock.lock()
         defer { lock.unlock() }
+        let handle = try easyHandle()
         optoutd_curl_easy_reset(handle)
         let body = BodyReader(transfer.body)
         var lists: [UnsafeMutablePointer<curl_slist>?] = []
@@ -78,7 +88,17 @@ final class Curl: @unchecked Sendable {
         }
         // Response bodies are not needed: discard them.
         optoutd_curl_set_function(handle, CURLOPT_WRITEFUNCTION) { _, size, count, _ in size * count }
-        let result = withExtendedLifetime(body) { optoutd_curl_easy_perform(handle) }
+        // libcurl asks at least once a second whether to go on, also while it waits for an
+        // answer: a nonzero return aborts the transfer.
+        optoutd_curl_set_long(handle, CURLOPT_NOPROGRESS, 0)
+        optoutd_curl_set_progress(handle) { userdata in
+            Unmanaged<CancellationFlag>.fromOpaque(userdata!).takeUnretainedValue().isRaised ? 1 : 0
+        }
+        optoutd_curl_set_pointer(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(cancellation).toOpaque())
+        let result = withExtendedLifetime((body, cancellation)) { optoutd_curl_easy_perform(handle) }
+        if result == CURLE_ABORTED_BY_CALLBACK {
+            throw DeliveryError("the transfer was stopped: optoutd is stopping", cancelled: true)
+        }
         guard result == CURLE_OK else {
             throw DeliveryError(String(cString: optoutd_curl_easy_strerror(result)))
         }
@@ -101,21 +121,4 @@ final class Curl: @unchecked Sendable {
             return count
         }
     }
-}
-
-/// Runs blocking work (a transfer, a child process) on a thread of its own, so that
-/// waiting for the network never holds one of the few task threads.
-func onOwnThread<Value: Sendable>(_ work: @escaping @Sendable () throws(DeliveryError) -> Value)
-    async throws(DeliveryError) -> Value
-{
-    let result: Result<Value, DeliveryError> = await withCheckedContinuation { continuation in
-        Thread {
-            do throws(DeliveryError) {
-                continuation.resume(returning: .success(try work()))
-            } catch {
-                continuation.resume(returning: .failure(error))
-            }
-        }.start()
-    }
-    return try result.get()
 }

@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import Logging
 import OptOutConfig
 import OptOutCore
+import Synchronization
 
 /// Where the daemon reads its configuration and keeps its state.
 public struct DaemonSettings: Sendable {
@@ -20,29 +20,37 @@ public struct DaemonSettings: Sendable {
 
 /// The long-running service: sleeps until a notice is due, records it, delivers it, and
 /// reacts to SIGHUP (reload), SIGTERM and SIGINT (stop), `ack`, clock changes and the watchdog.
+///
+/// The loop holds one `DaemonState` and gives each wake-up to a small handler. Deliveries
+/// run beside it as tasks, one drain per channel; loading a configuration again runs beside
+/// it too, so that neither holds up the schedule.
 public final class Daemon: Sendable {
-    private let settings: DaemonSettings
-    private let initialConfiguration: Configuration
-    private let store: StateStore
-    private let logger: Logger
-    private let notifier: ServiceNotifier
-    private let clock: @Sendable () -> Instant
-    private let makeChannels: @Sendable (Configuration) -> [any NotificationChannel]
+    let settings: DaemonSettings
+    let initialConfiguration: Configuration
+    let store: StateStore
+    let lock: StoreLock?
+    let logger: Logger
+    let notifier: ServiceNotifier
+    let clock: @Sendable () -> Instant
+    let makeChannels: @Sendable (Configuration) -> [any NotificationChannel]
     /// Notices recorded per turn of the scheduling loop.
     static let sliceSize = 500
     /// A reload prepared beside the scheduling loop, waiting to take over.
-    private let preparedReload = Mutex<ReloadOutcome?>(nil)
+    let preparedReload = Mutex<ReloadOutcome?>(nil)
 
-    /// - Parameter channels: the channels of a configuration (the journal and the configured ones).
+    /// - Parameters:
+    ///   - channels: the channels of a configuration (the journal and the configured ones).
+    ///   - lock: the store's instance lock, which also shows the daemon's status to `optoutd status`.
     public init(
-        settings: DaemonSettings, configuration: Configuration, store: StateStore, logger: Logger,
-        notifier: ServiceNotifier = ServiceNotifier(),
+        settings: DaemonSettings, configuration: Configuration, store: StateStore, lock: StoreLock? = nil,
+        logger: Logger, notifier: ServiceNotifier = ServiceNotifier(),
         channels: @escaping @Sendable (Configuration) -> [any NotificationChannel],
         clock: @escaping @Sendable () -> Instant
     ) {
         self.settings = settings
         self.initialConfiguration = configuration
         self.store = store
+        self.lock = lock
         self.logger = logger
         self.notifier = notifier
         self.makeChannels = channels
@@ -54,29 +62,26 @@ public final class Daemon: Sendable {
         var scheduler = try makeScheduler(initialConfiguration)
         let outbox = makeOutbox(initialConfiguration)
         try record(scheduler.advance(to: clock()), outbox: outbox, configuration: initialConfiguration)
-        await outbox.deliverDue(now: clock())
+        let now = clock()
+        let failures = await withTaskGroup(of: Outbox.Outcome.self) { group in
+            for name in outbox.channels.keys { group.addTask { await outbox.drain(name, now: now) } }
+            return await group.reduce(into: [String]()) { if case .storeFailed(let why) = $1 { $0.append(why) } }
+        }
+        if let failure = failures.first { throw StoreError(store.path, failure) }
     }
 
     public func run() async throws {
-        var scheduler = try makeScheduler(initialConfiguration)
-        var outbox = makeOutbox(initialConfiguration)
-        var lastAcknowledgement = try store.acknowledgements().last?.id ?? 0
-        var rejection: String?
-        var delivering = false
-        // A reload is prepared beside the loop, which keeps delivering meanwhile; what the loop
-        // records in the meantime is handed to the new scheduler when it takes over.
-        var reloading = false
-        var reloadAgain = false
-        var recordedDuringReload: [(pair: PairKey, history: PairHistory)] = []
-        // Signals are relayed before READY=1: SIGHUP's default action would end the process.
+        var state = DaemonState(
+            scheduler: try makeScheduler(initialConfiguration), outbox: makeOutbox(initialConfiguration),
+            lastAcknowledgement: try store.acknowledgements().last?.id ?? 0)
         let wakeups = try WakeUpSource(
             triggerFile: settings.acknowledgementTrigger, watchdogInterval: notifier.watchdogInterval.map { $0 / 2 },
             relayingSignals: true)
-        notifier.ready(status: status(scheduler, rejection))
+        report(state, ready: true)
         logger.notice(
-            "optoutd started: \(status(scheduler, nil))", metadata: ["MESSAGE_ID": "\(MessageID.started)"])
+            "optoutd started: \(statusLine(state))", metadata: ["MESSAGE_ID": "\(MessageID.started)"])
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: Void.self) { group in
             wakeups.post(.due)  // what is due at start
             for await wakeUp in wakeups.events {
                 if wakeups.isFinished { break }  // stopping: what is left waits for the next start
@@ -86,97 +91,148 @@ public final class Daemon: Sendable {
                     notifier.watchdog()
                     continue
                 case .reload:
-                    if reloading {
-                        reloadAgain = true
-                        continue
-                    }
-                    reloading = true
-                    notifier.reloading()
-                    group.addTask {
-                        let outcome = self.prepareReload()
-                        self.preparedReload.withLock { $0 = outcome }
-                        wakeups.post(.reloaded)
-                    }
+                    startReload(&state, group: &group, wakeups: wakeups)
                     continue
                 case .reloaded:
-                    guard let outcome = preparedReload.withLock({ $0.take() }) else { continue }
-                    reloading = false
-                    switch outcome {
-                    case .rejected(let reason):
-                        rejection = reason
-                    case .loaded(var replacement, let acknowledgedThrough):
-                        replacement.remember(recordedDuringReload)
-                        for (account, actions) in Dictionary(
-                            grouping: try store.acknowledgements(after: acknowledgedThrough), by: \.account)
-                        {
-                            _ = replacement.acknowledge(account: account, actions: actions.map(\.action), at: now)
-                        }
-                        scheduler = replacement
-                        outbox = makeOutbox(scheduler.configuration)
-                        rejection = nil
-                        logger.notice(
-                            "configuration reloaded: \(status(scheduler, nil))",
-                            metadata: ["MESSAGE_ID": "\(MessageID.reloaded)"])
-                    }
-                    recordedDuringReload = []
-                    notifier.ready(status: status(scheduler, rejection))
-                    if reloadAgain {
-                        reloadAgain = false
-                        wakeups.post(.reload)
-                    }
+                    finishReload(&state, now: now, wakeups: wakeups)
                 case .acknowledged:
-                    let new = try store.acknowledgements(after: lastAcknowledgement)
-                    lastAcknowledgement = new.last?.id ?? lastAcknowledgement
-                    for (account, actions) in Dictionary(grouping: new, by: \.account) {
-                        if let step = scheduler.acknowledge(
-                            account: account, actions: actions.map(\.action), at: now)
-                        {
-                            try record(step, outbox: outbox, configuration: scheduler.configuration)
-                            if reloading { recordedDuringReload += step.histories }
-                        }
-                    }
-                case .delivered:
-                    delivering = false
+                    acknowledge(&state, now: now)
+                case .delivered(let channel, let outcome):
+                    state.draining.remove(channel)
+                    if case .storeFailed(let reason) = outcome { storeFailed(&state, reason, now: now) }
                 case .due, .clockChanged:
                     break
                 }
-                // A burst (a first start with many accounts) goes in slices, so that signals,
-                // acks and the watchdog are heard in between: what is still due re-arms the
-                // timer in the past, which wakes the loop again at once.
-                let step = scheduler.advance(to: now, limit: Self.sliceSize)
-                try record(step, outbox: outbox, configuration: scheduler.configuration)
-                if reloading { recordedDuringReload += step.histories }
-                // Deliveries run beside this loop, so a slow channel never holds up the schedule.
-                let nextDelivery = try store.nextDeliveryAttempt()
-                if !delivering, let nextDelivery, nextDelivery <= now {
-                    delivering = true
-                    group.addTask { [outbox] in
-                        await outbox.deliverDue(now: now)
-                        wakeups.post(.delivered)
-                    }
-                }
-                let nextRetry = delivering ? nil : nextDelivery
-                wakeups.schedule(at: [scheduler.nextDue, nextRetry].compactMap { $0 }.min())
-                // STATUS= once a burst is through, not after every slice of it.
-                if (scheduler.nextDue.map { $0 > now } ?? true) {
-                    notifier.status(status(scheduler, rejection))
-                }
+                advance(&state, now: now, group: &group, wakeups: wakeups)
             }
+            // Stopping: transfers in flight are aborted and hook processes ended; what they
+            // were delivering stays waiting for the next start.
             group.cancelAll()
         }
         notifier.stopping()
         logger.notice("optoutd stopping", metadata: ["MESSAGE_ID": "\(MessageID.stopping)"])
     }
 
+    // MARK: Handlers
+
+    /// Records what is due, starts the drains of channels with deliveries due, and sleeps
+    /// until the next of either.
+    private func advance(
+        _ state: inout DaemonState, now: Instant, group: inout TaskGroup<Void>, wakeups: WakeUpSource
+    ) {
+        if state.storeTrouble?.kind != .gone, !store.isInPlace {
+            storeFailed(&state, StoreError.gone(store.path).reason, now: now)
+        }
+        if let trouble = state.storeTrouble {
+            guard trouble.kind == .unwritable, trouble.retryAt <= now else {
+                wakeups.schedule(at: trouble.kind == .gone ? nil : trouble.retryAt)
+                report(state)
+                return
+            }
+            // Try again from what the store holds: what the scheduler decided while the
+            // store could not take it was never recorded, so it is decided again.
+            do {
+                state.scheduler = try makeScheduler(state.scheduler.configuration)
+                state.lastAcknowledgement = try store.acknowledgements().last?.id ?? 0
+            } catch {
+                storeFailed(&state, "\(error)", now: now)
+                return advance(&state, now: now, group: &group, wakeups: wakeups)
+            }
+        }
+        // A burst (a first start with many accounts) goes in slices, so that signals, acks
+        // and the watchdog are heard in between: what is still due re-arms the timer in the
+        // past, which wakes the loop again at once.
+        let step = state.scheduler.advance(to: now, limit: Self.sliceSize)
+        guard record(step, into: &state, now: now) else {
+            return advance(&state, now: now, group: &group, wakeups: wakeups)
+        }
+        if let trouble = state.storeTrouble {
+            state.storeTrouble = nil
+            logger.notice(
+                "the state store can be written again (it could not since \(trouble.since)); deliveries go on",
+                metadata: ["MESSAGE_ID": "\(MessageID.storeFailing)"])
+        }
+        let nextAttempts: [String: Instant]
+        do {
+            nextAttempts = try store.nextDeliveryAttempts()
+        } catch {
+            storeFailed(&state, "cannot read the outbox: \(error)", now: now)
+            return advance(&state, now: now, group: &group, wakeups: wakeups)
+        }
+        // Each channel drains on its own: a slow one holds up neither the others nor the journal.
+        for (channel, attempt) in nextAttempts where attempt <= now && !state.draining.contains(channel) {
+            state.draining.insert(channel)
+            let outbox = state.outbox
+            group.addTask {
+                let outcome = await outbox.drain(channel, now: now)
+                wakeups.post(.delivered(channel: channel, outcome: outcome))
+            }
+        }
+        let nextRetry = nextAttempts.filter { !state.draining.contains($0.key) }.values.min()
+        wakeups.schedule(at: [state.scheduler.nextDue, nextRetry].compactMap { $0 }.min())
+        // STATUS= once a burst is through, not after every slice of it.
+        if (state.scheduler.nextDue.map { $0 > now } ?? true) { report(state) }
+    }
+
+    /// Acts on acknowledgements recorded since the last one seen.
+    private func acknowledge(_ state: inout DaemonState, now: Instant) {
+        guard state.storeTrouble == nil else { return }  // read again when the store recovers
+        let new: [Acknowledgement]
+        do {
+            new = try store.acknowledgements(after: state.lastAcknowledgement)
+        } catch {
+            return storeFailed(&state, "cannot read acknowledgements: \(error)", now: now)
+        }
+        state.lastAcknowledgement = new.last?.id ?? state.lastAcknowledgement
+        for (account, actions) in Dictionary(grouping: new, by: \.account) {
+            if let step = state.scheduler.acknowledge(account: account, actions: actions.map(\.action), at: now) {
+                guard record(step, into: &state, now: now) else { return }
+            }
+        }
+    }
+
+    /// Records a step; on failure, enters (or extends) the store trouble and returns false.
+    private func record(_ step: Scheduler.Step, into state: inout DaemonState, now: Instant) -> Bool {
+        do {
+            try record(step, outbox: state.outbox, configuration: state.scheduler.configuration)
+        } catch {
+            storeFailed(&state, "\(error)", now: now)
+            return false
+        }
+        if state.reload != .idle { state.recordedDuringReload += step.histories }
+        return true
+    }
+
+    /// The store could not be read or written: pause deliveries, with back-off, and say so
+    /// once per try (never once per delivery).
+    func storeFailed(_ state: inout DaemonState, _ reason: String, now: Instant) {
+        let gone = !store.isInPlace
+        let trouble: StoreTrouble
+        if gone {
+            guard state.storeTrouble?.kind != .gone else { return }
+            trouble = StoreTrouble(kind: .gone, reason: reason, since: now, retryAt: now, backoff: 0)
+        } else if let current = state.storeTrouble {
+            guard current.retryAt <= now else { return }  // already said for this period
+            trouble = current.failedAgain(reason, at: now)
+        } else {
+            trouble = .unwritable(reason, at: now)
+        }
+        state.storeTrouble = trouble
+        logger.error(
+            "\(trouble.summary)",
+            metadata: ["MESSAGE_ID": "\(MessageID.storeFailing)", "OPTOUT_STORE": "\(store.path)"])
+        report(state)
+    }
+
     // MARK: Steps
 
-    private func makeScheduler(_ configuration: Configuration) throws -> Scheduler {
+    func makeScheduler(_ configuration: Configuration) throws -> Scheduler {
         Scheduler(
             configuration: configuration, histories: try store.histories(),
             acknowledged: try store.acknowledgedActions())
     }
 
-    private func makeOutbox(_ configuration: Configuration) -> Outbox {
+    func makeOutbox(_ configuration: Configuration) -> Outbox {
         Outbox(
             store: store, channels: makeChannels(configuration),
             giveUpAfterSeconds: configuration.channels.giveUpAfterSeconds, logger: logger)
@@ -188,54 +244,5 @@ public final class Daemon: Sendable {
         try store.record(step, at: now) { notice in
             outbox.targets(of: notice, names: configuration.channels.names(for: notice.event), issuedAt: now)
         }
-    }
-
-    /// What loading the configuration again gave.
-    enum ReloadOutcome: Sendable {
-        /// A scheduler for the new configuration, with the state as of acknowledgement `acknowledgedThrough`.
-        case loaded(Scheduler, acknowledgedThrough: Int64)
-        /// The configuration was rejected (and the rejection reported); the running one stays.
-        case rejected(String)
-    }
-
-    /// Loads the configuration and the state, and builds a scheduler for them (beside the loop).
-    private func prepareReload() -> ReloadOutcome {
-        let loaded = ConfigurationLoader(now: clock()).load(path: settings.configPath)
-        guard let configuration = loaded.configuration else {
-            let errors = loaded.diagnostics.filter { $0.severity == .error }
-            logger.error(
-                "configuration rejected, the running one stays in force: \(errors.map(\.description).joined(separator: "; "))",
-                metadata: [
-                    "MESSAGE_ID": "\(MessageID.configurationRejected)",
-                    "OPTOUT_CONFIG_ERRORS": "\(errors.map(\.description).joined(separator: "\n"))",
-                ])
-            return .rejected(
-                "reload rejected (\(errors.count) error\(errors.count == 1 ? "" : "s")): \(errors.first?.description ?? "")"
-            )
-        }
-        do {
-            let acknowledgedThrough = try store.acknowledgements().last?.id ?? 0
-            return .loaded(try makeScheduler(configuration), acknowledgedThrough: acknowledgedThrough)
-        } catch {
-            logger.error("cannot read the state store for the new configuration: \(error)")
-            return .rejected("reload failed: cannot read the state store: \(error)")
-        }
-    }
-
-    /// The STATUS= line: what is watched and what is next (and why a reload was rejected).
-    private func status(_ scheduler: Scheduler, _ rejection: String?) -> String {
-        let configuration = scheduler.configuration
-        var text =
-            "\(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
-        if let next = scheduler.upcoming,
-            let account = scheduler.account(next.pair.account)
-        {
-            let when = next.at == .distantPast ? "now" : account.zone.rfc3339(next.at)
-            text += "; next: \(next.event.rawValue) for \(next.pair.account) (\(next.pair.policy)) at \(when)"
-        } else {
-            text += "; nothing scheduled"
-        }
-        if let rejection { text += "; \(rejection)" }
-        return text
     }
 }

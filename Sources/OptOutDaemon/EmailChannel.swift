@@ -85,11 +85,11 @@ public struct EmailChannel: NotificationChannel {
         }
         let curl = curl
         let frozen = transfer
-        _ = try await onOwnThread { () throws(DeliveryError) in
+        _ = try await onOwnThread { cancellation throws(DeliveryError) in
             do throws(DeliveryError) {
-                return try curl.perform(frozen)
+                return try curl.perform(frozen, cancellation: cancellation)
             } catch {
-                throw DeliveryError("smtp: \(error.description)")
+                throw DeliveryError("email: smtp: \(error.description)", cancelled: error.cancelled)
             }
         }
     }
@@ -98,13 +98,15 @@ public struct EmailChannel: NotificationChannel {
         let process = Subprocess(
             arguments: [program, "-i", "-t"], environment: ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin"],
             input: message.rendered, timeout: .seconds(60))
-        let outcome = try await onOwnThread { () throws(DeliveryError) in
+        let outcome = try await onOwnThread { cancellation throws(DeliveryError) in
+            var output = HookOutput { _, _ in }
             do {
-                return try process.run { _, _ in }
+                return try process.run(cancellation: cancellation, output: &output)
             } catch {
-                throw DeliveryError("sendmail: cannot run \(program): \(error)")
+                throw DeliveryError("email: sendmail: cannot run \(program): \(error)")
             }
         }
-        guard outcome == .exited(0) else { throw DeliveryError("sendmail: \(program) ended with \(outcome)") }
+        if outcome == .cancelled { throw DeliveryError("email: sendmail was stopped", cancelled: true) }
+        guard outcome == .exited(0) else { throw DeliveryError("email: sendmail: \(program) ended with \(outcome)") }
     }
 }

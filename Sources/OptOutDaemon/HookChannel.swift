@@ -21,46 +21,46 @@ public struct HookChannel: NotificationChannel {
 
     public func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError) {
         for document in documents {
-            let outcome: Subprocess.Outcome
-            do {
-                outcome = try await run(document)
-            } catch {
-                throw DeliveryError("hook \(name): cannot run \(settings.command[0]): \(error)")
-            }
-            switch outcome {
+            switch try await run(document) {
             case .exited(0): continue
             case .exited(let status): throw DeliveryError("hook \(name) exited with status \(status)")
             case .signalled(let signal): throw DeliveryError("hook \(name) was killed by signal \(signal)")
             case .timedOut:
                 throw DeliveryError("hook \(name) ran longer than \(settings.timeoutSeconds) s and was killed")
+            case .cancelled:
+                throw DeliveryError("hook \(name) was stopped: optoutd is stopping", cancelled: true)
             }
         }
     }
 
-    private func run(_ document: NoticeDocument) async throws -> Subprocess.Outcome {
+    private func run(_ document: NoticeDocument) async throws(DeliveryError) -> Subprocess.Outcome {
         var environment = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "OPTOUT_TEST": document.test ? "1" : "0",
         ]
         for (field, value) in document.optoutFields { environment[field] = value }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        let input: [UInt8]
+        do { input = Array(try encoder.encode(document)) + [10] } catch {
+            throw DeliveryError("hook \(name): cannot encode the notice: \(error)")
+        }
         let process = Subprocess(
-            arguments: settings.command, environment: environment, input: Array(try encoder.encode(document)) + [10],
+            arguments: settings.command, environment: environment, input: input,
             timeout: .seconds(settings.timeoutSeconds))
         let logger = logger
         let name = name
-        // The program runs on a thread of its own: waiting for it must not hold a task thread.
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(
-                    with: Result {
-                        try process.run { stream, line in
-                            logger.log(
-                                level: stream == .standardError ? .warning : .info, "\(name): \(line)",
-                                metadata: ["OPTOUT_HOOK": "\(name)", "OPTOUT_ACCOUNT": "\(document.account.id)"])
-                        }
-                    })
-            }.start()
+        return try await onOwnThread { cancellation throws(DeliveryError) in
+            var output = HookOutput { stream, line in
+                logger.log(
+                    level: stream == .standardError ? .warning : .info, "\(name): \(line)",
+                    metadata: ["OPTOUT_HOOK": "\(name)", "OPTOUT_ACCOUNT": "\(document.account.id)"])
+            }
+            defer { output.finish() }
+            do {
+                return try process.run(cancellation: cancellation, output: &output)
+            } catch {
+                throw DeliveryError("hook \(name): cannot run \(process.arguments[0]): \(error)")
+            }
         }
     }
 }

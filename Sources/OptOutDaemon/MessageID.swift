@@ -23,6 +23,9 @@ public enum MessageID {
     public static let configurationRejected = "0eec64ca64ab4c73be86cc4cef2cc43e"
     /// A channel failed to deliver a notice; it will be retried.
     public static let channelFailing = "6b0a17e52bb541faa6c5db86cb228545"
+    /// The state store cannot be written (deliveries pause with back-off) or was deleted
+    /// (deliveries stop until a restart).
+    public static let storeFailing = "5765c879e7d8419fbc1bca2a95ac7263"
     /// The daemon is stopping.
     public static let stopping = "527aa0b886d2427b9351191135348673"
 }

@@ -1,88 +1,48 @@
 import Foundation
 import Logging
 import OptOutCore
+import Synchronization
 
-/// Why a delivery did not arrive.
-public struct DeliveryError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    /// Retrying cannot help (such as HTTP 400): the delivery is given up at once.
-    public var permanent: Bool
-
-    public init(_ description: String, permanent: Bool = false) {
-        self.description = description
-        self.permanent = permanent
-    }
-}
-
-/// Somewhere a notice can be delivered: the journal, mail, a hook, a webhook.
-public protocol NotificationChannel: Sendable {
-    /// The name used in `plan`'s `channels` and in the state store.
-    var name: String { get }
-    /// How many deliveries of this channel may run at once.
-    var concurrency: Int { get }
-    /// Who receives a notice through this channel: one delivery each. `nil` stands for
-    /// the channel itself (journal, hook, webhook); mail lists addresses.
-    func recipients(of notice: Notice) -> [String?]
-    /// When a delivery issued at `now` is first tried (a daily digest waits for its hour).
-    func firstAttempt(issuedAt now: Instant) -> Instant
-    /// Delivers one notice, or several as one digest when `digest` is set, to `recipient`.
-    func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError)
-    /// Whether the deliveries waiting for one recipient go out together as one message.
-    var digest: Bool { get }
-}
-
-extension NotificationChannel {
-    public var concurrency: Int { 1 }
-    public var digest: Bool { false }
-    public func recipients(of notice: Notice) -> [String?] { [nil] }
-    public func firstAttempt(issuedAt now: Instant) -> Instant { now }
-}
-
-/// The journal: every notice becomes one entry with exactly the SPEC's fields.
-public struct JournalChannel: NotificationChannel {
-    public let name = ChannelSettings.journal
-    private let journal: Journal
-
-    public init(journal: Journal = Journal()) {
-        self.journal = journal
-    }
-
-    public func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError) {
-        // libsystemd drops entries silently when no journald listens: that is not a delivery.
-        guard Journal.isAvailable else {
-            throw DeliveryError("journal: no journald socket at /run/systemd/journal/socket")
-        }
-        for document in documents {
-            var fields: [(name: String, value: String)] = [
-                ("MESSAGE", document.message), ("MESSAGE_ID", MessageID.notice(document.event)),
-                ("PRIORITY", String(document.event.priority)), ("SYSLOG_IDENTIFIER", "optoutd"),
-            ]
-            fields += document.optoutFields
-            if document.test { fields.append(("OPTOUT_TEST", "1")) }
-            do {
-                try journal.send(fields)
-            } catch {
-                throw DeliveryError("journal: \(error)")
-            }
-        }
-    }
-}
-
-/// Delivers what the state store holds as waiting. Channels work side by side, so a
-/// failing one never holds up another; failures are retried with exponential back-off
-/// (1 minute doubling to 1 hour, with jitter) until `giveUpAfter` has passed since the
-/// notice was issued, and then reported as never delivered.
+/// Delivers what the state store holds as waiting, one channel at a time per call: each
+/// channel drains on its own, so a slow or hanging one holds up neither another channel nor
+/// the journal. Failures are retried with exponential back-off (1 minute doubling to 1
+/// hour, with jitter) until `giveUpAfter` has passed since the notice was issued, and then
+/// reported as never delivered.
+///
+/// A delivery is marked done right after its channel confirms it. When that write fails
+/// (the disk is full, the file system read-only), the drain stops at once: the deliveries
+/// that went out are kept as `unrecorded` and marked first when the store can be written
+/// again, instead of being sent again and again.
 public struct Outbox: Sendable {
     public let store: StateStore
     public let channels: [String: any NotificationChannel]
     public let giveUpAfterSeconds: Int
     public let logger: Logger
+    private let unrecorded: UnrecordedDeliveries
 
-    public init(store: StateStore, channels: [any NotificationChannel], giveUpAfterSeconds: Int, logger: Logger) {
+    /// How a drain ended.
+    public enum Outcome: Sendable, Equatable {
+        case drained
+        /// The store could not be read or written: deliveries must pause.
+        case storeFailed(String)
+    }
+
+    public init(
+        store: StateStore, channels: [any NotificationChannel], giveUpAfterSeconds: Int, logger: Logger,
+        unrecorded: UnrecordedDeliveries = UnrecordedDeliveries()
+    ) {
         self.store = store
         self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.giveUpAfterSeconds = giveUpAfterSeconds
         self.logger = logger
+        self.unrecorded = unrecorded
+    }
+
+    /// The same outbox with other channels (after a reload); what is unrecorded stays.
+    public func with(channels: [any NotificationChannel], giveUpAfterSeconds: Int) -> Outbox {
+        Outbox(
+            store: store, channels: channels, giveUpAfterSeconds: giveUpAfterSeconds, logger: logger,
+            unrecorded: unrecorded)
     }
 
     /// Where each notice goes: `channel` or `channel:recipient`, with its first attempt.
@@ -96,94 +56,126 @@ public struct Outbox: Sendable {
         }
     }
 
-    /// Delivers every waiting delivery that is due at `now`, a batch at a time so that
-    /// memory stays flat however many wait.
-    public func deliverDue(now: Instant) async {
-        while !Task.isCancelled {
-            let due: [Delivery]
-            do {
-                due = try store.waitingDeliveries(dueBy: now, limit: Self.batchSize)
-            } catch {
-                logger.error("cannot read the outbox: \(error)")
-                return
-            }
-            await withTaskGroup(of: Void.self) { group in
-                for (name, deliveries) in Dictionary(grouping: due, by: \.channelName) {
-                    group.addTask { await deliver(deliveries, through: name, now: now) }
-                }
-            }
-            if due.count < Self.batchSize { return }
-        }
-    }
-
     /// How many deliveries are read from the store at a time.
     static let batchSize = 500
 
-    /// One channel's deliveries: digests grouped per recipient, at most `concurrency` at once.
-    private func deliver(_ deliveries: [Delivery], through name: String, now: Instant) async {
-        guard let channel = channels[name] else {
-            // Its channel left the configuration: keep the record in case it comes back.
-            for delivery in deliveries {
-                record {
-                    try store.markFailed(
-                        delivery, error: "channel \(name) is not configured", retryAt: now.adding(seconds: 3600))
-                }
+    /// Delivers every waiting delivery of channel `name` that is due at `now`, a batch at a
+    /// time so that memory stays flat however many wait.
+    public func drain(_ name: String, now: Instant) async -> Outcome {
+        if let failure = recordUnrecorded(of: name, now: now) { return .storeFailed(failure) }
+        while !Task.isCancelled {
+            let due: [Delivery]
+            do {
+                due = try store.waitingDeliveries(channel: name, dueBy: now, limit: Self.batchSize)
+            } catch {
+                return .storeFailed("cannot read the outbox: \(error)")
             }
-            return
+            guard let channel = channels[name] else {
+                // Its channel left the configuration: keep the record in case it comes back.
+                for delivery in due {
+                    if let failure = write({
+                        try store.markFailed(
+                            delivery, error: "channel \(name) is not configured", at: now,
+                            retryAt: now.adding(seconds: 3600))
+                    }) {
+                        return .storeFailed(failure)
+                    }
+                }
+                return .drained
+            }
+            if let failure = await deliver(due, through: channel, now: now) { return .storeFailed(failure) }
+            if due.count < Self.batchSize { return .drained }
         }
+        return .drained
+    }
+
+    /// One batch: digests grouped per recipient, at most `concurrency` at once. Returns why
+    /// the store could not be written, if it could not.
+    private func deliver(_ deliveries: [Delivery], through channel: any NotificationChannel, now: Instant) async
+        -> String?
+    {
         let batches: [[Delivery]] =
             channel.digest ? Array(Dictionary(grouping: deliveries, by: \.recipient).values) : deliveries.map { [$0] }
-        await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: String?.self) { group in
             var running = 0
+            var failure: String?
             for batch in batches {
-                if Task.isCancelled { break }  // stopping: the rest waits in the store
+                // Stopping, or the store failed: the rest waits in the store.
+                if Task.isCancelled || failure != nil { break }
                 if running >= channel.concurrency {
-                    await group.next()
+                    if let finished = await group.next(), let finished { failure = failure ?? finished }
                     running -= 1
                 }
-                group.addTask { await deliver(batch, through: channel, now: now) }
+                group.addTask { await send(batch, through: channel, now: now) }
                 running += 1
             }
+            for await result in group { failure = failure ?? result }
+            return failure
         }
     }
 
-    private func deliver(_ batch: [Delivery], through channel: any NotificationChannel, now: Instant) async {
+    /// One message: a notice, or a digest of several for one recipient.
+    private func send(_ batch: [Delivery], through channel: any NotificationChannel, now: Instant) async -> String? {
         var live: [Delivery] = []
         for delivery in batch {
             if now.secondsSince1970 - delivery.issuedAt.secondsSince1970 > giveUpAfterSeconds {
-                giveUp(
-                    delivery, channel: channel.name,
-                    reason:
-                        "not delivered within \(giveUpAfterSeconds / 3600) hours (last error: \(delivery.lastError ?? "none"))"
-                )
+                let reason =
+                    "not delivered within \(giveUpAfterSeconds / 3600) hours (last error: \(delivery.lastError ?? "none"))"
+                if let failure = giveUp(delivery, channel: channel.name, reason: reason, now: now) { return failure }
             } else {
                 live.append(delivery)
             }
         }
-        guard let first = live.first else { return }
+        guard let first = live.first else { return nil }
         do {
             try await channel.deliver(live.map(\.document), to: first.recipient)
-            for delivery in live { record { try store.markDelivered(delivery, at: now) } }
         } catch {
+            if error.cancelled { return nil }  // stopping: it stays waiting as it was
             for delivery in live {
                 if error.permanent {
-                    giveUp(delivery, channel: channel.name, reason: error.description)
+                    if let failure = giveUp(delivery, channel: channel.name, reason: error.description, now: now) {
+                        return failure
+                    }
                     continue
                 }
                 let retry = now.adding(seconds: Self.backoff(attempt: delivery.attempts + 1))
-                record { try store.markFailed(delivery, error: error.description, retryAt: retry) }
+                if let failure = write({
+                    try store.markFailed(delivery, error: error.description, at: now, retryAt: retry)
+                }) {
+                    return failure
+                }
                 logger.warning(
-                    "channel \(delivery.channelName) failed to deliver \(delivery.document.event.rawValue) for \(delivery.document.account.id): \(error); retrying at \(retry)",
+                    "channel \(channel.name) failed to deliver \(delivery.document.event.rawValue) for \(delivery.document.account.id): \(error); retrying at \(retry)",
                     metadata: metadata(delivery, channel: channel.name))
             }
+            return nil
         }
+        for (index, delivery) in live.enumerated() {
+            if let failure = write({ try store.markDelivered(delivery, at: now) }) {
+                unrecorded.add(Array(live[index...]))
+                return failure
+            }
+        }
+        return nil
     }
 
-    private func giveUp(_ delivery: Delivery, channel: String, reason: String) {
-        record { try store.markGivenUp(delivery, error: reason) }
+    /// Marks what went out while the store could not be written. Returns why it still cannot be.
+    private func recordUnrecorded(of channel: String, now: Instant) -> String? {
+        for delivery in unrecorded.take(channel: channel) {
+            if let failure = write({ try store.markDelivered(delivery, at: now) }) {
+                unrecorded.add([delivery])
+                return failure
+            }
+        }
+        return nil
+    }
+
+    private func giveUp(_ delivery: Delivery, channel: String, reason: String, now: Instant) -> String? {
+        if let failure = write({ try store.markGivenUp(delivery, error: reason, at: now) }) { return failure }
         logger.error(
             "never delivered through \(delivery.target): \(delivery.document.event.rawValue) for \(delivery.document.account.id) (\(delivery.document.policy.id)): \(reason)",
             metadata: metadata(delivery, channel: channel))
+        return nil
     }
 
     private func metadata(_ delivery: Delivery, channel: String) -> Logger.Metadata {
@@ -194,13 +186,39 @@ public struct Outbox: Sendable {
         ]
     }
 
-    private func record(_ write: () throws -> Void) {
-        do { try write() } catch { logger.error("cannot update the outbox: \(error)") }
+    /// Runs a store write; returns why it failed, if it did.
+    private func write(_ update: () throws -> Void) -> String? {
+        do {
+            try update()
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 
     /// Seconds before attempt `attempt + 1`: 60 s doubling to 3600 s, ±10 % jitter.
     static func backoff(attempt: Int) -> Int {
         let base = min(60 << min(max(attempt - 1, 0), 6), 3600)
         return base + Int.random(in: -(base / 10)...(base / 10))
+    }
+}
+
+/// Deliveries that went out while the store could not be written, until they are marked.
+public final class UnrecordedDeliveries: Sendable {
+    private let deliveries = Mutex<[Delivery]>([])
+
+    public init() {}
+
+    func add(_ added: [Delivery]) {
+        deliveries.withLock { $0 += added }
+    }
+
+    /// Takes out those of `channel`.
+    func take(channel: String) -> [Delivery] {
+        deliveries.withLock { all in
+            let taken = all.filter { $0.channelName == channel }
+            all.removeAll { $0.channelName == channel }
+            return taken
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CLinux
 import CSystemd
 import Foundation
 import OptOutCore
@@ -21,8 +22,8 @@ public enum WakeUp: Sendable, Equatable {
     case reload
     /// A configuration loaded beside the loop is ready to take over (or was rejected).
     case reloaded
-    /// The outbox finished a round of deliveries.
-    case delivered
+    /// A channel's drain of the outbox ended.
+    case delivered(channel: String, outcome: Outbox.Outcome)
 }
 
 /// The one place the daemon sleeps: a thread in `poll(2)` on a real-time timer that is
@@ -75,9 +76,14 @@ public final class WakeUpSource: @unchecked Sendable {
     }
 
     /// Sleep until `instant` (or, with `nil`, until something else happens).
+    ///
+    /// With nothing to wait for, the timer is disarmed: any instant standing in for "never"
+    /// would one day come (a 32-bit one in 2038) and then wake the loop for nothing, again
+    /// and again. A disarmed timer also misses clock changes, which matter only to something
+    /// scheduled.
     public func schedule(at instant: Instant?) {
-        // An armed absolute timer is needed for TFD_TIMER_CANCEL_ON_SET; "never" is far away.
-        let seconds = instant.map { max($0.secondsSince1970, 1) } ?? Int(Int32.max)
+        // A zero it_value disarms; an armed one must not be zero, so the past is one second in.
+        let seconds = instant.map { max($0.secondsSince1970, 1) } ?? 0
         var spec = itimerspec(it_interval: timespec(), it_value: timespec(tv_sec: seconds, tv_nsec: 0))
         timerfd_settime(timer, Int32(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET), &spec, nil)
     }
@@ -129,8 +135,7 @@ public final class WakeUpSource: @unchecked Sendable {
             if fds[0].revents != 0 {
                 var expirations: UInt64 = 0
                 if read(timer, &expirations, 8) < 0 && errno == ECANCELED {
-                    schedule(at: nil)  // re-armed by the daemon after it looks again
-                    continuation.yield(.clockChanged)
+                    continuation.yield(.clockChanged)  // the daemon looks again and re-arms it
                 } else {
                     continuation.yield(.due)
                 }
@@ -179,23 +184,39 @@ public final class WakeUpSource: @unchecked Sendable {
 /// Relays SIGHUP, SIGTERM and SIGINT to a wake-up thread. The handler does only what is safe
 /// in a signal handler: it sets the signal's bit and writes to the thread's eventfd. Unlike
 /// `signalfd(2)`, this needs no signal blocked in every thread.
-enum SignalRelay {
+public enum SignalRelay {
     static let relayed: [Int32] = [SIGHUP, SIGTERM, SIGINT]
     private static let pending = Atomic<UInt64>(0)
     private static let descriptor = Atomic<Int32>(-1)
 
-    /// Handles the relayed signals from now on, waking whoever polls `eventDescriptor`.
+    /// Handles the relayed signals from now on, waking whoever polls `eventDescriptor`; a
+    /// signal taken before (see `holdSignals`) wakes it at once.
     static func install(writingTo eventDescriptor: Int32) {
-        // Both atomics are created here, not lazily inside the handler.
-        pending.store(0, ordering: .relaxed)
+        holdSignals()
         descriptor.store(eventDescriptor, ordering: .releasing)
+        if pending.load(ordering: .acquiring) != 0 {
+            var one: UInt64 = 1
+            _ = write(eventDescriptor, &one, 8)
+        }
+    }
+
+    /// Takes the relayed signals from now on, only noting them until `install` says whom to
+    /// wake: `run` calls it first, so that a SIGHUP while a large configuration loads is a
+    /// reload once it is loaded, not the end of the process.
+    public static func holdSignals() {
+        // Both atomics are created here, not lazily inside the handler.
+        _ = pending.load(ordering: .relaxed)
+        _ = descriptor.load(ordering: .relaxed)
         for signal in relayed {
             var action = sigaction()
             action.__sigaction_handler = .init(sa_handler: { number in
                 let savedErrno = errno
                 SignalRelay.pending.bitwiseOr(1 << UInt64(number), ordering: .releasing)
-                var one: UInt64 = 1
-                _ = write(SignalRelay.descriptor.load(ordering: .acquiring), &one, 8)
+                let descriptor = SignalRelay.descriptor.load(ordering: .acquiring)
+                if descriptor >= 0 {
+                    var one: UInt64 = 1
+                    _ = write(descriptor, &one, 8)
+                }
                 errno = savedErrno
             })
             sigemptyset(&action.sa_mask)

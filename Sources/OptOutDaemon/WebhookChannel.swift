@@ -20,9 +20,12 @@ public struct WebhookChannel: NotificationChannel {
         var headers = ["Content-Type: application/json", "User-Agent: optoutd/\(OptOutVersion.current)", "Expect:"]
         for header in settings.headers {
             let value = try credentials.value(header.credential)
-            // A value must not end the header and start another one.
-            guard !value.contains(where: { $0 == "\r" || $0 == "\n" }) else {
-                throw DeliveryError("credential '\(header.credential)' holds a line break", permanent: true)
+            // A value must not end the header and start another one. Swift reads "\r\n" as
+            // one Character, which is neither "\r" nor "\n": look at the scalars.
+            if let bad = value.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+                throw DeliveryError(
+                    "webhook \(name): credential '\(header.credential)' holds a control character (U+\(String(bad.value, radix: 16, uppercase: true))); it is not sent",
+                    permanent: true)
             }
             headers.append("\(header.name): \(value)")
         }
@@ -36,7 +39,14 @@ public struct WebhookChannel: NotificationChannel {
             let transfer = Curl.Transfer(
                 url: settings.url, body: body, upload: true, headers: headers, timeoutSeconds: settings.timeoutSeconds)
             let curl = curl
-            let code = try await onOwnThread { () throws(DeliveryError) in try curl.perform(transfer) }
+            let name = name
+            let code = try await onOwnThread { cancellation throws(DeliveryError) in
+                do throws(DeliveryError) {
+                    return try curl.perform(transfer, cancellation: cancellation)
+                } catch {
+                    throw DeliveryError("webhook \(name): \(error.description)", cancelled: error.cancelled)
+                }
+            }
             switch code {
             case 200..<300: continue
             case 408, 429, 500..<600: throw DeliveryError("webhook \(name): HTTP \(code)")
@@ -44,9 +54,4 @@ public struct WebhookChannel: NotificationChannel {
             }
         }
     }
-}
-
-/// The version `optoutd --version` prints and clients send.
-public enum OptOutVersion {
-    public static let current = "0.1.0"
 }

@@ -26,6 +26,9 @@ struct AckCommand: ParsableCommand {
     @Option(help: "Why, who, or a ticket number.")
     var note: String?
 
+    @Flag(help: "Start a new, empty state store when there is none at --state.")
+    var create = false
+
     @OptionGroup var options: ConfigOptions
     @OptionGroup var state: StateOptions
 
@@ -48,9 +51,14 @@ struct AckCommand: ParsableCommand {
                 "policy '\(policy.id)' has no action '\(unknown)'; it has: \(known.joined(separator: ", "))")
         }
         let done = actions.isEmpty ? known : actions
-        try state.createDirectory()
-        try StateStore(path: state.path).acknowledge(
-            account: account.id, policy: policy.id, actions: done, note: note, at: now)
+        // A mistyped --state must not record into a new store that no daemon reads.
+        guard create || state.exists else {
+            throw dataError(
+                "no state store at \(state.path): check --state (the running daemon's store), or add --create to start a new, empty one"
+            )
+        }
+        let store = try state.open(.readWrite(create: create))
+        try store.acknowledge(account: account.id, policy: policy.id, actions: done, note: note, at: now)
         // Wake a running daemon (it watches for this file being written).
         let trigger = state.path + ".ack"
         if FileManager.default.createFile(atPath: trigger, contents: Data("\(now.secondsSince1970)\n".utf8)) {

@@ -12,11 +12,7 @@ struct CatalogCommand: ParsableCommand {
     @OptionGroup var options: ConfigOptions
 
     @Option(help: "table or json.")
-    var format: ReportFormat = .table
-
-    func validate() throws {
-        guard format != .ics else { throw ValidationError("catalog prints table or json") }
-    }
+    var format: ListFormat = .table
 
     func run() throws {
         let catalog: Catalog

@@ -41,13 +41,20 @@ extension ExitCode {
     static let dataError = ExitCode(65)
     /// sysexits EX_UNAVAILABLE: a channel could not be reached.
     static let unavailable = ExitCode(69)
+    /// sysexits EX_TEMPFAIL: another instance holds the state store's lock.
+    static let storeInUse = ExitCode(75)
     /// sysexits EX_CONFIG.
     static let invalidConfiguration = ExitCode(78)
 }
 
-/// Output formats of the reporting commands.
+/// Output formats of `plan`.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, ics
+}
+
+/// Output formats of `status` and `catalog`.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
 }
 
 func standardError(_ line: String) {

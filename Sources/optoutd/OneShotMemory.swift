@@ -1,4 +1,4 @@
-import CSystemd
+import CLinux
 import Foundation
 
 /// How a command that loads an inventory, works on it once and exits treats memory.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OptOutConfig
 import OptOutCore
 import OptOutDaemon
 
@@ -20,7 +21,7 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Start from this time (ISO 8601, such as 2025-10-27T09:00:00+01:00 or 2025-10-27); default: now.")
     var now: String?
 
-    @Option(help: "How many days ahead to show.")
+    @Option(parsing: .unconditional, help: "How many days ahead to show (0 to 3660).")
     var days: Int = 90
 
     @Option(help: "Only this account.")
@@ -30,7 +31,13 @@ struct PlanCommand: ParsableCommand {
     var format: ReportFormat = .table
 
     func validate() throws {
-        guard days >= 0 else { throw ValidationError("--days must be zero or more") }
+        let range = ConfigurationLimits.planDays
+        guard days >= range.lowerBound else {
+            throw ValidationError("--days must be zero or more: a plan looks ahead from --now, never back")
+        }
+        guard days <= range.upperBound else {
+            throw ValidationError("--days must be at most \(range.upperBound) (ten years ahead)")
+        }
     }
 
     func run() throws {
@@ -38,7 +45,9 @@ struct PlanCommand: ParsableCommand {
         var configuration = try options.load(now: clock)
         var start = clock
         if let now {
-            guard let parsed = Instant(iso: now, defaultZone: configuration.defaultZone) else {
+            guard let parsed = Instant(iso: now, defaultZone: configuration.defaultZone),
+                ConfigurationLimits.years.contains(Zone.utc.localDate(of: parsed).components.year)
+            else {
                 throw ValidationError("--now must be an ISO 8601 date or date-time, such as 2025-10-27T09:00:00+01:00")
             }
             start = parsed
@@ -53,7 +62,7 @@ struct PlanCommand: ParsableCommand {
         var histories: [PairKey: PairHistory] = [:]
         var acknowledged: [String: Set<String>] = [:]
         if state.exists {
-            let store = try StateStore(path: state.path)
+            let store = try state.open(.readOnly)
             histories = try store.histories()
             acknowledged = try store.acknowledgedActions()
         }

@@ -30,6 +30,9 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // From the first moment: SIGHUP while a large configuration loads must not end the
+        // process, and SIGTERM must still stop it once it is loaded.
+        if !once { SignalRelay.holdSignals() }
         // A hook that exits without reading its input must not take the daemon down with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
@@ -43,11 +46,19 @@ struct RunCommand: AsyncParsableCommand {
             clock = { instant }
         }
         try state.createDirectory()
-        let store = try StateStore(path: state.path)
+        // One instance per store: a second one would deliver everything again.
+        let lock: StoreLock
+        do {
+            lock = try StoreLock(storePath: state.path)
+        } catch let held as StoreLock.Held {
+            standardError("optoutd: \(held)")
+            throw ExitCode.storeInUse
+        }
+        let store = try state.open(.readWrite(create: true))
         let daemon = Daemon(
             settings: DaemonSettings(configPath: options.path, statePath: state.path), configuration: configuration,
-            store: store, logger: logger, channels: { ChannelFactory(logger: logger).channels(for: $0) },
-            clock: clock)
+            store: store, lock: lock, logger: logger,
+            channels: { ChannelFactory(logger: logger).channels(for: $0) }, clock: clock)
         if once {
             try await daemon.runOnce()
             return

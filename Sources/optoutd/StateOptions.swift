@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OptOutDaemon
 
 /// `--state PATH`, shared by the commands that read or write the state store.
 struct StateOptions: ParsableArguments {
@@ -23,11 +24,23 @@ struct StateOptions: ParsableArguments {
 
     var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
-    /// Creates the directory that will hold the store, if missing.
+    /// Creates the directory that will hold the store (0700), if missing.
     func createDirectory() throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(
+                atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+    }
+
+    /// Opens the store; a store that cannot be opened is reported (path, and what to do)
+    /// and ends the command with status 1.
+    func open(_ access: StateStore.Access) throws -> StateStore {
+        do {
+            return try StateStore(path: path, access: access)
+        } catch {
+            standardError("optoutd: \(error)")
+            throw ExitCode.failure
         }
     }
 }

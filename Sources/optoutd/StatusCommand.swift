@@ -12,11 +12,7 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var state: StateOptions
 
     @Option(help: "table or json.")
-    var format: ReportFormat = .table
-
-    func validate() throws {
-        guard format != .ics else { throw ValidationError("status prints table or json") }
-    }
+    var format: ListFormat = .table
 
     func run() throws {
         let now = currentInstant()
@@ -26,7 +22,7 @@ struct StatusCommand: ParsableCommand {
         var lastSent: [PairKey: PairRecord] = [:]
         var waiting: [(target: String, count: Int, lastError: String?)] = []
         if state.exists {
-            let store = try StateStore(path: state.path)
+            let store = try state.open(.readOnly)
             histories = try store.histories()
             acknowledged = try store.acknowledgedActions()
             lastSent = try store.lastDelivered()
@@ -76,6 +72,9 @@ struct StatusCommand: ParsableCommand {
                             row.lastSent ?? "-", row.next ?? "-",
                         ]
                     }), terminator: "")
+            if let daemon = StoreLock.holder(ofStore: state.path) {
+                print("daemon: running as process \(daemon.pid): \(daemon.status)")
+            }
             for entry in waiting {
                 print(
                     "outbox: \(entry.count) waiting for \(entry.target)\(entry.lastError.map { " (last error: \($0))" } ?? "")"

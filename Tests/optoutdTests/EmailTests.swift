@@ -155,7 +155,7 @@ struct EmailTests {
         try configure(email: "from: privacy@example.org\ntransport: smtp://127.0.0.1:\(port)\nstarttls: opportunistic")
         let start = Instant(Date())
         #expect(try fixture.runOnce(at: 0, from: start).status == 0)
-        #expect(try fixture.run(["status"]).stdout.contains("outbox: 1 waiting for email (last error: smtp: "))
+        #expect(try fixture.run(["status"]).stdout.contains("outbox: 1 waiting for email (last error: email: smtp: "))
         let server = try LocalServer(script: "smtp_server.py", [mailbox.path, "--port", String(port)])
         _ = server
         // a restarted daemon still waits out the back-off

@@ -3,10 +3,10 @@
 
 #include <curl/curl.h>
 
-/* libcurl is loaded when a channel first needs it (dlopen of libcurl.so.4), not when the
- * process starts: with its TLS, Kerberos and LDAP libraries it is some forty shared
- * objects that every command would otherwise map and relocate, most of which never send
- * anything. The functions below call into it once optoutd_curl_load() has returned 1. */
+/* libcurl is loaded at the first transfer (dlopen of libcurl.so.4), not when the process
+ * starts: with its TLS, Kerberos and LDAP libraries it is some forty shared objects that
+ * every command would otherwise map and relocate, most of which never send anything. The
+ * functions below call into it once optoutd_curl_load() has returned 1. */
 
 /* Loads libcurl and runs curl_global_init() once; returns 1 when it is ready, else 0. */
 int optoutd_curl_load(void);
@@ -28,5 +28,9 @@ CURLcode optoutd_curl_set_string(CURL *handle, CURLoption option, const char *va
 CURLcode optoutd_curl_set_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode optoutd_curl_set_function(CURL *handle, CURLoption option, optoutd_curl_io_function function);
 long optoutd_curl_response_code(CURL *handle);
+
+/* CURLOPT_XFERINFOFUNCTION with only the user data: nonzero aborts the transfer. */
+typedef int (*optoutd_curl_progress_function)(void *userdata);
+CURLcode optoutd_curl_set_progress(CURL *handle, optoutd_curl_progress_function function);
 
 #endif

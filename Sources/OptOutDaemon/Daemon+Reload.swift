@@ -1,0 +1,113 @@
+import Foundation
+import OptOutConfig
+import OptOutCore
+
+/// SIGHUP: the configuration is loaded again beside the loop, which keeps delivering
+/// meanwhile; what the loop records in the meantime is handed to the new scheduler when
+/// it takes over. A rejected configuration leaves the running one in force.
+extension Daemon {
+    /// What loading the configuration again gave.
+    enum ReloadOutcome: Sendable {
+        /// A scheduler for the new configuration, with the state as of acknowledgement `acknowledgedThrough`.
+        case loaded(Scheduler, acknowledgedThrough: Int64)
+        /// The configuration was rejected (and the rejection reported); the running one stays.
+        case rejected(String)
+    }
+
+    func startReload(_ state: inout DaemonState, group: inout TaskGroup<Void>, wakeups: WakeUpSource) {
+        guard state.reload == .idle else {
+            state.reload = .preparing(again: true)
+            return
+        }
+        state.reload = .preparing(again: false)
+        notifier.reloading()
+        group.addTask {
+            let outcome = self.prepareReload()
+            self.preparedReload.withLock { $0 = outcome }
+            wakeups.post(.reloaded)
+        }
+    }
+
+    func finishReload(_ state: inout DaemonState, now: Instant, wakeups: WakeUpSource) {
+        guard let outcome = preparedReload.withLock({ $0.take() }) else { return }
+        let again = state.reload == .preparing(again: true)
+        state.reload = .idle
+        switch outcome {
+        case .rejected(let reason):
+            state.rejection = reason
+        case .loaded(var replacement, let acknowledgedThrough):
+            replacement.remember(state.recordedDuringReload)
+            do {
+                for (account, actions) in Dictionary(
+                    grouping: try store.acknowledgements(after: acknowledgedThrough), by: \.account)
+                {
+                    _ = replacement.acknowledge(account: account, actions: actions.map(\.action), at: now)
+                }
+            } catch {
+                storeFailed(&state, "cannot read acknowledgements: \(error)", now: now)
+            }
+            state.scheduler = replacement
+            state.outbox = state.outbox.with(
+                channels: makeChannels(replacement.configuration),
+                giveUpAfterSeconds: replacement.configuration.channels.giveUpAfterSeconds)
+            state.rejection = nil
+            logger.notice(
+                "configuration reloaded: \(statusLine(state))", metadata: ["MESSAGE_ID": "\(MessageID.reloaded)"])
+        }
+        state.recordedDuringReload = []
+        report(state, ready: true)
+        if again { wakeups.post(.reload) }
+    }
+
+    /// Loads the configuration and the state, and builds a scheduler for them (beside the loop).
+    private func prepareReload() -> ReloadOutcome {
+        let loaded = ConfigurationLoader(now: clock()).load(path: settings.configPath)
+        guard let configuration = loaded.configuration else {
+            let errors = loaded.diagnostics.filter { $0.severity == .error }
+            logger.error(
+                "configuration rejected, the running one stays in force: \(errors.map(\.description).joined(separator: "; "))",
+                metadata: [
+                    "MESSAGE_ID": "\(MessageID.configurationRejected)",
+                    "OPTOUT_CONFIG_ERRORS": "\(errors.map(\.description).joined(separator: "\n"))",
+                ])
+            return .rejected(
+                "reload rejected (\(errors.count) error\(errors.count == 1 ? "" : "s")): \(errors.first?.description ?? "")"
+            )
+        }
+        do {
+            let acknowledgedThrough = try store.acknowledgements().last?.id ?? 0
+            return .loaded(try makeScheduler(configuration), acknowledgedThrough: acknowledgedThrough)
+        } catch {
+            logger.error("cannot read the state store for the new configuration: \(error)")
+            return .rejected("reload failed: cannot read the state store: \(error)")
+        }
+    }
+
+    /// Tells the service manager (STATUS=, and READY=1 with `ready`) and `optoutd status`
+    /// (through the store's lock file) how the daemon is doing.
+    func report(_ state: DaemonState, ready: Bool = false) {
+        let line = statusLine(state)
+        if ready { notifier.ready(status: line) } else { notifier.status(line) }
+        lock?.record(status: line)
+    }
+
+    /// The STATUS= line: what is watched and what is next (and why a reload was rejected,
+    /// or why nothing is delivered).
+    func statusLine(_ state: DaemonState) -> String {
+        let scheduler = state.scheduler
+        let configuration = scheduler.configuration
+        var text =
+            "\(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
+        if let trouble = state.storeTrouble { return text + "; " + trouble.summary }
+        if let next = scheduler.upcoming,
+            let account = scheduler.account(next.pair.account)
+        {
+            let when = next.at == .distantPast ? "now" : account.zone.rfc3339(next.at)
+            text += "; next: \(next.event.rawValue) for \(next.pair.account) (\(next.pair.policy)) at \(when)"
+        } else {
+            text += "; nothing scheduled"
+        }
+        if let rejection = state.rejection { text += "; \(rejection)" }
+        return text
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import OptOutCore
+
+/// Somewhere a notice can be delivered: the journal, mail, a hook, a webhook.
+public protocol NotificationChannel: Sendable {
+    /// The name used in `plan`'s `channels` and in the state store.
+    var name: String { get }
+    /// How many deliveries of this channel may run at once.
+    var concurrency: Int { get }
+    /// Who receives a notice through this channel: one delivery each. `nil` stands for
+    /// the channel itself (journal, hook, webhook); mail lists addresses.
+    func recipients(of notice: Notice) -> [String?]
+    /// When a delivery issued at `now` is first tried (a daily digest waits for its hour).
+    func firstAttempt(issuedAt now: Instant) -> Instant
+    /// Delivers one notice, or several as one digest when `digest` is set, to `recipient`.
+    func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError)
+    /// Whether the deliveries waiting for one recipient go out together as one message.
+    var digest: Bool { get }
+}
+
+extension NotificationChannel {
+    public var concurrency: Int { 1 }
+    public var digest: Bool { false }
+    public func recipients(of notice: Notice) -> [String?] { [nil] }
+    public func firstAttempt(issuedAt now: Instant) -> Instant { now }
+}

@@ -1,0 +1,86 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The one running instance of the daemon per state store: an exclusive `flock(2)` on a lock
+/// file beside the store (`STATE.lock`), held for the life of the process and released by
+/// the kernel however the process ends.
+///
+/// The file holds the holder's PID and its latest status line, so that a second instance
+/// and `optoutd status` can say who holds it and how it is doing. Its room is written out
+/// once when it is taken, and the status is written into that room in place: that needs no
+/// new blocks, so it works on a full disk too.
+public final class StoreLock: Sendable {
+    public let path: String
+    private let descriptor: Int32
+    static let room = 4096
+
+    /// Another process holds the lock.
+    public struct Held: Error, CustomStringConvertible {
+        public var path: String
+        public var holder: Int32?
+
+        public var description: String {
+            let who = holder.map { "process \($0)" } ?? "another process"
+            return
+                "the state store is in use by \(who) (lock \(path)): only one optoutd run may deliver from a store at a time"
+        }
+    }
+
+    /// Takes the lock of the store at `storePath`, or throws `Held`.
+    public init(storePath: String) throws {
+        path = storePath + ".lock"
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: path])
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let held = Held(path: path, holder: Self.status(in: descriptor)?.pid)
+            close(descriptor)
+            throw held
+        }
+        StateOwner.handOver(path)
+        var room = [UInt8](repeating: UInt8(ascii: " "), count: Self.room)
+        room[room.count - 1] = UInt8(ascii: "\n")
+        _ = ftruncate(descriptor, 0)
+        _ = pwrite(descriptor, &room, room.count, 0)
+        record(status: "starting")
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Writes the PID and `status` (one line, cut to fit) into the file's room.
+    public func record(status: String) {
+        let line = "\(getpid())\n" + status.replacing("\n", with: " ").prefix(Self.room - 32) + "\n"
+        var bytes = Array(line.utf8.prefix(Self.room - 1))
+        bytes += [UInt8](repeating: UInt8(ascii: " "), count: Self.room - 1 - bytes.count) + [UInt8(ascii: "\n")]
+        _ = pwrite(descriptor, &bytes, bytes.count, 0)
+    }
+
+    /// The holder's PID and status, when a running instance holds the lock of `storePath`.
+    public static func holder(ofStore storePath: String) -> (pid: Int32, status: String)? {
+        let descriptor = open(storePath + ".lock", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        // A shared lock that can be had means no instance holds the exclusive one.
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+            _ = flock(descriptor, LOCK_UN)
+            return nil
+        }
+        return status(in: descriptor).map { ($0.pid ?? 0, $0.status) }
+    }
+
+    private static func status(in descriptor: Int32) -> (pid: Int32?, status: String)? {
+        var bytes = [UInt8](repeating: 0, count: room)
+        let count = pread(descriptor, &bytes, room, 0)
+        guard count > 0 else { return nil }
+        let lines = String(decoding: bytes[..<count], as: UTF8.self).split(separator: "\n", maxSplits: 1)
+        let pid = lines.first.flatMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
+        let status = lines.count > 1 ? lines[1].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+        return (pid, status)
+    }
+}
