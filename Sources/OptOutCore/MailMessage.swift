@@ -102,7 +102,9 @@ public struct MailMessage: Sendable, Equatable {
             run = []
         }
         for word in singleLine(text).split(separator: " ", omittingEmptySubsequences: false) {
-            if word.unicodeScalars.allSatisfy(\.isASCII) && !word.hasPrefix("=?") {
+            // A word too long for a folded line is encoded too: encoded words can be cut, so
+            // no header line grows past what servers take (998 octets), however long the name.
+            if word.unicodeScalars.allSatisfy(\.isASCII) && !word.hasPrefix("=?") && word.utf8.count <= 70 {
                 flush()
                 pieces.append(String(word))
             } else {

@@ -56,3 +56,20 @@ import Testing
         #expect(folded.components(separatedBy: "\r\n")[1].hasPrefix(" word"))
     }
 }
+
+@Suite struct MailHeaderLengthTests {
+    /// A 3,000-character name with no space in it made a 3,000-octet Subject line, which
+    /// servers refuse (and which was then retried for days).
+    @Test(arguments: [String(repeating: "x", count: 3000), String(repeating: "é", count: 1500)])
+    func noHeaderLineIsLongerThanServersTake(name: String) {
+        let message = MailMessage(
+            from: "optoutd <privacy@example.org>", to: ["\(name) <alice@example.org>"],
+            subject: "[optoutd] policy applies to \(name)", date: Instant(secondsSince1970: 0),
+            messageID: "id@example.org", body: "Hi\n")
+        let text = String(decoding: message.rendered, as: UTF8.self)
+        let headers = text.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n")
+        #expect(headers.allSatisfy { $0.utf8.count <= 998 })
+        #expect(headers.allSatisfy { $0.utf8.count <= 78 })
+        #expect(headers.contains { $0.hasPrefix("Subject: [optoutd] policy applies to =?utf-8?B?") })
+    }
+}
