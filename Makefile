@@ -1,22 +1,23 @@
 # optoutd — build, run, test and measure.
 #
-#   make run     install what is missing, build, and show the plan for Config/optoutd.yaml
+#   make run     install what is missing, build, and run the daemon on Config/optoutd.yaml
 #   make test    the test suite (what CI runs)
 #   make bench   benchmarks (release build): load and plan times, peak RSS, Remind for comparison
+#   make man     the man pages optoutd(8) and optoutd.yaml(5), from man/*.scd into .build/man
 
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FORMAT ?= $(dir $(SWIFT))swift-format
 CONFIG ?= Config/optoutd.yaml
 # Debian packages the build and the tests need (time zone data for IANA zones).
 DEBIAN_PACKAGES ?= tzdata pkg-config libsystemd-dev libyaml-dev libsqlite3-dev libcurl4-openssl-dev systemd util-linux \
-	python3-aiosmtpd openssl
+	python3-aiosmtpd openssl scdoc binutils
 BENCH_PACKAGES ?= remind time
 
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 DESTDIR ?=
 
-.PHONY: all deps build release run test bench install uninstall format lint clean
+.PHONY: all deps build release run test bench man install uninstall format lint clean
 
 all: build
 
@@ -51,12 +52,20 @@ bench: release
 	@scripts/ensure-debian-packages $(BENCH_PACKAGES) || echo "bench: some packages could not be installed"
 	Benchmarks/run.sh $$($(RELEASE_BUILD) --show-bin-path)/optoutd
 
-# Release binary, units (with its path), journal catalog, policies, man page, completions;
-# the example configuration only where none exists.
-install: release
-	$(SWIFT) package generate-manual >/dev/null
-	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=$(DESTDIR) \
-	MANPAGE=.build/plugins/GenerateManual/outputs/optoutd/optoutd.1 \
+# The man pages are written in scdoc (man/*.scd), not generated from --help.
+MAN_PAGES = .build/man/optoutd.8 .build/man/optoutd.yaml.5
+
+man: $(MAN_PAGES)
+
+.build/man/%: man/%.scd
+	@scripts/ensure-debian-packages scdoc
+	@mkdir -p .build/man
+	scdoc <$< >$@.tmp && mv $@.tmp $@
+
+# The release binary (built once, installed stripped), units (with its path), journal
+# catalog, policies, man pages, completions; the example configuration only where none exists.
+install: release man
+	PREFIX=$(PREFIX) SYSCONFDIR=$(SYSCONFDIR) DESTDIR=$(DESTDIR) MANPAGES=.build/man \
 	scripts/install $$($(RELEASE_BUILD) --show-bin-path)/optoutd
 
 # Removes what install put there; keeps configuration and state.

@@ -157,6 +157,70 @@ struct SystemdTests {
         #expect(timer.contains("Persistent=true"))
     }
 
+    /// The user unit, as one person runs it with `systemctl --user`: no drop-in, the
+    /// configuration in the manager's configuration directory (%E), the state in its state
+    /// directory (%S).
+    @Test func theUserUnitRunsFromTheUsersOwnDirectories() throws {
+        let name = "optoutd-user.service"
+        let installed = "\(prefix)/lib/systemd/user/\(name)"
+        let verify = try tool("/usr/bin/systemd-analyze", ["--user", "verify", "--man=no", installed])
+        #expect(verify.status == 0, "\(verify.stderr)")
+
+        let runtime = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"] ?? "/run/user/0"
+        let link = runtime + "/systemd/user/" + name
+        _ = try? FileManager.default.removeItem(atPath: link)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: installed)
+        #expect(try systemctl("daemon-reload").status == 0)
+        defer {
+            _ = try? systemctl("stop", name)
+            _ = try? systemctl("reset-failed", name)
+            _ = try? FileManager.default.removeItem(atPath: link)
+        }
+
+        // Where the manager put %E and %S, as it expanded them in ExecStart=.
+        let execStart = try systemctl("show", "-p", "ExecStart", "--value", name).stdout
+        func argument(after option: String) -> String? {
+            let words = execStart.split(separator: " ")
+            return words.firstIndex(of: Substring(option)).map { String(words[$0 + 1]) }
+        }
+        let config = try #require(argument(after: "--config"), "\(execStart)")
+        let state = try #require(argument(after: "--state"), "\(execStart)")
+        #expect(config.hasSuffix("/optoutd/optoutd.yaml") && !config.contains("%"), "\(config)")
+        #expect(state.hasSuffix("/optoutd/state.sqlite") && !state.contains("%"), "\(state)")
+
+        let account = "\(tag)-own"
+        try FileManager.default.createDirectory(
+            atPath: (config as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try """
+        version: 1
+        timezone: Europe/Berlin
+        defaults: {platform: linkedin}
+        accounts:
+          - {id: \(account), region: AT}
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+
+        let start = try systemctl("start", name)
+        #expect(start.status == 0, "\(start.stderr)")
+        #expect(try systemctl("show", "-p", "ActiveState", "--value", name).stdout.hasPrefix("active"))
+        let entries = {
+            try tool("/usr/bin/journalctl", ["--no-pager", "-o", "json", "OPTOUT_ACCOUNT=\(account)"]).stdout
+        }
+        #expect(try waitFor { try entries().contains("policy-applies") })
+        let entry = try #require(
+            try entries().split(separator: "\n").compactMap {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }.first)
+        // A user manager without cgroups of its own runs its units in the system's: either field.
+        let unitField = (entry["_SYSTEMD_USER_UNIT"] ?? entry["_SYSTEMD_UNIT"]) as? String
+        #expect(unitField == name)
+        #expect(entry["OPTOUT_POLICY"] as? String == "linkedin-genai-training-2025")
+        #expect(FileManager.default.fileExists(atPath: state))
+
+        #expect(try systemctl("stop", name).status == 0)
+        #expect(try systemctl("show", "-p", "ExecMainStatus", "--value", name).stdout.hasPrefix("0"))
+    }
+
     @Test func startNoticeReloadStopAndNoRestartLoop() throws {
         defer {
             _ = try? systemctl("stop", "optoutd")
