@@ -3,7 +3,8 @@ import OptOutCore
 /// The shipped policy catalog (`Config/policies/`), compiled into the binary so that
 /// optoutd works before it is installed.
 enum BuiltinCatalog {
-    /// Each shipped file, with the name its diagnostics use.
+    /// Each shipped file, with the name its diagnostics use: every file of `Config/policies/`
+    /// (a test checks that none is missing).
     static let files: [(name: String, bytes: [UInt8])] = [
         ("linkedin.yaml", PackageResources.linkedin_yaml)
     ]
@@ -15,7 +16,7 @@ enum BuiltinCatalog {
             guard let text = decodeUTF8(file.bytes, path: path, log: log), let node = reader.compose(text) else {
                 return []
             }
-            return PolicyReader(yaml: reader).policies(inFile: node)
+            return PolicyReader(yaml: reader).policies(inFile: node).map(\.policy)
         }
     }
 }
