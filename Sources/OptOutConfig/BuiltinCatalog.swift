@@ -6,7 +6,14 @@ enum BuiltinCatalog {
     /// Each shipped file, with the name its diagnostics use: every file of `Config/policies/`
     /// (a test checks that none is missing).
     static let files: [(name: String, bytes: [UInt8])] = [
-        ("linkedin.yaml", PackageResources.linkedin_yaml)
+        ("linkedin.yaml", PackageResources.linkedin_yaml),
+        ("facebook.yaml", PackageResources.facebook_yaml),
+        ("instagram.yaml", PackageResources.instagram_yaml),
+        ("x.yaml", PackageResources.x_yaml),
+        ("claude.yaml", PackageResources.claude_yaml),
+        ("copilot.yaml", PackageResources.copilot_yaml),
+        ("tumblr.yaml", PackageResources.tumblr_yaml),
+        ("wordpress.yaml", PackageResources.wordpress_yaml),
     ]
 
     static func policies(log: DiagnosticLog) -> [Located<Policy>] {

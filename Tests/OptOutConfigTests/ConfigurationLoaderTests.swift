@@ -37,7 +37,8 @@ import Testing
                 "linkedin-ads-sharing-2025",
             ])
         #expect(
-            configuration.catalog.platforms == ["linkedin"])
+            configuration.catalog.platforms
+                == ["linkedin", "facebook", "instagram", "x", "claude", "copilot", "tumblr", "wordpress"])
     }
 
     @Test func aFullConfigurationIsRead() throws {
@@ -164,7 +165,7 @@ import Testing
         "optoutd.yaml:7:7: error: at must be a time of day (HH:MM), not '9 o'clock'",
         "optoutd.yaml:8:18: error: overdue_every must be a duration such as 30d, 2w or 12h, not 'often'",
         "optoutd.yaml:11:13: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
-        "optoutd.yaml:14:15: error: unknown platform 'myspace'; the catalog knows: linkedin",
+        "optoutd.yaml:14:15: error: unknown platform 'myspace'; the catalog knows: claude, copilot, facebook, instagram, linkedin, tumblr, wordpress, x",
         "optoutd.yaml:15:9: error: account id 'carol smith' may hold only letters, digits, '.', '_', '-' and '@'",
         "optoutd.yaml:16:13: error: an account's region must be one country, not the group 'EU'",
         "optoutd.yaml:17:15: error: unknown time zone 'Europe/Nowhere'; expected an IANA name such as Europe/Berlin",
