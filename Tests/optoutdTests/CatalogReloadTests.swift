@@ -22,7 +22,8 @@ struct CatalogReloadTests {
         #expect(applies.map { $0["OPTOUT_EVENT"] } == ["policy-applies"])
         #expect(applies.first?["OPTOUT_DEADLINE"] == "2025-11-03")
         // The shipped deadline is long past: the next notice is an overdue repeat.
-        #expect(notify.messages.contains { $0.contains("next: overdue for \(account) (linkedin-genai-training-2025)") })
+        let overdue = "next: overdue for \(account) (linkedin-genai-training-2025)"
+        #expect(notify.wait { $0.contains(overdue) }.contains { $0.contains(overdue) })
 
         // The deadline moves 20 days ahead: the 30-day reminder would have been due 10 days ago,
         // the 14-day one is 6 days ahead.
