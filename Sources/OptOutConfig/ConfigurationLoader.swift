@@ -31,6 +31,8 @@ public struct ConfigurationLoader: Sendable {
         "version", "timezone", "reminders", "catalog", "policies", "defaults", "channels", "accounts", "accounts_files",
     ]
     static let accountKeys = ["id", "platform", "region", "name", "email", "timezone", "done"]
+    /// Policy files read beside the configuration, relative to its directory.
+    static let overridesPattern = "policies.d/*.yaml"
 
     public func load(path: String) -> LoadedConfiguration {
         let log = DiagnosticLog()
@@ -52,32 +54,36 @@ public struct ConfigurationLoader: Sendable {
         let defaultZone = fields["timezone"].flatMap { zone($0, yaml) } ?? Zone.system
         let reminders = fields["reminders"].flatMap { reminderSettings($0, yaml) } ?? ReminderSettings()
 
-        // The catalog: shipped, included files, inline.
-        var policies: [Located<Policy>] = []
+        // The catalog: shipped, included files and policies.d, inline.
+        var shipped: [Located<Policy>] = []
+        var configured: [PolicyEntry] = []
         var includes: [Located<String>] = []
         if let node = fields["catalog"],
             let catalogFields = yaml.fields(node, "catalog", allowed: ["builtin", "include"])
         {
             if catalogFields["builtin"].flatMap({ yaml.bool($0, "builtin") }) ?? true {
-                policies += BuiltinCatalog.policies(log: log)
+                shipped = BuiltinCatalog.policies(log: log)
             }
             includes = catalogFields["include"].flatMap { yaml.strings($0, "include") } ?? []
         } else {
-            policies += BuiltinCatalog.policies(log: log)
+            shipped = BuiltinCatalog.policies(log: log)
         }
         let directory = (path as NSString).deletingLastPathComponent
+        // policies.d is read without being named; a file also matched by `include` is read once.
+        includes.append(Located(value: Self.overridesPattern, location: fields.location))
         for pattern in includes {
-            for file in expand(pattern, relativeTo: directory, log: log) {
+            for file in expand(pattern, relativeTo: directory, log: log) where !files.contains(file) {
                 files.append(file)
                 let reader = YAMLReader(path: file, log: log)
                 if let text = readUTF8File(file, log: log), let node = reader.compose(text) {
-                    policies += checkedAge(PolicyReader(yaml: reader).policies(inFile: node), log: log)
+                    configured += checkedAge(PolicyReader(yaml: reader).policies(inFile: node), log: log)
                 }
             }
         }
         if let node = fields["policies"], let items = yaml.sequence(node, "policies") {
-            policies += checkedAge(items.compactMap { PolicyReader(yaml: yaml).policy($0) }, log: log)
+            configured += checkedAge(items.compactMap { PolicyReader(yaml: yaml).policy($0) }, log: log)
         }
+        let policies = PolicyOverrides.apply(configured, to: shipped, log: log)
         let catalog = Catalog(unique([policies], "policy", log: log).values)
 
         var defaultPlatform: String?
@@ -173,15 +179,15 @@ public struct ConfigurationLoader: Sendable {
         return (kept, IDIndex(kept.map(\.id)))
     }
 
-    private func checkedAge(_ policies: [Located<Policy>], log: DiagnosticLog) -> [Located<Policy>] {
-        guard let now else { return policies }
+    private func checkedAge(_ entries: [PolicyEntry], log: DiagnosticLog) -> [PolicyEntry] {
+        guard let now else { return entries }
         let today = Zone.utc.localDate(of: now)
-        for policy in policies where policy.value.deadline.days(until: today) > 366 {
+        for policy in entries.map(\.policy) where policy.value.deadline.days(until: today) > 366 {
             log.warning(
                 "the deadline of policy '\(policy.value.id)' (\(policy.value.deadline)) passed more than a year ago",
                 at: policy.location)
         }
-        return policies
+        return entries
     }
 
     private func zone(_ node: YAMLNode, _ yaml: YAMLReader) -> Zone? {

@@ -1,5 +1,12 @@
 import OptOutCore
 
+/// A policy as written, and whether it is meant to take the place of a shipped one.
+struct PolicyEntry {
+    var policy: Located<Policy>
+    /// `replaces: true`: the policy replaces the shipped policy with its id.
+    var replaces: Bool
+}
+
 /// Reads policy entries (catalog files and inline `policies:`) into `Policy` values.
 struct PolicyReader {
     let yaml: YAMLReader
@@ -7,16 +14,16 @@ struct PolicyReader {
 
     static let keys = [
         "id", "platform", "title", "summary", "effective", "deadline", "regions", "except", "data_used",
-        "data_not_used", "shared_with", "actions", "sources",
+        "data_not_used", "shared_with", "actions", "sources", "replaces",
     ]
 
     /// A catalog file holds one policy mapping or a list of them.
-    func policies(inFile node: YAMLNode) -> [Located<Policy>] {
+    func policies(inFile node: YAMLNode) -> [PolicyEntry] {
         let entries = node.sequence.map(Array.init) ?? [node]
         return entries.compactMap { policy($0) }
     }
 
-    func policy(_ node: YAMLNode) -> Located<Policy>? {
+    func policy(_ node: YAMLNode) -> PolicyEntry? {
         guard
             let fields = yaml.fields(
                 node, "a policy", allowed: Self.keys,
@@ -35,9 +42,11 @@ struct PolicyReader {
         let regions = fields["regions"].flatMap { regionNames($0, "regions") }
         let except = fields["except"].map { regionNames($0, "except") } ?? ([], RegionSet())
         let actions = fields["actions"].flatMap { actionList($0) }
-        let lists = ["data_used", "data_not_used", "shared_with", "sources"].map { key in
+        let lists = ["data_used", "data_not_used", "shared_with"].map { key in
             fields[key].flatMap { yaml.strings($0, key) }?.map(\.value) ?? []
         }
+        let sources = fields["sources"].flatMap { sourceList($0) } ?? []
+        let replaces = fields["replaces"].flatMap { yaml.bool($0, "replaces") } ?? false
         guard let id, let platform, let title, let effective, let regions, let except, let actions else { return nil }
         if let deadline, deadline < effective {
             log.warning(
@@ -51,13 +60,13 @@ struct PolicyReader {
         let policy = Policy(
             id: id, platform: platform, title: title.value, summary: summary?.value ?? "", effective: effective,
             deadline: deadline ?? effective, regions: regions.0, except: except.0, coverage: coverage,
-            dataUsed: lists[0], dataNotUsed: lists[1], sharedWith: lists[2], actions: actions, sources: lists[3])
-        return Located(value: policy, location: fields.location)
+            dataUsed: lists[0], dataNotUsed: lists[1], sharedWith: lists[2], actions: actions, sources: sources)
+        return PolicyEntry(policy: Located(value: policy, location: fields.location), replaces: replaces)
     }
 
     private func actionList(_ node: YAMLNode) -> [PolicyAction]? {
+        // No actions: a change to know about that offers nothing to opt out of.
         guard let items = yaml.sequence(node, "actions") else { return nil }
-        if items.isEmpty { yaml.error("a policy needs at least one action", at: node) }
         var seen = Set<String>()
         var actions: [PolicyAction] = []
         for item in items {
@@ -70,10 +79,7 @@ struct PolicyReader {
                 }),
                 let location = fields["where"].flatMap({ yaml.string($0, "where") })
             else { continue }
-            let url = fields["url"].flatMap { yaml.string($0, "the action url") }
-            if let url, let problem = URLAuthority.problem(in: url.value, schemes: ["https", "http"]) {
-                log.error("the action url \(quoted(url.value)) \(problem)", at: url.location)
-            }
+            let url = fields["url"].flatMap { link($0, "the action url") }
             guard seen.insert(id).inserted else {
                 yaml.error("action '\(id)' is listed twice in this policy", at: item)
                 continue
@@ -81,6 +87,44 @@ struct PolicyReader {
             actions.append(PolicyAction(id: id, title: title.value, location: location.value, url: url?.value))
         }
         return actions
+    }
+
+    /// Each source a mapping: the page (`url`) or a publication's `title`, and the fact it `supports`.
+    private func sourceList(_ node: YAMLNode) -> [PolicySource]? {
+        guard let items = yaml.sequence(node, "sources") else { return nil }
+        return items.compactMap { item in
+            guard item.mapping != nil else {
+                yaml.error(
+                    "a source must be a mapping such as {url: https://…, supports: \"the fact it supports\"}", at: item)
+                return nil
+            }
+            guard
+                let fields = yaml.fields(
+                    item, "a source", allowed: ["url", "title", "supports"], required: ["supports"]),
+                let supports = fields["supports"].flatMap({ yaml.string($0, "supports") })
+            else { return nil }
+            guard fields["url"] != nil || fields["title"] != nil else {
+                log.error(
+                    "a source needs a 'url' (or, for a publication without a link, a 'title')", at: fields.location)
+                return nil
+            }
+            let url = fields["url"].map { link($0, "the source url") }
+            let title = fields["title"].map { yaml.string($0, "the source title") }
+            // A url or title that was given but is bad has been reported.
+            if case .some(nil) = url { return nil }
+            if case .some(nil) = title { return nil }
+            return PolicySource(url: url??.value, title: title??.value, supports: supports.value)
+        }
+    }
+
+    /// An http or https address.
+    private func link(_ node: YAMLNode, _ what: String) -> Located<String>? {
+        guard let url = yaml.string(node, what) else { return nil }
+        if let problem = URLAuthority.problem(in: url.value, schemes: ["https", "http"]) {
+            log.error("\(what) \(quoted(url.value)) \(problem)", at: url.location)
+            return nil
+        }
+        return url
     }
 
     private func regionNames(_ node: YAMLNode, _ what: String) -> ([String], RegionSet)? {

@@ -18,7 +18,25 @@ public struct PolicyAction: Hashable, Sendable {
     }
 }
 
+/// Where a fact of a policy comes from, and which fact.
+public struct PolicySource: Hashable, Sendable {
+    /// The page that states the fact; `nil` for a publication known only by its title.
+    public var url: String?
+    /// The publication's title, when it is cited by name.
+    public var title: String?
+    /// The fact the source supports, in the catalog's own words.
+    public var supports: String
+
+    public init(url: String?, title: String? = nil, supports: String) {
+        self.url = url
+        self.title = title
+        self.supports = supports
+    }
+}
+
 /// A change in what a platform does with member data, for some regions, from a date.
+///
+/// A policy without actions informs: there is nothing to opt out of.
 ///
 /// A class: notices refer to their policy, and there may be millions of notices.
 public final class Policy: Sendable {
@@ -39,13 +57,13 @@ public final class Policy: Sendable {
     public let dataNotUsed: [String]
     public let sharedWith: [String]
     public let actions: [PolicyAction]
-    public let sources: [String]
+    public let sources: [PolicySource]
 
     public init(
         id: String, platform: String, title: String, summary: String, effective: CivilDate,
         deadline: CivilDate, regions: [String], except: [String], coverage: RegionSet,
         dataUsed: [String] = [], dataNotUsed: [String] = [], sharedWith: [String] = [],
-        actions: [PolicyAction], sources: [String] = []
+        actions: [PolicyAction], sources: [PolicySource] = []
     ) {
         self.id = id
         self.platform = platform

@@ -25,6 +25,7 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         public var dataUsed: [String]
         public var dataNotUsed: [String]
         public var sharedWith: [String]
+        /// The sources' links (or, for a publication without one, its title).
         public var sources: [String]
 
         enum CodingKeys: String, CodingKey {
@@ -83,7 +84,7 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         self.policy = PolicyInfo(
             id: policy.id, title: policy.title, summary: policy.summary, effective: policy.effective.description,
             deadline: policy.deadline.description, dataUsed: policy.dataUsed, dataNotUsed: policy.dataNotUsed,
-            sharedWith: policy.sharedWith, sources: policy.sources)
+            sharedWith: policy.sharedWith, sources: policy.sources.map { $0.url ?? $0.title ?? "" })
         pending = notice.pending.map { ActionInfo(id: $0.id, title: $0.title, location: $0.location, url: $0.url) }
     }
 

@@ -99,58 +99,6 @@ public enum Report {
         }
         return result
     }
-
-    // MARK: Catalog
-
-    public static func catalogTable(_ catalog: Catalog) -> String {
-        table(
-            header: ["POLICY", "PLATFORM", "EFFECTIVE", "DEADLINE", "REGIONS", "ACTIONS"],
-            rows: catalog.policies.map { policy in
-                let regions =
-                    policy.regions.joined(separator: ",")
-                    + (policy.except.isEmpty ? "" : " except " + policy.except.joined(separator: ","))
-                return [
-                    policy.id, policy.platform, policy.effective.description, policy.deadline.description, regions,
-                    policy.actions.map(\.id).joined(separator: ","),
-                ]
-            })
-    }
-
-    /// The catalog as one JSON array of policies, with the keys of the catalog schema.
-    public static func catalogJSON(_ catalog: Catalog) -> String {
-        var json = JSONWriter()
-        json.beginArray()
-        for policy in catalog.policies {
-            json.beginObject()
-            json.key("id"); json.string(policy.id)
-            json.key("platform"); json.string(policy.platform)
-            json.key("title"); json.string(policy.title)
-            json.key("summary"); json.string(policy.summary)
-            json.key("effective"); json.string(policy.effective.description)
-            json.key("deadline"); json.string(policy.deadline.description)
-            json.key("regions"); json.strings(policy.regions)
-            json.key("except"); json.strings(policy.except)
-            json.key("countries"); json.strings(policy.coverage.countries.map(\.description))
-            json.key("data_used"); json.strings(policy.dataUsed)
-            json.key("data_not_used"); json.strings(policy.dataNotUsed)
-            json.key("shared_with"); json.strings(policy.sharedWith)
-            json.key("actions")
-            json.beginArray()
-            for action in policy.actions {
-                json.beginObject()
-                json.key("id"); json.string(action.id)
-                json.key("title"); json.string(action.title)
-                json.key("where"); json.string(action.location)
-                json.key("url"); json.string(action.url)
-                json.endObject()
-            }
-            json.endArray()
-            json.key("sources"); json.strings(policy.sources)
-            json.endObject()
-        }
-        json.endArray()
-        return json.buffer.text + "\n"
-    }
 }
 
 /// Writes plan notices one at a time as a table or a JSON array, so that a plan of

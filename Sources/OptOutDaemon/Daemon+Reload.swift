@@ -62,6 +62,10 @@ extension Daemon {
     /// Loads the configuration and the state, and builds a scheduler for them (beside the loop).
     private func prepareReload() -> ReloadOutcome {
         let loaded = ConfigurationLoader(now: clock()).load(path: settings.configPath)
+        // As `run` prints them at start (such as a policy replacing a shipped one).
+        for warning in loaded.diagnostics where warning.severity == .warning {
+            logger.warning("\(warning)")
+        }
         guard let configuration = loaded.configuration else {
             let errors = loaded.diagnostics.filter { $0.severity == .error }
             logger.error(

@@ -31,10 +31,14 @@ import Testing
         #expect(configuration.accounts.count >= 8)
         #expect(Set(configuration.accounts.map { $0.region.description }).count >= 6)
         #expect(
-            configuration.catalog.policies.map(\.id) == [
-                "linkedin-genai-training-2024", "linkedin-genai-training-2025", "linkedin-affiliate-ai-sharing-2025",
+            configuration.catalog.policies.filter { $0.platform == "linkedin" }.map(\.id) == [
+                "linkedin-genai-training-2024", "linkedin-genai-training-2024-gb", "linkedin-genai-training-2024-hk",
+                "linkedin-genai-training-2024-ca", "linkedin-genai-training-2025", "linkedin-affiliate-ai-sharing-2025",
                 "linkedin-ads-sharing-2025",
             ])
+        #expect(
+            configuration.catalog.platforms
+                == ["linkedin", "facebook", "instagram", "x", "claude", "copilot", "tumblr", "wordpress"])
     }
 
     @Test func aFullConfigurationIsRead() throws {
@@ -94,7 +98,7 @@ import Testing
                 == ReminderSettings(
                     leadTimes: [.days(14), .days(3), .hours(6)], at: TimeOfDay(hour: 8, minute: 30)!,
                     overdueEvery: .days(7), overdueMax: 2))
-        #expect(config.catalog.policies.count == 5)
+        #expect(config.catalog.policies.count == (try ConfigurationLoader.builtinCatalog().policies.count) + 1)
         let extra = try #require(config.catalog["example-policy"])
         #expect(extra.deadline.description == "2026-04-15")
         #expect(
@@ -162,7 +166,7 @@ import Testing
         "optoutd.yaml:7:7: error: at must be a time of day (HH:MM), not '9 o'clock'",
         "optoutd.yaml:8:18: error: overdue_every must be a duration such as 30d, 2w or 12h, from 0d to 3650d, not 'often'",
         "optoutd.yaml:11:13: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
-        "optoutd.yaml:14:15: error: unknown platform 'myspace'; the catalog knows: linkedin",
+        "optoutd.yaml:14:15: error: unknown platform 'myspace'; the catalog knows: claude, copilot, facebook, instagram, linkedin, tumblr, wordpress, x",
         "optoutd.yaml:15:9: error: account id 'carol smith' may hold only letters, digits, '.', '_', '-' and '@'",
         "optoutd.yaml:16:13: error: an account's region must be one country, not the group 'EU'",
         "optoutd.yaml:17:15: error: unknown time zone 'Europe/Nowhere'; expected an IANA name such as Europe/Berlin",
@@ -382,7 +386,6 @@ import Testing
             diagnostics == [
                 "optoutd.yaml:7:16: error: the effective date must be a date (YYYY-MM-DD) from 1900 to 9999, not '2025-02-30'",
                 "optoutd.yaml:8:19: error: unknown region 'Atlantis'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
-                "optoutd.yaml:9:14: error: a policy needs at least one action",
                 "optoutd.yaml:10:9: error: the policy id must be lower-case letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128 long, not 'Bad_ID'",
                 "optoutd.yaml:16:51: error: the action url 'ftp://x' must start with https:// or http://",
                 "optoutd.yaml:16:63: error: action 'a' is listed twice in this policy",

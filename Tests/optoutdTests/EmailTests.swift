@@ -207,7 +207,7 @@ struct EmailTests {
         #expect(byRecipient.keys.sorted() == ["a@example.org", "team@example.org"])
         let team = try #require(byRecipient["team@example.org"])
         let headers = team["headers"] as? [String: String] ?? [:]
-        #expect(headers["Subject"] == "[optoutd] 4 opt-out notices for 2026-12-01")
+        #expect(headers["Subject"] == "[optoutd] 5 opt-out notices for 2026-12-01")
         #expect(headers["X-Optoutd-Event"] == "digest")
         let body = team["body"] as? String ?? ""
         #expect(body.contains("\(a) in DE is covered by linkedin-genai-training-2025"))

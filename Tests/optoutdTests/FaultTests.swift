@@ -82,7 +82,8 @@ struct FaultTests {
             return stat(path, &status) == 0 ? status.st_mode & 0o777 : 0
         }
         #expect(mode((fixture.statePath as NSString).deletingLastPathComponent) == 0o700)
-        for suffix in ["", "-wal", "-shm", ".ack"] where FileManager.default.fileExists(atPath: fixture.statePath + suffix) {
+        for suffix in ["", "-wal", "-shm", ".ack"]
+        where FileManager.default.fileExists(atPath: fixture.statePath + suffix) {
             #expect(mode(fixture.statePath + suffix) == 0o600, "\(suffix)")
         }
     }
@@ -120,7 +121,9 @@ struct FaultTests {
         try FileManager.default.removeItem(atPath: fixture.statePath)
         // An ack (here, the file it writes) makes the daemon look at its store.
         try Data("1\n".utf8).write(to: URL(fileURLWithPath: fixture.statePath + ".ack"))
-        let entries = try fixture.waitForEntries(["MESSAGE_ID=\(MessageID.storeFailing)", "_PID=\(daemon.processIdentifier)"])
+        let entries = try fixture.waitForEntries([
+            "MESSAGE_ID=\(MessageID.storeFailing)", "_PID=\(daemon.processIdentifier)",
+        ])
         #expect(entries.first?["PRIORITY"] == "3")
         #expect(entries.first?["MESSAGE"]?.contains("deleted or replaced") == true)
         let messages = notify.wait { $0.contains("STATUS=") && $0.contains("deleted or replaced") }
@@ -189,7 +192,8 @@ struct FaultTests {
         let account = fixture.account("hung")
         try fixture.writeConfig(
             accounts: "  - {id: \(account), region: DE}",
-            extra: "channels:\n  webhooks:\n    - {name: slow, url: \"http://127.0.0.1:\(server.port)/\", timeout: 10m}")
+            extra: "channels:\n  webhooks:\n    - {name: slow, url: \"http://127.0.0.1:\(server.port)/\", timeout: 10m}"
+        )
         let daemon = try fixture.start()
         try fixture.waitForNotices { $0.contains { $0["OPTOUT_EVENT"] == "policy-applies" } }
         #expect(wait { lines("silent/connections") >= 1 })
@@ -301,7 +305,8 @@ extension DaemonFixture {
     func timerValues(of pid: Int32) -> [String] {
         let fds = "/proc/\(pid)/fd"
         return ((try? FileManager.default.contentsOfDirectory(atPath: fds)) ?? []).compactMap { fd in
-            guard (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fds)/\(fd)")) == "anon_inode:[timerfd]",
+            guard
+                (try? FileManager.default.destinationOfSymbolicLink(atPath: "\(fds)/\(fd)")) == "anon_inode:[timerfd]",
                 let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(fd)", encoding: .utf8)
             else { return nil }
             return info.split(separator: "\n").first { $0.hasPrefix("it_value:") }.map {

@@ -16,7 +16,7 @@ struct WebhookTests {
 
     func configure(port: Int) throws {
         try fixture.writeConfig(
-            accounts: "  - {id: \(fixture.account("web")), region: GB}",
+            accounts: "  - {id: \(fixture.account("web")), region: JP}",
             extra: """
                 channels:
                   webhooks:
@@ -39,7 +39,7 @@ struct WebhookTests {
         let server = try LocalServer(script: "http_server.py", [received.path, "500,200"])
         try configure(port: server.port)
         #expect(try fixture.runOnce().status == 0)
-        // GB: two policies apply, so two notices; each was answered 500 (then 200 for the second).
+        // JP: two policies apply, so two notices; each was answered 500 (then 200 for the second).
         let first = try requests()
         #expect(first.map { $0["status"] as? Int } == [500, 200])
         #expect(try fixture.runOnce(at: 30).status == 0)
