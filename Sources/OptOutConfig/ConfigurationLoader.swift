@@ -76,12 +76,12 @@ public struct ConfigurationLoader: Sendable {
                 files.append(file)
                 let reader = YAMLReader(path: file, log: log)
                 if let text = readUTF8File(file, log: log), let node = reader.compose(text) {
-                    configured += checkedAge(PolicyReader(yaml: reader).policies(inFile: node), log: log)
+                    configured += checked(PolicyReader(yaml: reader).policies(inFile: node), log: log)
                 }
             }
         }
         if let node = fields["policies"], let items = yaml.sequence(node, "policies") {
-            configured += checkedAge(items.compactMap { PolicyReader(yaml: yaml).policy($0) }, log: log)
+            configured += checked(items.compactMap { PolicyReader(yaml: yaml).policy($0) }, log: log)
         }
         let policies = PolicyOverrides.apply(configured, to: shipped, log: log)
         let catalog = Catalog(unique([policies], "policy", log: log).values)
@@ -179,13 +179,20 @@ public struct ConfigurationLoader: Sendable {
         return (kept, IDIndex(kept.map(\.id)))
     }
 
-    private func checkedAge(_ entries: [PolicyEntry], log: DiagnosticLog) -> [PolicyEntry] {
-        guard let now else { return entries }
-        let today = Zone.utc.localDate(of: now)
-        for policy in entries.map(\.policy) where policy.value.deadline.days(until: today) > 366 {
-            log.warning(
-                "the deadline of policy '\(policy.value.id)' (\(policy.value.deadline)) passed more than a year ago",
-                at: policy.location)
+    /// Warns about configured policies whose dates look mistaken: a deadline before the
+    /// policy takes effect, or one long past. (The shipped catalog is checked by its tests.)
+    private func checked(_ entries: [PolicyEntry], log: DiagnosticLog) -> [PolicyEntry] {
+        for policy in entries.map(\.policy) {
+            let (id, deadline, effective) = (policy.value.id, policy.value.deadline, policy.value.effective)
+            if deadline < effective {
+                log.warning(
+                    "policy '\(id)': the deadline (\(deadline)) is before the effective date (\(effective)); reminders count down to the deadline",
+                    at: policy.location)
+            }
+            if let now, deadline.days(until: Zone.utc.localDate(of: now)) > 366 {
+                log.warning(
+                    "the deadline of policy '\(id)' (\(deadline)) passed more than a year ago", at: policy.location)
+            }
         }
         return entries
     }

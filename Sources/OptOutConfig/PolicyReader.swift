@@ -48,11 +48,6 @@ struct PolicyReader {
         let sources = fields["sources"].flatMap { sourceList($0) } ?? []
         let replaces = fields["replaces"].flatMap { yaml.bool($0, "replaces") } ?? false
         guard let id, let platform, let title, let effective, let regions, let except, let actions else { return nil }
-        if let deadline, deadline < effective {
-            log.warning(
-                "policy '\(id)': the deadline (\(deadline)) is before the effective date (\(effective)); reminders count down to the deadline",
-                at: fields.location)
-        }
         let coverage = regions.1.subtracting(except.1)
         if coverage.isEmpty {
             log.error("policy '\(id)' covers no country: every region is in 'except'", at: fields.location)

@@ -86,9 +86,13 @@ public struct MailMessage: Sendable, Equatable {
         let isPlain = name.unicodeScalars.allSatisfy {
             $0.isASCII && $0.value >= 0x20 && !"\"\\()<>[]:;@,.".unicodeScalars.contains($0)
         }
+        // A name with a word too long for a folded line goes as encoded words, which can be cut.
+        let fitsALine = !name.split(separator: " ").contains { $0.utf8.count > 70 }
         let displayed =
-            isPlain
-            ? name : name.unicodeScalars.allSatisfy(\.isASCII) ? "\"\(name.replacingQuotes)\"" : encodedWords(name)
+            isPlain && fitsALine
+            ? name
+            : name.unicodeScalars.allSatisfy(\.isASCII) && fitsALine
+                ? "\"\(name.replacingQuotes)\"" : encodedWords(name)
         return "\(displayed) <\(address(of: clean))>"
     }
 

@@ -43,8 +43,13 @@ public final class StateStore: Sendable {
             var configuration = GRDB.Configuration()
             configuration.readonly = true
             configuration.busyMode = .timeout(10)
+            // A store in WAL mode is read through its -shm file, which a reader who may not
+            // write cannot create. With no -wal file, no writer has it open: all of it is in
+            // the main file, which can then be read as immutable, needing nothing else.
+            let walInUse = FileManager.default.fileExists(atPath: path + "-wal")
+            let location = walInUse ? path : "file:" + Self.uriEscaped(path) + "?immutable=1"
             do {
-                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                let queue = try DatabaseQueue(path: location, configuration: configuration)
                 isBlank = try queue.read { try !$0.tableExists("pair") }
                 reader = queue
             } catch {
@@ -65,6 +70,11 @@ public final class StateStore: Sendable {
         var status = stat()
         guard stat(path, &status) == 0 else { throw StoreError(path, "it vanished while being opened") }
         identity = (UInt64(status.st_dev), UInt64(status.st_ino))
+    }
+
+    /// `path` with what a SQLite URI gives a meaning (`%`, `?`, `#`) percent-encoded.
+    private static func uriEscaped(_ path: String) -> String {
+        path.replacing("%", with: "%25").replacing("?", with: "%3F").replacing("#", with: "%23")
     }
 
     /// Whether `path` is still the file this store has open (not deleted, moved or replaced).

@@ -68,7 +68,7 @@ extension ConfigurationLoaderTests {
         #expect(
             diagnostics == [
                 "optoutd.yaml:10:9: error: a source must be a mapping such as {url: https://…, supports: \"the fact it supports\"}",
-                "optoutd.yaml:11:15: error: the source url must start with https:// or http://",
+                "optoutd.yaml:11:15: error: the source url 'ftp://example.org' must start with https:// or http://",
                 "optoutd.yaml:12:9: error: a source needs a 'url' (or, for a publication without a link, a 'title')",
                 "optoutd.yaml:13:9: error: a source needs 'supports'",
             ])

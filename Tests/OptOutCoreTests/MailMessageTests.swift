@@ -70,6 +70,7 @@ import Testing
         let headers = text.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n")
         #expect(headers.allSatisfy { $0.utf8.count <= 998 })
         #expect(headers.allSatisfy { $0.utf8.count <= 78 })
-        #expect(headers.contains { $0.hasPrefix("Subject: [optoutd] policy applies to =?utf-8?B?") })
+        #expect(headers.contains { $0 == "Subject: [optoutd] policy applies to" })
+        #expect(headers.contains { $0.hasPrefix(" =?utf-8?B?") })
     }
 }

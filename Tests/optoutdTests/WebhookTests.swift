@@ -85,6 +85,6 @@ struct WebhookTests {
         try configure(port: 9)  // discard: nothing listens there
         #expect(try fixture.runOnce().status == 0)
         let status = try fixture.run(["status"])
-        #expect(status.stdout.contains("outbox: 2 waiting for chat (last error: "), "\(status.stdout)")
+        #expect(status.stdout.contains("outbox: 2 waiting for chat (last error: webhook chat: "), "\(status.stdout)")
     }
 }

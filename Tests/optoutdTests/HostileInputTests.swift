@@ -1,0 +1,134 @@
+import Foundation
+import OptOutCore
+import OptOutDaemon
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Values that used to crash a command, reach a protocol line, or be refused without a
+/// word, as the built binary meets them.
+@Suite(.serialized, .enabled(if: hasTestJournal, "needs scripts/test-sandbox (make test)"))
+struct HostileInputTests {
+    let fixture: DaemonFixture
+
+    init() throws {
+        fixture = try DaemonFixture()
+    }
+
+    static let overflowingHook =
+        "channels:\n  hooks:\n    - {name: h, command: [/bin/true], timeout: 99999999999999999h}"
+
+    @Test func overflowingValuesAreConfigurationErrorsNotCrashes() throws {
+        try fixture.writeConfig(accounts: "  - {id: \(fixture.account("a")), region: DE}", extra: Self.overflowingHook)
+        let check = try Optoutd.run(["check", "--config", fixture.configPath])
+        #expect(check.status == 78)
+        #expect(check.stderr.contains("optoutd.yaml:6:48: error: timeout must be a duration"), "\(check.stderr)")
+        try fixture.writeConfig(accounts: "  - {id: \(fixture.account("a")), region: DE}")
+        for days in ["999999999999999", "3661"] {
+            let plan = try Optoutd.run(["plan", "--config", fixture.configPath, "--days", days])
+            #expect(plan.status == 64)
+            #expect(plan.stderr.contains("--days must be at most 3660"), "\(plan.stderr)")
+        }
+        let backwards = try Optoutd.run(["plan", "--config", fixture.configPath, "--days", "-1"])
+        #expect(backwards.status == 64)
+        #expect(backwards.stderr.contains("--days must be zero or more: a plan looks ahead"), "\(backwards.stderr)")
+        let farFuture = try Optoutd.run(["plan", "--config", fixture.configPath, "--now", "0000-01-01"])
+        #expect(farFuture.status == 64)
+    }
+
+    @Test func aReloadWithAnOverflowingValueIsRejectedAndTheDaemonGoesOn() throws {
+        try fixture.writeConfig(accounts: "  - {id: \(fixture.account("a")), region: DE}")
+        let daemon = try fixture.start()
+        defer { daemon.stop() }
+        try fixture.waitForNotices { !$0.isEmpty }
+        try fixture.writeConfig(accounts: "  - {id: \(fixture.account("a")), region: DE}", extra: Self.overflowingHook)
+        kill(daemon.processIdentifier, SIGHUP)
+        let rejected = try fixture.waitForEntries([
+            "MESSAGE_ID=\(MessageID.configurationRejected)", "_PID=\(daemon.processIdentifier)",
+        ])
+        #expect(rejected.first?["MESSAGE"]?.contains("timeout must be a duration") == true)
+        #expect(daemon.isRunning)
+    }
+
+    /// Swift reads "\r\n" as one Character, so a check for "\r" or "\n" let it through and
+    /// the value became a second header.
+    @Test func aCredentialWithALineBreakNeverBecomesAHeader() throws {
+        let received = try fixture.subdirectory("received")
+        let server = try LocalServer(script: "http_server.py", [received.path, "200"])
+        try fixture.writeCredential("token", "Bearer abc\r\nX-Injected: yes")
+        try fixture.writeConfig(
+            accounts: "  - {id: \(fixture.account("w")), region: DE}",
+            extra: """
+                channels:
+                  webhooks:
+                    - name: chat
+                      url: http://127.0.0.1:\(server.port)/hook
+                      headers: [{name: Authorization, credential: token}]
+                """)
+        let result = try Optoutd.run(
+            ["test-notify", "--channel", "chat", "--config", fixture.configPath],
+            environment: ["CREDENTIALS_DIRECTORY": fixture.credentials.path])
+        #expect(result.status == 69)
+        #expect(result.stdout.contains("credential 'token' holds a control character"), "\(result.stdout)")
+        #expect(!result.stdout.contains("abc"))  // never the secret
+        #expect(try FileManager.default.contentsOfDirectory(atPath: received.path).isEmpty)
+    }
+
+    /// Without libcurl (here hidden by a mount in a namespace of its own), a transfer fails
+    /// with a clear error; nothing crashes, and a sendmail transport needs no libcurl.
+    @Test func withoutLibcurlATransferFailsClearly() throws {
+        let sendmail = fixture.directory.appendingPathComponent("sendmail").path
+        try "#!/bin/sh\ncat > \(fixture.directory.path)/mail\n".write(
+            toFile: sendmail, atomically: true, encoding: .utf8)
+        chmod(sendmail, 0o755)
+        try fixture.writeConfig(
+            accounts: "  - {id: \(fixture.account("c")), region: DE, email: c@example.org}",
+            extra: """
+                channels:
+                  email: {from: optoutd@example.org, transport: "sendmail:\(sendmail)"}
+                  webhooks:
+                    - {name: chat, url: "http://127.0.0.1:9/hook"}
+                """)
+        let library = "/lib/x86_64-linux-gnu/libcurl.so.4"
+        let command =
+            "mount --bind /dev/null \(library) && exec \(Optoutd.executable.path) test-notify --config \(fixture.configPath)"
+        let result = try Optoutd.runTool(
+            "/usr/bin/unshare", ["--mount", "--propagation", "private", "/bin/sh", "-c", command])
+        #expect(result.status == 69, "\(result.stdout) \(result.stderr)")
+        #expect(
+            result.stdout.contains("email (c@example.org): ok") || result.stdout.contains("email: ok"),
+            "\(result.stdout)")
+        #expect(result.stdout.contains("chat: failed: webhook chat: libcurl (libcurl.so.4) cannot be loaded"))
+    }
+
+    /// `plan` and `status` only read: they work for a user who may only read the store, and
+    /// an empty store file stays empty.
+    @Test func plansAndStatusOnlyRead() throws {
+        let account = fixture.account("r")
+        try fixture.writeConfig(accounts: "  - {id: \(account), region: DE}")
+        #expect(try fixture.runOnce().status == 0)
+        let state = (fixture.statePath as NSString).deletingLastPathComponent
+        chmod(fixture.directory.path, 0o755)
+        chmod(state, 0o755)
+        chmod(fixture.statePath, 0o644)
+        chmod(fixture.configPath, 0o644)
+        for (command, shows) in [(["status"], account), (["plan", "--days", "1"], "ACCOUNT")] {
+            let result = try Optoutd.runTool(
+                "/usr/bin/setpriv",
+                ["--reuid=65534", "--regid=65534", "--clear-groups", Optoutd.executable.path] + command + [
+                    "--config", fixture.configPath, "--state", fixture.statePath,
+                ])
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            #expect(result.stdout.contains(shows))
+        }
+        let empty = fixture.directory.appendingPathComponent("empty.sqlite").path
+        FileManager.default.createFile(atPath: empty, contents: nil)
+        let plan = try Optoutd.run(["plan", "--config", fixture.configPath, "--state", empty, "--days", "1"])
+        #expect(plan.status == 0, "\(plan.stderr)")
+        #expect(plan.stdout.contains("policy-applies"))
+        #expect((try FileManager.default.attributesOfItem(atPath: empty)[.size] as? Int) == 0)
+        #expect(!FileManager.default.fileExists(atPath: empty + "-wal"))
+    }
+}
