@@ -21,7 +21,8 @@ public struct EmailChannel: NotificationChannel {
     }
 
     public var name: String { "email" }
-    public var digest: Bool { settings.digest == .daily }
+    public var gathersPerRecipient: Bool { digest }
+    private var digest: Bool { settings.digest == .daily }
 
     /// Without digests, one message per notice (owner in To, copies in Cc): one delivery.
     /// With digests, one delivery per recipient, gathered into that recipient's daily message.

@@ -12,15 +12,17 @@ public protocol NotificationChannel: Sendable {
     func recipients(of notice: Notice) -> [String?]
     /// When a delivery issued at `now` is first tried (a daily digest waits for its hour).
     func firstAttempt(issuedAt now: Instant) -> Instant
-    /// Delivers one notice, or several as one digest when `digest` is set, to `recipient`.
+    /// Delivers one notice, or (with `gathersPerRecipient`) every notice due for `recipient`
+    /// in one drain of the outbox as one message.
     func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError)
-    /// Whether the deliveries waiting for one recipient go out together as one message.
-    var digest: Bool { get }
+    /// Whether the deliveries due for one recipient in one drain go out together as one
+    /// message (a daily digest, one mail per person per round, one chat post per round).
+    var gathersPerRecipient: Bool { get }
 }
 
 extension NotificationChannel {
     public var concurrency: Int { 1 }
-    public var digest: Bool { false }
+    public var gathersPerRecipient: Bool { false }
     public func recipients(of notice: Notice) -> [String?] { [nil] }
     public func firstAttempt(issuedAt now: Instant) -> Instant { now }
 }
