@@ -6,14 +6,19 @@ import OptOutCore
 public struct ChannelFactory: Sendable {
     public let logger: Logger
     public let credentials: Credentials
+    /// Shows each notice the journal gets as a line (for a daemon run in a terminal).
+    public let echo: (@Sendable (String) -> Void)?
 
-    public init(logger: Logger, credentials: Credentials = Credentials()) {
+    public init(
+        logger: Logger, credentials: Credentials = Credentials(), echo: (@Sendable (String) -> Void)? = nil
+    ) {
         self.logger = logger
         self.credentials = credentials
+        self.echo = echo
     }
 
     public func channels(for configuration: Configuration) -> [any NotificationChannel] {
-        var channels: [any NotificationChannel] = [JournalChannel()]
+        var channels: [any NotificationChannel] = [JournalChannel(echo: echo)]
         if let email = configuration.channels.email {
             channels.append(
                 EmailChannel(

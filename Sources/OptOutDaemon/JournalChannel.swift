@@ -1,13 +1,17 @@
 import Foundation
 import OptOutCore
 
-/// The journal: every notice becomes one entry with the fields of the journal contract (docs/operations.md).
+/// The journal: every notice becomes one entry with the fields of the journal contract
+/// (docs/operations.md). With `echo`, each notice written is also shown as one line (the
+/// daemon run by hand in a terminal, such as `make run`, shows what it sends).
 public struct JournalChannel: NotificationChannel {
     public let name = ChannelSettings.journal
     private let journal: Journal
+    private let echo: (@Sendable (String) -> Void)?
 
-    public init(journal: Journal = Journal()) {
+    public init(journal: Journal = Journal(), echo: (@Sendable (String) -> Void)? = nil) {
         self.journal = journal
+        self.echo = echo
     }
 
     public func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError) {
@@ -27,6 +31,7 @@ public struct JournalChannel: NotificationChannel {
             } catch {
                 throw DeliveryError("journal: \(error)")
             }
+            echo?("\(document.event.rawValue): \(document.message)")
         }
     }
 }

@@ -30,7 +30,7 @@ public enum WakeUp: Sendable, Equatable {
 /// cancelled when the clock is set (`TFD_TIMER_CANCEL_ON_SET`), an inotify watch for
 /// acknowledgements, and an eventfd for requests from other tasks and for signals. It wakes
 /// for nothing else.
-public final class WakeUpSource: @unchecked Sendable {
+public final class WakeUpSource: Sendable {
     public let events: AsyncStream<WakeUp>
     private let continuation: AsyncStream<WakeUp>.Continuation
     private let timer: Int32
@@ -38,9 +38,8 @@ public final class WakeUpSource: @unchecked Sendable {
     private let requests: Int32
     private let watchedName: String
     private let watchdogInterval: Duration?
-    private let lock = NSLock()
-    private var posted: [WakeUp] = []
-    private var finished = false
+    /// Wake-ups posted by other tasks, and whether the loop is to end.
+    private let requested = Mutex<(posted: [WakeUp], finished: Bool)>(([], false))
 
     /// - Parameters:
     ///   - triggerFile: a file whose writes mean "look for acknowledgements"; its directory is watched.
@@ -90,17 +89,17 @@ public final class WakeUpSource: @unchecked Sendable {
 
     /// Wakes the loop with `reason` (from a signal handler task, for example).
     public func post(_ reason: WakeUp) {
-        lock.withLock { posted.append(reason) }
+        requested.withLock { $0.posted.append(reason) }
         var one: UInt64 = 1
         _ = write(requests, &one, 8)
     }
 
     /// Whether `finish()` was called: the daemon is stopping.
-    public var isFinished: Bool { lock.withLock { finished } }
+    public var isFinished: Bool { requested.withLock { $0.finished } }
 
     /// Ends `events`; the thread exits.
     public func finish() {
-        lock.withLock { finished = true }
+        requested.withLock { $0.finished = true }
         var one: UInt64 = 1
         _ = write(requests, &one, 8)
     }
@@ -150,10 +149,10 @@ public final class WakeUpSource: @unchecked Sendable {
                 var value: UInt64 = 0
                 _ = read(requests, &value, 8)
                 let signals = SignalRelay.take()
-                let (reasons, done) = lock.withLock { () -> ([WakeUp], Bool) in
-                    defer { posted.removeAll() }
-                    if signals.contains(SIGTERM) || signals.contains(SIGINT) { finished = true }
-                    return (posted, finished)
+                let (reasons, done) = requested.withLock { state -> ([WakeUp], Bool) in
+                    defer { state.posted.removeAll() }
+                    if signals.contains(SIGTERM) || signals.contains(SIGINT) { state.finished = true }
+                    return (state.posted, state.finished)
                 }
                 reasons.forEach { continuation.yield($0) }
                 if done { break }

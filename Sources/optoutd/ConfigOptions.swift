@@ -4,7 +4,7 @@ import OptOutConfig
 import OptOutCore
 
 /// `--config PATH`, shared by every command, and loading it the same way everywhere.
-struct ConfigOptions: ParsableArguments {
+struct ConfigOptions: ParsableArguments, Sendable {
     @Option(
         name: .long,
         help: ArgumentHelp(

@@ -4,7 +4,7 @@ import Logging
 import OptOutCore
 import OptOutDaemon
 
-struct RunCommand: AsyncParsableCommand {
+struct RunCommand: AsyncParsableCommand, Sendable {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run the daemon in the foreground (systemd Type=notify).",
@@ -55,10 +55,13 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode.storeInUse
         }
         let store = try state.open(.readWrite(create: true))
+        // Run by hand in a terminal (`make run`): show each notice as it is sent.
+        var echo: (@Sendable (String) -> Void)?
+        if isatty(STDOUT_FILENO) == 1 { echo = { @Sendable line in print(line) } }
         let daemon = Daemon(
             settings: DaemonSettings(configPath: options.path, statePath: state.path), configuration: configuration,
             store: store, lock: lock, logger: logger,
-            channels: { ChannelFactory(logger: logger).channels(for: $0) }, clock: clock)
+            channels: { [echo] in ChannelFactory(logger: logger, echo: echo).channels(for: $0) }, clock: clock)
         if once {
             try await daemon.runOnce()
             return

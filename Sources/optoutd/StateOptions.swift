@@ -3,7 +3,7 @@ import Foundation
 import OptOutDaemon
 
 /// `--state PATH`, shared by the commands that read or write the state store.
-struct StateOptions: ParsableArguments {
+struct StateOptions: ParsableArguments, Sendable {
     @Option(
         name: .long,
         help: ArgumentHelp(

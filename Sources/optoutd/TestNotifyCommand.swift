@@ -4,7 +4,7 @@ import Logging
 import OptOutCore
 import OptOutDaemon
 
-struct TestNotifyCommand: AsyncParsableCommand {
+struct TestNotifyCommand: AsyncParsableCommand, Sendable {
     static let configuration = CommandConfiguration(
         commandName: "test-notify",
         abstract: "Send a clearly marked test notification through each configured channel, and say which worked.",

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Dispatch
 import Foundation
 import OptOutDaemon
@@ -5,13 +6,53 @@ import OptOutDaemon
 // Everything optoutd creates (the store, its lock, the folders) is for its own user
 // alone, whatever the umask it was started with.
 umask(0o077)
-// Commands other than the daemon tune malloc before any thread has a heap (see OneShotMemory).
-if CommandLine.arguments.dropFirst().first != "run" { OneShotMemory.keepFreedMemory() }
-// Tasks run on optoutd's own threads, which sleep until there is work (see ConcurrencyThreads).
-ConcurrencyThreads.unsafeTakeOver()
-Task.detached {
-    await OptOutd.main()
-    exit(EXIT_SUCCESS)
+
+let command: any ParsableCommand
+do {
+    command = try OptOutd.parseAsRoot()
+} catch {
+    OptOutd.exit(withError: error)
 }
-// The main thread waits here for good; main-actor jobs, were there any, would still run.
-dispatchMain()
+
+/// Ends the process for an error a command's `run` threw: its message (if any) on
+/// standard error and its exit status. Usage was checked when the command line was parsed.
+func exit(after error: any Error) -> Never {
+    // Help or the version, asked for: shown as the argument parser shows them.
+    if OptOutd.exitCode(for: error) == .success { OptOutd.exit(withError: error) }
+    let message = OptOutd.message(for: error)
+    if !message.isEmpty { standardError("optoutd: \(message)") }
+    exit(OptOutd.exitCode(for: error).rawValue)
+}
+
+/// Runs an async command as a task on optoutd's own threads, which sleep until there is
+/// work (see ConcurrencyThreads); the main thread then only waits.
+func runAsTask<Command: AsyncParsableCommand & Sendable>(_ command: Command) -> Never {
+    ConcurrencyThreads.unsafeTakeOver()
+    Task.detached {
+        var command = command
+        do {
+            try await command.run()
+        } catch {
+            exit(after: error)
+        }
+        exit(EXIT_SUCCESS)
+    }
+    dispatchMain()
+}
+
+switch command {
+case let run as RunCommand:
+    runAsTask(run)
+case let testNotify as TestNotifyCommand:
+    runAsTask(testNotify)
+default:
+    // A command that loads, works once and exits runs on the main thread, with memory
+    // tuned for that (see OneShotMemory).
+    OneShotMemory.keepFreedMemory()
+    do {
+        var oneShot = command
+        try oneShot.run()
+    } catch {
+        exit(after: error)
+    }
+}
