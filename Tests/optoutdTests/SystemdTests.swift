@@ -148,7 +148,7 @@ struct SystemdTests {
         let service = try String(contentsOfFile: unit("optoutd.service"), encoding: .utf8)
         #expect(service.contains("ExecStart=\(prefix)/bin/optoutd run --config \(configPath)\n"))
         for line in [
-            "Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "Restart=on-failure", "RestartPreventExitStatus=78",
+            "Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "Restart=on-failure", "RestartPreventExitStatus=75 78",
             "StateDirectory=optoutd", "ConfigurationDirectory=optoutd", "DynamicUser=yes", "WatchdogSec=",
         ] {
             #expect(service.contains(line), "\(line)")
