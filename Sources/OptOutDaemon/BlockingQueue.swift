@@ -6,6 +6,9 @@ import DequeModule
 
 /// A first-in, first-out queue between threads: `pop()` sleeps until there is an element,
 /// and with a `capacity`, `push(_:)` sleeps until there is room.
+///
+/// `@unchecked Sendable`: `waiting` is read and changed only with `mutex` held, and the
+/// condition variables are pthread's own (a `Mutex` cannot be waited on).
 public final class BlockingQueue<Element>: @unchecked Sendable {
     private var waiting = Deque<Element>()
     private let capacity: Int

@@ -46,7 +46,7 @@ public enum ConcurrencyThreads {
 }
 
 /// A fixed set of threads that run the jobs given to them as a `TaskExecutor`.
-final class ThreadPoolExecutor: TaskExecutor, @unchecked Sendable {
+final class ThreadPoolExecutor: TaskExecutor, Sendable {
     private let jobs = BlockingQueue<UnownedJob>()
 
     init(threads: Int) {

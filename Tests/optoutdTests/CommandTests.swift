@@ -16,6 +16,24 @@ import Testing
         }
     }
 
+    /// Shell completion offers each command's formats, and no format it would refuse.
+    @Test func completionsOfferOnlyFormatsACommandPrints() throws {
+        let script = try Optoutd.run(["--generate-completion-script", "bash"]).stdout
+        func formats(of command: String) -> String? {
+            guard let start = script.range(of: "_optoutd_\(command)() {") else { return nil }
+            let rest = script[start.upperBound...]
+            let body = rest[..<(rest.range(of: "\n_optoutd_")?.lowerBound ?? rest.endIndex)]
+            guard let option = body.range(of: "'--format')") else { return nil }
+            return body[option.upperBound...].split(separator: "\n").first.map(String.init)
+        }
+        #expect(formats(of: "plan")?.contains("'ics'") == true)
+        for command in ["status", "catalog"] {
+            let offered = try #require(formats(of: command))
+            #expect(offered.contains("'table'") && offered.contains("'json'"))
+            #expect(!offered.contains("'ics'"), "\(command): \(offered)")
+        }
+    }
+
     @Test func checkPrintsOneSummaryLine() throws {
         let result = try Optoutd.run(["check", "--config", example])
         #expect(result.status == 0, "\(result.stderr)")
