@@ -85,6 +85,13 @@ public struct ConfigurationLoader: Sendable {
         }
         let policies = PolicyOverrides.apply(configured, to: shipped, log: log)
         let catalog = Catalog(unique([policies], "policy", log: log).values)
+        // `ack ACCOUNT ID` takes an id as a policy when one has it, else as an action: the
+        // two must never share an id within a platform.
+        for policy in policies where catalog.hasAction(policy.value.id, platform: policy.value.platform) {
+            log.error(
+                "policy id '\(policy.value.id)' is also the id of an action of platform '\(policy.value.platform)'; give one of them another id",
+                at: policy.location)
+        }
 
         var defaultPlatform: String?
         if let node = fields["defaults"], let defaults = yaml.fields(node, "defaults", allowed: ["platform"]) {

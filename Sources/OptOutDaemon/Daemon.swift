@@ -184,6 +184,15 @@ public final class Daemon: Sendable {
             return storeFailed(&state, "cannot read acknowledgements: \(error)", now: now)
         }
         state.lastAcknowledgement = new.last?.id ?? state.lastAcknowledgement
+        // An action taken back makes its pairs pending again: start again from the store.
+        if new.contains(where: \.undone) {
+            do {
+                state.scheduler = try makeScheduler(state.scheduler.configuration)
+            } catch {
+                storeFailed(&state, "cannot read the state store: \(error)", now: now)
+            }
+            return
+        }
         for (account, actions) in Dictionary(grouping: new, by: \.account) {
             if let step = state.scheduler.acknowledge(account: account, actions: actions.map(\.action), at: now) {
                 guard record(step, into: &state, now: now) else { return }

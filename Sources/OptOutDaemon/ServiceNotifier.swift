@@ -43,10 +43,14 @@ public struct ServiceNotifier: Sendable {
         send(["WATCHDOG": "1"])
     }
 
-    /// Sends `NAME=value` lines; a value cannot break a line (CR and LF become spaces).
+    /// Sends `NAME=value` lines; a value cannot break a line (control characters become
+    /// spaces, looked for as scalars: "\r\n" is one Character).
     private func send(_ assignments: KeyValuePairs<String, String>) {
         let lines = assignments.map { name, value in
-            name + "=" + value.replacingOccurrences(of: "\r", with: " ").replacingOccurrences(of: "\n", with: " ")
+            name + "="
+                + String(
+                    String.UnicodeScalarView(
+                        value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
         }
         _ = sd_notify(0, lines.joined(separator: "\n"))
     }

@@ -62,6 +62,14 @@ enum StoreSchema {
                         WHERE delivered_at IS NULL AND given_up = 0;
                     """)
         }
+        // Acknowledgements say how they were recorded, and may take an action back.
+        migrator.registerMigration("v3") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE acknowledgement ADD COLUMN source TEXT NOT NULL DEFAULT 'cli';
+                    ALTER TABLE acknowledgement ADD COLUMN undone INTEGER NOT NULL DEFAULT 0;
+                    """)
+        }
         return migrator
     }
 }

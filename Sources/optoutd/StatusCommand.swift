@@ -19,12 +19,14 @@ struct StatusCommand: ParsableCommand {
         let configuration = try options.load(now: now)
         var histories: [PairKey: PairHistory] = [:]
         var acknowledged: [String: Set<String>] = [:]
+        var standing: [String: [String: Acknowledgement]] = [:]
         var lastSent: [PairKey: PairRecord] = [:]
         var waiting: [(target: String, count: Int, lastError: String?)] = []
         if state.exists {
             let store = try state.open(.readOnly)
             histories = try store.histories()
-            acknowledged = try store.acknowledgedActions()
+            standing = try store.standingAcknowledgements()
+            acknowledged = standing.mapValues { Set($0.keys) }
             lastSent = try store.lastDelivered()
             waiting = try store.waitingSummary()
         }
@@ -39,8 +41,15 @@ struct StatusCommand: ParsableCommand {
             } else {
                 next = ""
             }
+            let done = (scheduler.doneActions(key) ?? []).map(\.id)
+            // When, how and why each was done: its record, or the configuration's `done:`.
+            let acks = done.map { action in
+                standing[key.account]?[action].map {
+                    StatusAck(action: action, at: account.zone.rfc3339($0.at), source: $0.source, note: $0.note)
+                } ?? StatusAck(action: action, at: nil, source: "config", note: nil)
+            }
             return StatusRow(
-                account: key.account, policy: key.policy, done: (scheduler.doneActions(key) ?? []).map(\.id),
+                account: key.account, policy: key.policy, done: done, acks: acks,
                 pending: (scheduler.pendingActions(key) ?? []).map(\.id),
                 lastSent: lastSent[key].map { account.zone.rfc3339($0.lastSentAt) + " (\($0.lastEvent.rawValue))" },
                 next: next.isEmpty ? nil : next)
@@ -57,6 +66,17 @@ struct StatusCommand: ParsableCommand {
                 json.key("pending"); json.strings(row.pending)
                 json.key("last_sent"); json.string(row.lastSent)
                 json.key("next_at"); json.string(row.next)
+                json.key("acks")
+                json.beginArray()
+                for ack in row.acks {
+                    json.beginObject()
+                    json.key("action"); json.string(ack.action)
+                    json.key("at"); json.string(ack.at)
+                    json.key("source"); json.string(ack.source)
+                    json.key("note"); json.string(ack.note)
+                    json.endObject()
+                }
+                json.endArray()
                 json.endObject()
             }
             json.endArray()
@@ -67,7 +87,7 @@ struct StatusCommand: ParsableCommand {
                     header: ["ACCOUNT", "POLICY", "DONE", "PENDING", "LAST SENT", "NEXT"],
                     rows: rows.map { row in
                         [
-                            row.account, row.policy, row.done.joined(separator: ","),
+                            row.account, row.policy, row.acks.map(\.shown).joined(separator: ", "),
                             row.pending.joined(separator: ","),
                             row.lastSent ?? "-", row.next ?? "-",
                         ]
@@ -88,7 +108,23 @@ private struct StatusRow {
     var account: String
     var policy: String
     var done: [String]
+    var acks: [StatusAck]
     var pending: [String]
     var lastSent: String?
     var next: String?
+}
+
+/// When, how and why an action was recorded as done.
+private struct StatusAck {
+    var action: String
+    /// `nil` for an action the configuration marks as done.
+    var at: String?
+    var source: String
+    var note: String?
+
+    /// As the table shows it: `action (2026-12-01, cli:alice: note)`.
+    var shown: String {
+        let when = at.map { String($0.prefix(10)) + ", " } ?? ""
+        return "\(action) (\(when)\(source)\(note.map { ": " + $0 } ?? ""))"
+    }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+/// `ack` records who did what, when and why; a correction is a record of its own.
+@Suite(.serialized, .enabled(if: hasTestJournal, "needs scripts/test-sandbox (make test)"))
+struct AcknowledgementTests {
+    let fixture: DaemonFixture
+
+    init() throws {
+        fixture = try DaemonFixture()
+    }
+
+    func status() throws -> [[String: Any]] {
+        let result = try fixture.run(["status", "--format", "json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+    }
+
+    func row(_ rows: [[String: Any]], _ account: String, _ policy: String) -> [String: Any]? {
+        rows.first { $0["account"] as? String == account && $0["policy"] as? String == policy }
+    }
+
+    @Test func anActionIdAloneSettlesEveryPolicyThatAsksForIt() throws {
+        let account = fixture.account("ca")
+        // Canada: the 2025 training change and the ads sharing change.
+        try fixture.writeConfig(accounts: "  - {id: \(account), region: CA, done: [ads-off-linkedin]}")
+        let recorded = try fixture.run(["ack", account, "ai-improvement-toggle", "--note", "ticket 42", "--create"])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stdout == "recorded for \(account), ai-improvement-toggle\n")
+        let rows = try status()
+        let training = try #require(row(rows, account, "linkedin-genai-training-2025"))
+        #expect((training["done"] as? [String])?.contains("ai-improvement-toggle") == true)
+        let acks = try #require(training["acks"] as? [[String: Any]])
+        let toggle = try #require(acks.first { $0["action"] as? String == "ai-improvement-toggle" })
+        #expect(toggle["source"] as? String == "cli:root")
+        #expect(toggle["note"] as? String == "ticket 42")
+        #expect((toggle["at"] as? String)?.count == 25)  // RFC 3339 with the offset
+        // What the configuration marks as done says so.
+        let ads = try #require(row(rows, account, "linkedin-ads-sharing-2025"))
+        let configured = try #require(
+            (ads["acks"] as? [[String: Any]])?.first { $0["action"] as? String == "ads-off-linkedin" })
+        #expect(configured["source"] as? String == "config")
+        #expect(configured["at"] is NSNull)
+        // An id that is neither a policy nor an action of the account is refused.
+        let unknown = try fixture.run(["ack", account, "no-such-switch"])
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("'no-such-switch' is neither a policy nor an action that applies to"))
+    }
+
+    @Test func undoRecordsThatAnActionIsPendingAgain() throws {
+        let account = fixture.account("de")
+        try fixture.writeConfig(accounts: "  - {id: \(account), region: DE}")
+        let policy = "linkedin-genai-training-2025"
+        #expect(try fixture.run(["ack", account, policy, "--create"]).status == 0)
+        #expect((row(try status(), account, policy)?["pending"] as? [String]) == [])
+        let undone = try fixture.run(["ack", account, policy, "objection-form", "--undo", "--note", "form not sent"])
+        #expect(undone.status == 0, "\(undone.stderr)")
+        #expect(undone.stdout.hasPrefix("pending again for \(account)"))
+        #expect((row(try status(), account, policy)?["pending"] as? [String]) == ["objection-form"])
+        // Nothing was rewritten: both records are in the store.
+        let records = try Optoutd.runTool(
+            "/usr/bin/python3",
+            [
+                "-c",
+                "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*), sum(undone) from acknowledgement').fetchone())",
+                fixture.statePath,
+            ])
+        #expect(records.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "(3, 1)", "\(records.stderr)")
+    }
+
+    @Test func aPolicyIdThatIsAlsoAnActionIdIsRefused() throws {
+        try fixture.writeConfig(
+            accounts: "  - {id: \(fixture.account("x")), region: DE}",
+            extra: """
+                policies:
+                  - {id: ai-improvement-toggle, platform: linkedin, title: T, effective: 2030-01-01, regions: [DE], actions: [{id: other, title: O, where: W}], sources: [{url: "https://example.org", supports: "a fact"}]}
+                """)
+        let check = try Optoutd.run(["check", "--config", fixture.configPath])
+        #expect(check.status == 78)
+        #expect(
+            check.stderr.contains(
+                "error: policy id 'ai-improvement-toggle' is also the id of an action of platform 'linkedin'"),
+            "\(check.stderr)")
+    }
+}
