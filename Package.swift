@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure: config model, regions, catalog, scheduling engine, renderers. No I/O, no clock.
@@ -34,7 +35,7 @@ let package = Package(
         // libcurl, loaded when first needed, and its variadic curl_easy_setopt wrapped in typed
         // C functions Swift can call.
         .target(name: "CCurl"),
-        // The daemon's adapters: journal, sd_notify, state store, wake-ups, the service loop.
+        // The daemon's adapters: journal, sd_notify, state store, wake-ups, the service loop, metrics.
         .target(
             name: "OptOutDaemon",
             dependencies: [
@@ -42,6 +43,7 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(

@@ -1,0 +1,180 @@
+/// Replays acknowledgement records, oldest first, over the pairs of a report, keeping what
+/// stands for each account's actions and, per policy, when the count of accounts fully done
+/// changed.
+struct ComplianceReplay {
+    /// One account's policy: how many of its actions are not done.
+    private struct Pair {
+        let policy: Int
+        var pending: Int
+    }
+
+    private let configuration: Configuration
+    /// By account number: whether the report includes the account.
+    private let included: [Bool]
+    /// By account number: the range of its pairs in `pairs`.
+    private var pairRanges: [Range<Int>]
+    private var pairs: [Pair] = []
+    /// By account number: the action ids the configuration marks as done (most have none).
+    private let configuredDone: [Set<String>]
+    /// By account number: the records that stand, by action id.
+    private var standing: [[String: Acknowledgement]]
+    /// By policy number: accounts fully done now, and each change of that count as it happened.
+    private var doneCounts: [Int]
+    private var doneChanges: [[(at: Instant, done: Int)]]
+    private var coveredCounts: [Int]
+    /// The policies of the report, in catalog order.
+    let policyNumbers: [Int]
+    let accountCount: Int
+
+    init(configuration: Configuration, policy: String?, region: CountryCode?) {
+        self.configuration = configuration
+        let catalog = configuration.catalog
+        let accounts = configuration.accounts
+        included = accounts.map { region == nil || $0.region == region }
+        configuredDone = accounts.map { account in
+            account.done.isEmpty ? [] : Set(account.done.flatMap { $0.actionIDs(in: catalog) })
+        }
+        standing = Array(repeating: [:], count: accounts.count)
+        doneCounts = Array(repeating: 0, count: catalog.policies.count)
+        coveredCounts = doneCounts
+        doneChanges = Array(repeating: [], count: catalog.policies.count)
+        pairRanges = []
+        pairRanges.reserveCapacity(accounts.count)
+        var platform = (name: "", coverage: CoverageTable.noPolicies)
+        for number in accounts.indices {
+            let first = pairs.count
+            let account = accounts[number]
+            if included[number] {
+                if account.platform != platform.name {
+                    platform = (account.platform, catalog.coverage(platform: account.platform))
+                }
+                for policyNumber in platform.coverage[account.region]
+                where policy == nil || catalog.policies[policyNumber].id == policy {
+                    let actions = catalog.policies[policyNumber].actions
+                    let done = configuredDone[number]
+                    let pending = done.isEmpty ? actions.count : actions.count { !done.contains($0.id) }
+                    pairs.append(Pair(policy: policyNumber, pending: pending))
+                    coveredCounts[policyNumber] += 1
+                    if pending == 0 { doneCounts[policyNumber] += 1 }
+                }
+            }
+            pairRanges.append(first..<pairs.count)
+        }
+        accountCount = included.count { $0 }
+        let covered = coveredCounts
+        policyNumbers = covered.indices.filter { covered[$0] > 0 }
+        for number in policyNumbers {
+            doneChanges[number] = [(Instant(secondsSince1970: Int.min / 2), doneCounts[number])]
+        }
+    }
+
+    /// Takes in one record; records of accounts or actions outside the report change nothing.
+    mutating func apply(_ record: Acknowledgement) {
+        guard let number = configuration.accountNumber(record.account), included[number] else { return }
+        let wasDone = standing[number][record.action] != nil
+        standing[number][record.action] = record.undone ? nil : record
+        guard wasDone == record.undone, !configuredDone[number].contains(record.action) else { return }
+        let catalog = configuration.catalog
+        for index in pairRanges[number]
+        where catalog.policies[pairs[index].policy].actions.contains(where: { $0.id == record.action }) {
+            let policy = pairs[index].policy
+            let before = pairs[index].pending
+            pairs[index].pending += record.undone ? 1 : -1
+            if (before == 0) != (pairs[index].pending == 0) {
+                doneCounts[policy] += record.undone ? -1 : 1
+                doneChanges[policy].append((record.at, doneCounts[policy]))
+            }
+        }
+    }
+
+    /// Every row as things stand after the records applied.
+    func rows(at instant: Instant) -> [ComplianceReport.Row] {
+        var rows: [ComplianceReport.Row] = []
+        rows.reserveCapacity(pairs.count * 2)
+        let catalog = configuration.catalog
+        // Accounts share few zones: each zone's date at `instant` is found once.
+        var localDates: [Zone: CivilDate] = [:]
+        for number in configuration.accounts.indices where !pairRanges[number].isEmpty {
+            let account = configuration.accounts[number]
+            let today =
+                localDates[account.zone]
+                ?? {
+                    let date = account.zone.localDate(of: instant)
+                    localDates[account.zone] = date
+                    return date
+                }()
+            for pair in pairs[pairRanges[number]] {
+                let policy = catalog.policies[pair.policy]
+                let overdue = policy.deadline <= today ? policy.deadline.days(until: today) + 1 : 0
+                for action in policy.actions {
+                    let record = standing[number][action.id]
+                    let done = record != nil || configuredDone[number].contains(action.id)
+                    rows.append(
+                        ComplianceReport.Row(
+                            account: account, policy: policy, action: action, record: record, isDone: done,
+                            daysOverdue: done ? 0 : overdue))
+                }
+            }
+        }
+        return rows
+    }
+
+    func tally(policy: Int) -> ComplianceReport.Tally {
+        ComplianceReport.Tally(covered: coveredCounts[policy], done: doneCounts[policy])
+    }
+
+    func pendingByAction(policy number: Int) -> [(action: PolicyAction, count: Int)] {
+        let policy = configuration.catalog.policies[number]
+        var counts = Array(repeating: 0, count: policy.actions.count)
+        for account in configuration.accounts.indices {
+            for pair in pairs[pairRanges[account]] where pair.policy == number && pair.pending > 0 {
+                for (position, action) in policy.actions.enumerated()
+                where standing[account][action.id] == nil && !configuredDone[account].contains(action.id) {
+                    counts[position] += 1
+                }
+            }
+        }
+        return zip(policy.actions, counts).map { ($0, $1) }
+    }
+
+    /// Accounts per region: covered when some policy applies, done when every one is done.
+    func regionTallies() -> [(region: CountryCode, tally: ComplianceReport.Tally)] {
+        var tallies: [CountryCode: ComplianceReport.Tally] = [:]
+        for number in configuration.accounts.indices where !pairRanges[number].isEmpty {
+            let region = configuration.accounts[number].region
+            tallies[region, default: .init()].covered += 1
+            if pairs[pairRanges[number]].allSatisfy({ $0.pending == 0 }) { tallies[region, default: .init()].done += 1 }
+        }
+        return tallies.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// A chart of more weeks than this cannot be read: older ones are left out.
+    static let mostWeeks = 520
+
+    /// The accounts done at `start` and every week after it before `end`, then at `end`.
+    func weeks(policy: Int, from start: Instant, until end: Instant) -> [(at: Instant, done: ComplianceReport.Tally)] {
+        let week = 7 * 86_400
+        var first = start
+        if end.secondsSince1970 - start.secondsSince1970 > Self.mostWeeks * week {
+            first = start.adding(seconds: (end.secondsSince1970 - start.secondsSince1970) / week * week)
+                .adding(seconds: -Self.mostWeeks * week)
+        }
+        var points: [Instant] = []
+        var point = first
+        while point < end {
+            points.append(point)
+            point = point.adding(seconds: week)
+        }
+        points.append(end)
+        let changes = doneChanges[policy]
+        var next = 0
+        var done = 0
+        return points.map { point in
+            while next < changes.count, changes[next].at <= point {
+                done = changes[next].done
+                next += 1
+            }
+            return (point, ComplianceReport.Tally(covered: coveredCounts[policy], done: done))
+        }
+    }
+}

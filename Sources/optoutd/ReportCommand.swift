@@ -1,0 +1,119 @@
+import ArgumentParser
+import Foundation
+import OptOutConfig
+import OptOutCore
+import OptOutDaemon
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Who has opted out of what, since when, and who has not: rows, summaries and metrics.",
+        discussion: """
+            One row per account, policy and action, with when, how and why it was done, the \
+            deadline and the days it is overdue; then per policy and per region the accounts \
+            covered and fully done, and per policy the share done week by week since it first \
+            applied. --at shows the state at a past time from the records made by then. \
+            --format prometheus prints metrics for node exporter's textfile collector.
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "table, csv, json, html (one self-contained page with charts) or prometheus.")
+    var format: ComplianceFormat = .table
+
+    @Option(help: "Report the state at this time (ISO 8601, such as 2025-10-27 or 2025-10-27T09:00:00+01:00).")
+    var at: String?
+
+    @Option(help: "Only this policy.")
+    var policy: String?
+
+    @Option(help: "Only accounts of this region (an ISO 3166-1 alpha-2 code, such as DE).")
+    var region: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Write to this file instead of standard output.",
+            discussion: "Written whole to a file beside it, then renamed: a reader never sees part of it."),
+        completion: .file())
+    var output: String?
+
+    func run() throws {
+        let clock = currentInstant()
+        let configuration = try options.load(now: clock)
+        var instant = clock
+        if let at {
+            guard let parsed = Instant(iso: at, defaultZone: configuration.defaultZone),
+                ConfigurationLimits.years.contains(Zone.utc.localDate(of: parsed).components.year)
+            else {
+                throw ValidationError("--at must be an ISO 8601 date or date-time, such as 2025-10-27T09:00:00+01:00")
+            }
+            instant = parsed
+        }
+        if let policy, configuration.catalog[policy] == nil {
+            standardError("optoutd: unknown policy '\(policy)' (optoutd catalog lists them)")
+            throw ExitCode.dataError
+        }
+        var country: CountryCode?
+        if let region {
+            guard let code = CountryCode(letters: region.uppercased()) else {
+                standardError("optoutd: '\(region)' is not a country code (ISO 3166-1 alpha-2, such as DE)")
+                throw ExitCode.dataError
+            }
+            country = code
+        }
+        var records: [Acknowledgement] = []
+        var firstSeen: [String: Instant] = [:]
+        var counts = StoreCounts()
+        if state.exists {
+            let store = try state.open(.readOnly)
+            records = try store.acknowledgements()
+            firstSeen = try store.firstSightings()
+            if format == .prometheus { counts = try store.counts() }
+        }
+        let report = ComplianceReport(
+            configuration: configuration, records: records, firstSeen: firstSeen, at: instant, policy: policy,
+            region: country)
+        let zone = configuration.defaultZone
+        let bytes: [UInt8]
+        switch format {
+        case .table: bytes = Array(report.table.utf8)
+        case .csv: bytes = report.csv.bytes
+        case .json: bytes = report.json(zone: zone).bytes
+        case .html: bytes = report.html(zone: zone).bytes
+        case .prometheus:
+            bytes = ComplianceMetrics.exposition(of: report, counts: counts, channels: configuration.channels)
+        }
+        if let output {
+            try writeAtomically(bytes, to: output)
+        } else {
+            standardOutput(bytes)
+        }
+        OneShotMemory.exit()
+    }
+
+    /// Writes a file beside `path`, readable by all (a metrics collector runs as a user of
+    /// its own), then renames it over `path`.
+    private func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o644])
+        else {
+            standardError("optoutd: cannot write \(temporary): \(String(cString: strerror(errno)))")
+            throw ExitCode.failure
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            standardError("optoutd: cannot rename \(temporary) to \(path): \(reason)")
+            throw ExitCode.failure
+        }
+    }
+}
+
+/// Output formats of `report`.
+enum ComplianceFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json, html, prometheus
+}
