@@ -8,9 +8,10 @@
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FORMAT ?= $(dir $(SWIFT))swift-format
 CONFIG ?= Config/optoutd.yaml
-# Debian packages the build and the tests need (time zone data for IANA zones).
+# Debian packages the build and the tests need (time zone data for IANA zones; a real
+# browser for the HTML report and Prometheus' own parser for the metrics).
 DEBIAN_PACKAGES ?= tzdata pkg-config libsystemd-dev libyaml-dev libsqlite3-dev libcurl4-openssl-dev systemd util-linux \
-	python3-aiosmtpd openssl scdoc binutils
+	python3-aiosmtpd openssl scdoc binutils chromium chromium-driver python3-selenium python3-prometheus-client
 BENCH_PACKAGES ?= remind time
 
 PREFIX ?= /usr/local

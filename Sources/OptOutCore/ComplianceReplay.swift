@@ -151,20 +151,17 @@ struct ComplianceReplay {
     /// A chart of more weeks than this cannot be read: older ones are left out.
     static let mostWeeks = 520
 
-    /// The accounts done at `start` and every week after it before `end`, then at `end`.
-    func weeks(policy: Int, from start: Instant, until end: Instant) -> [(at: Instant, done: ComplianceReport.Tally)] {
+    /// The accounts done at `start`, at the same local time (in `zone`) every week after it
+    /// before `end`, then at `end`.
+    func weeks(policy: Int, from start: Instant, until end: Instant, zone: Zone) -> [(
+        at: Instant, done: ComplianceReport.Tally
+    )] {
         let week = 7 * 86_400
-        var first = start
-        if end.secondsSince1970 - start.secondsSince1970 > Self.mostWeeks * week {
-            first = start.adding(seconds: (end.secondsSince1970 - start.secondsSince1970) / week * week)
-                .adding(seconds: -Self.mostWeeks * week)
-        }
-        var points: [Instant] = []
-        var point = first
-        while point < end {
-            points.append(point)
-            point = point.adding(seconds: week)
-        }
+        let localStart = start.secondsSince1970 + zone.offset(at: start)
+        let localEnd = end.secondsSince1970 + zone.offset(at: end)
+        let count = localEnd > localStart ? (localEnd - localStart + week - 1) / week : 0
+        var points = (max(0, count - Self.mostWeeks)..<count).map { zone.instant(localSeconds: localStart + $0 * week) }
+            .filter { $0 < end }
         points.append(end)
         let changes = doneChanges[policy]
         var next = 0

@@ -91,7 +91,7 @@ public struct ComplianceReport: Sendable {
             return PolicySummary(
                 policy: policy, accounts: replay.tally(policy: number),
                 pendingByAction: replay.pendingByAction(policy: number),
-                weeks: replay.weeks(policy: number, from: start, until: at))
+                weeks: replay.weeks(policy: number, from: start, until: at, zone: configuration.defaultZone))
         }
     }
 }
