@@ -135,9 +135,12 @@ struct SystemdTests {
     @Test func theUnitsVerifyAndTheServiceIsHardened() throws {
         let verify = try tool(
             "/usr/bin/systemd-analyze",
-            ["verify", "--man=no", unit("optoutd.service"), unit("optoutd-once.service"), unit("optoutd-once.timer")])
+            [
+                "verify", "--man=no", unit("optoutd.service"), unit("optoutd-once.service"), unit("optoutd-once.timer"),
+                unit("optoutd-metrics.service"), unit("optoutd-metrics.timer"),
+            ])
         #expect(verify.status == 0, "\(verify.stderr)")
-        for name in ["optoutd.service", "optoutd-once.service"] {
+        for name in ["optoutd.service", "optoutd-once.service", "optoutd-metrics.service"] {
             let security = try tool(
                 "/usr/bin/systemd-analyze", ["security", "--offline=true", "--no-pager", unit(name)])
             let overall = security.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") }
@@ -155,6 +158,15 @@ struct SystemdTests {
         }
         let timer = try String(contentsOfFile: unit("optoutd-once.timer"), encoding: .utf8)
         #expect(timer.contains("Persistent=true"))
+        // The metrics are written whole as the daemon's user, then renamed into the collector's directory.
+        let metrics = try String(contentsOfFile: unit("optoutd-metrics.service"), encoding: .utf8)
+        for line in [
+            "ExecStart=\(prefix)/bin/optoutd report --format prometheus --config \(configPath) --output %S/optoutd/optoutd.prom\n",
+            "StateDirectory=optoutd", "DynamicUser=yes", "PrivateNetwork=yes",
+            "mv -f /var/lib/prometheus/node-exporter/.optoutd.prom.tmp /var/lib/prometheus/node-exporter/optoutd.prom'",
+        ] {
+            #expect(metrics.contains(line), "\(line)")
+        }
     }
 
     /// The user unit, as one person runs it with `systemctl --user`: no drop-in, the
