@@ -138,6 +138,31 @@ bench "optoutd plan    YAML $small"  "$optoutd" plan --config "$outdir/optoutd-y
 bench "optoutd plan    YAML $large"  "$optoutd" plan --config "$outdir/optoutd-yaml-$large.yaml" --days 90 --now "$now"
 bench "optoutd plan -d1 YAML $large"  "$optoutd" plan --config "$outdir/optoutd-yaml-$large.yaml" --days 1 --now "$now"
 
+# report over the large CSV inventory, with a store that has an acknowledgement of the
+# training switch for every other account, made once: the real schema from `ack --create`,
+# then the records written straight into it (one `ack` run per account would take hours).
+report_store="$outdir/report-$large.sqlite"
+if [[ ! -f "$report_store" ]]; then
+    first_account="$(awk -F, 'NR == 2 { print $1 }' "$outdir/accounts-$large.csv")"
+    "$optoutd" ack "$first_account" ai-improvement-toggle --create \
+        --config "$outdir/optoutd-csv-$large.yaml" --state "$report_store.new" >/dev/null
+    /usr/bin/python3 - "$outdir/accounts-$large.csv" "$report_store.new" <<'PY'
+import csv, sqlite3, sys
+ids = [row["id"] for row in csv.DictReader(open(sys.argv[1]))][2::2]
+db = sqlite3.connect(sys.argv[2])
+db.executemany(
+    "INSERT INTO acknowledgement (account, policy, action, at, note, source, undone) VALUES (?, '', ?, ?, ?, ?, 0)",
+    [(id, "ai-improvement-toggle", 1767225600 + n * 60, "bench", "cli:bench") for n, id in enumerate(ids)])
+db.commit()
+db.close()
+PY
+    mv "$report_store.new" "$report_store"
+fi
+for format in table csv json html prometheus; do
+    bench "optoutd report $(printf '%-10s' "$format") $large" "$optoutd" report --format "$format" \
+        --config "$outdir/optoutd-csv-$large.yaml" --state "$report_store" --at "$now"
+done
+
 remind_day="" remind_cal=""
 if [[ $have_remind -eq 1 ]]; then
     # One day, as a cron job would run it: parse everything, trigger what is due.

@@ -65,9 +65,14 @@ enum ComplianceCharts {
             <text x="\(left + width)" y="\(top + height + 18)" text-anchor="end">\(lastDate)</text>
             """
         for (index, summary) in policies.enumerated() {
-            let points = summary.weeks.map { "\(x($0.at)),\(y($0.done))" }.joined(separator: " ")
+            // Steps: a share holds from one sample until the next shows it changed.
+            var points: [String] = []
+            for (number, week) in summary.weeks.enumerated() {
+                if number > 0 { points.append("\(x(week.at)),\(y(summary.weeks[number - 1].done))") }
+                points.append("\(x(week.at)),\(y(week.done))")
+            }
             let series = "series\(index % 6)"
-            svg += "<polyline class=\"\(series)\" points=\"\(points)\"/>"
+            svg += "<polyline class=\"\(series)\" points=\"\(points.joined(separator: " "))\"/>"
             let legendY = top + height + 40 + index * 20
             svg += """
                 <line class="\(series)" x1="\(left)" y1="\(legendY - 4)" x2="\(left + 24)" y2="\(legendY - 4)"/>\

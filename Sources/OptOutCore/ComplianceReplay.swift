@@ -1,9 +1,9 @@
 /// Replays acknowledgement records, oldest first, over the pairs of a report, keeping what
 /// stands for each account's actions and, per policy, when the count of accounts fully done
 /// changed.
-struct ComplianceReplay {
+struct ComplianceReplay: Sendable {
     /// One account's policy: how many of its actions are not done.
-    private struct Pair {
+    private struct Pair: Sendable {
         let policy: Int
         var pending: Int
     }
@@ -87,13 +87,13 @@ struct ComplianceReplay {
         }
     }
 
-    /// Every row as things stand after the records applied.
-    func rows(at instant: Instant) -> [ComplianceReport.Row] {
-        var rows: [ComplianceReport.Row] = []
-        rows.reserveCapacity(pairs.count * 2)
+    /// Calls `body` with every row as things stand after the records applied, made as it
+    /// is asked for: a report of many accounts never holds all its rows at once.
+    func forEachRow(at instant: Instant, _ body: (ComplianceReport.Row) -> Void) {
         let catalog = configuration.catalog
         // Accounts share few zones: each zone's date at `instant` is found once.
         var localDates: [Zone: CivilDate] = [:]
+        let deadlines = catalog.policies.map(\.deadline.description)
         for number in configuration.accounts.indices where !pairRanges[number].isEmpty {
             let account = configuration.accounts[number]
             let today =
@@ -109,32 +109,44 @@ struct ComplianceReplay {
                 for action in policy.actions {
                     let record = standing[number][action.id]
                     let done = record != nil || configuredDone[number].contains(action.id)
-                    rows.append(
+                    body(
                         ComplianceReport.Row(
                             account: account, policy: policy, action: action, record: record, isDone: done,
-                            daysOverdue: done ? 0 : overdue))
+                            deadline: deadlines[pair.policy], daysOverdue: done ? 0 : overdue))
                 }
             }
         }
-        return rows
+    }
+
+    /// Actions of every pair, and those done.
+    var actionCounts: (all: Int, done: Int) {
+        let policies = configuration.catalog.policies
+        var all = 0
+        var pending = 0
+        for pair in pairs {
+            all += policies[pair.policy].actions.count
+            pending += pair.pending
+        }
+        return (all, all - pending)
     }
 
     func tally(policy: Int) -> ComplianceReport.Tally {
         ComplianceReport.Tally(covered: coveredCounts[policy], done: doneCounts[policy])
     }
 
-    func pendingByAction(policy number: Int) -> [(action: PolicyAction, count: Int)] {
-        let policy = configuration.catalog.policies[number]
-        var counts = Array(repeating: 0, count: policy.actions.count)
+    /// By policy number, then by the action's place in the policy: accounts with it pending.
+    func pendingByAction() -> [[Int]] {
+        let policies = configuration.catalog.policies
+        var counts = policies.map { Array(repeating: 0, count: $0.actions.count) }
         for account in configuration.accounts.indices {
-            for pair in pairs[pairRanges[account]] where pair.policy == number && pair.pending > 0 {
-                for (position, action) in policy.actions.enumerated()
+            for pair in pairs[pairRanges[account]] where pair.pending > 0 {
+                for (position, action) in policies[pair.policy].actions.enumerated()
                 where standing[account][action.id] == nil && !configuredDone[account].contains(action.id) {
-                    counts[position] += 1
+                    counts[pair.policy][position] += 1
                 }
             }
         }
-        return zip(policy.actions, counts).map { ($0, $1) }
+        return counts
     }
 
     /// Accounts per region: covered when some policy applies, done when every one is done.

@@ -14,9 +14,11 @@ extension ComplianceReport {
             text.append(column)
         }
         text.append("\r\n")
-        for row in rows {
-            for (index, field) in row.fields.enumerated() {
-                if index > 0 { text.append(byte: UInt8(ascii: ",")) }
+        forEachRow { row in
+            var first = true
+            row.forEachField { field in
+                if !first { text.append(byte: UInt8(ascii: ",")) }
+                first = false
                 Self.appendCSVField(field, to: &text)
             }
             text.append("\r\n")
@@ -31,31 +33,45 @@ extension ComplianceReport {
     ]
 
     static func appendCSVField(_ field: String, to text: inout TextBuffer) {
-        let guarded = field.utf8.first.map(formulaStarts.contains) == true ? "'" + field : field
-        let needsQuotes = guarded.utf8.contains {
-            $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n")
+        var field = field
+        let (startsFormula, needsQuotes) = field.withUTF8 { bytes in
+            (
+                bytes.first.map(formulaStarts.contains) == true,
+                bytes.contains {
+                    $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\r")
+                        || $0 == UInt8(ascii: "\n")
+                }
+            )
         }
-        guard needsQuotes else {
-            text.append(guarded)
-            return
+        if needsQuotes { text.append(byte: UInt8(ascii: "\"")) }
+        if startsFormula { text.append(byte: UInt8(ascii: "'")) }
+        if needsQuotes {
+            for byte in field.utf8 {
+                if byte == UInt8(ascii: "\"") { text.append(byte: byte) }
+                text.append(byte: byte)
+            }
+            text.append(byte: UInt8(ascii: "\""))
+        } else {
+            text.append(field)
         }
-        text.append(byte: UInt8(ascii: "\""))
-        for byte in guarded.utf8 {
-            if byte == UInt8(ascii: "\"") { text.append(byte: byte) }
-            text.append(byte: byte)
-        }
-        text.append(byte: UInt8(ascii: "\""))
     }
 }
 
 extension ComplianceReport.Row {
-    /// The row's values in the order of `ComplianceReport.csvColumns`, as text.
-    public var fields: [String] {
-        [
-            account.id, account.platform, account.region.description, policy.id, action.id,
-            isDone ? "done" : "pending", doneAt ?? "", source, record?.note ?? "", policy.deadline.description,
-            String(daysOverdue),
-        ]
+    /// Calls `body` with the row's values in the order of `ComplianceReport.csvColumns`, as
+    /// text; writers take them one by one rather than as an array made for every row.
+    public func forEachField(_ body: (String) -> Void) {
+        body(account.id)
+        body(account.platform)
+        body(account.region.description)
+        body(policy.id)
+        body(action.id)
+        body(isDone ? "done" : "pending")
+        body(doneAt ?? "")
+        body(source)
+        body(record?.note ?? "")
+        body(deadline)
+        body(String(daysOverdue))
     }
 
     /// When the action was recorded as done, in the account's zone; `nil` while pending

@@ -8,7 +8,7 @@ extension ComplianceReport {
         json.string(zone.rfc3339(at))
         json.key("rows")
         json.beginArray()
-        for row in rows {
+        forEachRow { row in
             json.beginObject()
             json.key("account"); json.string(row.account.id)
             json.key("platform"); json.string(row.account.platform)
@@ -19,7 +19,7 @@ extension ComplianceReport {
             json.key("done_at"); json.string(row.doneAt)
             json.key("source"); json.string(row.isDone ? row.source : nil)
             json.key("note"); json.string(row.record?.note)
-            json.key("deadline"); json.string(row.policy.deadline.description)
+            json.key("deadline"); json.string(row.deadline)
             json.key("days_overdue"); json.number(row.daysOverdue)
             json.endObject()
         }

@@ -14,6 +14,8 @@ public struct ComplianceReport: Sendable {
         /// The record that stands at the report's instant, if the action was acknowledged.
         public let record: Acknowledgement?
         public let isDone: Bool
+        /// The policy's deadline as written (`2025-11-03`), made once per policy.
+        public let deadline: String
         /// Days the deadline has passed while the action is pending, counting the day in
         /// progress in the account's zone (the deadline date itself is day 1); 0 when done or
         /// not yet due.
@@ -61,7 +63,8 @@ public struct ComplianceReport: Sendable {
     public let at: Instant
     /// Accounts in the report (after the region filter), with a policy or not.
     public let accountCount: Int
-    public let rows: [Row]
+    /// What the rows are made from, as they are asked for.
+    private let replay: ComplianceReplay
     /// In catalog order, the policies that apply to some account of the report.
     public let policies: [PolicySummary]
     /// In code order.
@@ -82,16 +85,33 @@ public struct ComplianceReport: Sendable {
             replay.apply(record)
         }
         accountCount = replay.accountCount
-        rows = replay.rows(at: at)
+        self.replay = replay
         regions = replay.regionTallies().map { RegionSummary(region: $0.region, accounts: $0.tally) }
         let catalog = configuration.catalog
+        let pending = replay.pendingByAction()
         policies = replay.policyNumbers.map { number in
             let policy = catalog.policies[number]
             let start = firstSeen[policy.id] ?? configuration.defaultZone.midnight(of: policy.effective)
             return PolicySummary(
                 policy: policy, accounts: replay.tally(policy: number),
-                pendingByAction: replay.pendingByAction(policy: number),
+                pendingByAction: zip(policy.actions, pending[number]).map { ($0, $1) },
                 weeks: replay.weeks(policy: number, from: start, until: at, zone: configuration.defaultZone))
         }
     }
+
+    /// Calls `body` with each row, account by account in configuration order, then policy
+    /// and action in catalog order.
+    public func forEachRow(_ body: (Row) -> Void) {
+        replay.forEachRow(at: at, body)
+    }
+
+    /// Every row at once (see `forEachRow` for a report of many accounts).
+    public var rows: [Row] {
+        var rows: [Row] = []
+        forEachRow { rows.append($0) }
+        return rows
+    }
+
+    /// Rows in all, and rows done.
+    public var rowCounts: (all: Int, done: Int) { replay.actionCounts }
 }

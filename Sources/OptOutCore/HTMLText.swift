@@ -1,24 +1,33 @@
 /// Text made safe to place in HTML or SVG, as element content or a quoted attribute value.
 enum HTMLText {
     static func escaped(_ text: String) -> String {
-        guard
-            text.utf8.contains(where: {
-                $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
-                    || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "'")
-            })
-        else { return text }
-        var result = ""
-        result.reserveCapacity(text.utf8.count + 16)
-        for character in text.unicodeScalars {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.unicodeScalars.append(character)
+        var buffer = TextBuffer()
+        append(text, to: &buffer)
+        return buffer.text
+    }
+
+    /// Appends `text` escaped: reports escape every field of every row, so the bytes are
+    /// scanned in place and copied whole when nothing needs escaping.
+    static func append(_ text: String, to buffer: inout TextBuffer) {
+        var text = text
+        guard text.withUTF8({ $0.contains(where: needsEscaping) }) else {
+            buffer.append(text)
+            return
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "&"): buffer.append("&amp;")
+            case UInt8(ascii: "<"): buffer.append("&lt;")
+            case UInt8(ascii: ">"): buffer.append("&gt;")
+            case UInt8(ascii: "\""): buffer.append("&quot;")
+            case UInt8(ascii: "'"): buffer.append("&#39;")
+            default: buffer.append(byte: byte)
             }
         }
-        return result
+    }
+
+    private static func needsEscaping(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
     }
 }

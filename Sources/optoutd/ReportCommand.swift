@@ -78,7 +78,7 @@ struct ReportCommand: ParsableCommand {
         let zone = configuration.defaultZone
         let bytes: [UInt8]
         switch format {
-        case .table: bytes = Array(report.table.utf8)
+        case .table: bytes = report.table.bytes
         case .csv: bytes = report.csv.bytes
         case .json: bytes = report.json(zone: zone).bytes
         case .html: bytes = report.html(zone: zone).bytes

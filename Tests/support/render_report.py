@@ -1,9 +1,9 @@
 """Opens an HTML report in headless Chromium, offline, and prints what a reader would see
 as JSON: the title, the size of each chart (svg element), the text of the page, the
 console's messages, any request the page made, and whether a script ran. With a second
-argument it also saves a screenshot of the whole page there.
+argument it also saves a screenshot there: of the whole page, or of its first HEIGHT pixels.
 
-    /usr/bin/python3 Tests/support/render_report.py REPORT.html [SCREENSHOT.png]
+    /usr/bin/python3 Tests/support/render_report.py REPORT.html [SCREENSHOT.png [HEIGHT]]
 """
 import json
 import pathlib
@@ -47,7 +47,8 @@ try:
     }
     if len(sys.argv) > 2:
         height = driver.execute_script("return document.documentElement.scrollHeight;")
-        driver.set_window_size(1100, min(height + 40, 4000))
+        limit = int(sys.argv[3]) if len(sys.argv) > 3 else 4000
+        driver.set_window_size(1100, min(height + 40, limit))
         driver.save_screenshot(sys.argv[2])
     print(json.dumps(result))
 finally:
