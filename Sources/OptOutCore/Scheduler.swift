@@ -314,7 +314,7 @@ public struct Scheduler: Sendable {
 
     /// The account with this id, if the configuration has one.
     public func account(_ id: String) -> Account? {
-        configuration.account(id)
+        configuration.account(id: id)
     }
 
     /// The keys of every pair, in configuration order.
@@ -400,7 +400,7 @@ public struct Scheduler: Sendable {
     /// Records actions as done for an account (from `ack`) and brings its pairs up to date at `now`.
     /// Returns `nil` when the account is unknown.
     public mutating func acknowledge(account id: String, actions: some Sequence<String>, at now: Instant) -> Step? {
-        guard let accountNumber = configuration.accountNumber(id) else { return nil }
+        guard let accountNumber = configuration.accountIndex(of: id) else { return nil }
         acknowledged[id, default: []].formUnion(actions)
         let done = Self.doneActionIDs(
             configuration.accounts[accountNumber], acknowledged: acknowledged[id], catalog: configuration.catalog)
@@ -508,7 +508,7 @@ public struct Scheduler: Sendable {
 
     /// The pair with this key: among the account's few pairs, the one of the policy.
     private func pairIndex(_ key: PairKey) -> Int? {
-        guard let accountNumber = configuration.accountNumber(key.account) else { return nil }
+        guard let accountNumber = configuration.accountIndex(of: key.account) else { return nil }
         let policies = configuration.catalog.policies
         return pairRanges[accountNumber].first { policies[pairs[$0].policy].id == key.policy }
     }
