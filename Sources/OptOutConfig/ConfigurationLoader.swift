@@ -132,7 +132,7 @@ public struct ConfigurationLoader: Sendable {
         // Where each run starts in the whole.
         let starts = runs.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let count = starts.last!
-        func place(of index: Int) -> (run: Int, offset: Int) {
+        @Sendable func place(of index: Int) -> (run: Int, offset: Int) {
             let run = starts.lastIndex { $0 <= index }!
             return (run, index - starts[run])
         }
@@ -239,7 +239,7 @@ public struct ConfigurationLoader: Sendable {
 }
 
 /// Things whose ids must be unique within a configuration.
-protocol Identified {
+protocol Identified: Sendable {
     var id: String { get }
 }
 

@@ -10,6 +10,8 @@ struct Located<Value> {
     var location: SourceLocation
 }
 
+extension Located: Sendable where Value: Sendable {}
+
 /// Collects the diagnostics of one load, across every file it reads.
 final class DiagnosticLog {
     private(set) var diagnostics: [Diagnostic] = []
@@ -25,8 +27,8 @@ final class DiagnosticLog {
     }
 
     /// Takes on the diagnostics of a log kept apart (such as a thread's), after its own.
-    func append(_ other: DiagnosticLog) {
-        diagnostics += other.diagnostics
+    func append(_ other: [Diagnostic]) {
+        diagnostics += other
     }
 
     /// Reports a string that holds CR, LF, NUL or another control character where a single

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OptOutConfig
 import OptOutCore
 import OptOutDaemon
 
@@ -57,7 +58,8 @@ struct PlanCommand: ParsableCommand {
             histories = try store.histories()
             acknowledged = try store.acknowledgedActions()
         }
-        var scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
+        var scheduler = Scheduler(
+            configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())
         switch format {
         case .table, .json:
             // Rows are printed beside the simulation, on the second core where there is one.

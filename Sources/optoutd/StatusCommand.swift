@@ -1,4 +1,5 @@
 import ArgumentParser
+import OptOutConfig
 import OptOutCore
 import OptOutDaemon
 
@@ -32,7 +33,8 @@ struct StatusCommand: ParsableCommand {
             lastSent = try store.lastDelivered()
             waiting = try store.waitingSummary()
         }
-        var scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
+        var scheduler = Scheduler(
+            configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())
         let rows = scheduler.pairKeys.map { key -> StatusRow in
             let account = scheduler.account(key.account)!
             let next: String

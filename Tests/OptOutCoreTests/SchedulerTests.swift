@@ -302,8 +302,8 @@ func timeline(_ notices: [Notice]) -> [String] {
         #expect(scheduler.advance(to: F.at("2025-10-04T07:00:00Z")).notices.map(\.account.id) == ["berlin"])
     }
 
-    /// A large inventory's pairs are made in parts, one per processor; put together, they
-    /// must make the scheduler that one pass over the accounts makes.
+    /// A large inventory's pairs are made in parts, a range of accounts each; put together,
+    /// they must make the scheduler that one pass over the accounts makes.
     @Test func aSchedulerMadeInPartsIsTheOneMadeWhole() {
         let policies = [F.policy("p1"), F.policy("p2", actions: ["ai-improvement-toggle", "extra"])]
         let catalog = Catalog(policies)
@@ -324,13 +324,13 @@ func timeline(_ notices: [Notice]) -> [String] {
             PairKey(account: "a90", policy: "p2"): PairHistory(firstSeen: start, handledThrough: start),
         ]
         let acknowledged = ["a1": Set(["extra"]), "a61": Set(["objection-form", "ai-improvement-toggle"])]
-        func scheduler(processors: Int) -> Scheduler {
+        func scheduler(parts: Int) -> Scheduler {
             Scheduler(
                 configuration: configuration, histories: histories, acknowledged: acknowledged, lateAfterSeconds: 60,
-                processors: processors, smallestPart: 10)
+                parallel: PiecesInTurn(width: parts), smallestPart: 10)
         }
-        var whole = scheduler(processors: 1)
-        var parts = scheduler(processors: 4)
+        var whole = scheduler(parts: 1)
+        var parts = scheduler(parts: 4)
         #expect(parts.pairKeys == whole.pairKeys)
         #expect(whole.pairKeys.count > 60)
         for key in whole.pairKeys {
@@ -348,6 +348,28 @@ func timeline(_ notices: [Notice]) -> [String] {
             parts.acknowledge(account: "a3", actions: ["extra"], at: later)?.notices.map(key)
                 == whole.acknowledge(account: "a3", actions: ["extra"], at: later)?.notices.map(key))
         #expect(parts.pendingActions(PairKey(account: "a3", policy: "p2")) == [])
+    }
+
+    /// What `check` and the daemon's log say comes next is what the pair then gets.
+    @Test func upcomingNamesTheEventThePairGetsNext() {
+        var scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [F.policy("p")]))
+        #expect(scheduler.upcoming?.event == .policyApplies)
+        #expect(scheduler.upcoming?.at == .distantPast)
+        _ = scheduler.advance(to: F.at("2025-11-02T12:00:00Z"))  // after the last reminder
+        #expect(scheduler.upcoming?.event == .policyEffective)
+        #expect(scheduler.upcoming?.at == F.at("2025-11-03T08:00:00Z"))
+        #expect(scheduler.advance(to: F.at("2025-11-03T08:00:00Z")).notices.map(\.event) == [.policyEffective])
+        #expect(scheduler.upcoming?.event == .overdue)
+        #expect(scheduler.upcoming?.at == F.at("2025-11-10T08:00:00Z"))
+        let done = scheduler.acknowledge(
+            account: "alice", actions: ["ai-improvement-toggle", "objection-form"], at: F.at("2025-11-04T08:00:00Z"))
+        #expect(done?.notices.map(\.event) == [.optedOut])
+        #expect(scheduler.upcoming == nil)
+    }
+
+    /// Pairs are many: the compact layout is what keeps a large schedule's memory down.
+    @Test func aPairTakesFortyEightBytes() {
+        #expect(MemoryLayout<SchedulerPair>.stride == 48)
     }
 
     @Test func aLongPlanComesInSlicesInTheOrderTheDaemonWouldSendIt() {
@@ -368,6 +390,18 @@ func timeline(_ notices: [Notice]) -> [String] {
         #expect(slices.joined().map(planned.notice(for:)).map(key) == sent.map(key))
         // policy-applies, policy-effective (3 November), the 14- and 7-day reminders (6 and 13 November)
         #expect(sent.count == accounts.count * 4)
+    }
+}
+
+/// Runs the pieces in turn, claiming `width` of them at once, so that a scheduler is made in
+/// that many parts (which the core's tests have no threads to run on).
+struct PiecesInTurn: ParallelMap {
+    let width: Int
+
+    func map<Element: Sendable, Result: Sendable>(
+        _ elements: [Element], _ transform: @Sendable (Element) -> Result
+    ) -> [Result] {
+        elements.map(transform)
     }
 }
 
