@@ -103,6 +103,12 @@ public struct Notice: Sendable {
         let policyName = "\(policy.id) (\(policy.title))"
         let steps = pending.map(\.title).joined(separator: "; ")
         switch event {
+        case .policyApplies where policy.isInformational:
+            let when = date < policy.effective ? "from" : "since"
+            return
+                "\(who) in \(account.region) is covered by \(policyName) \(when) \(policy.effective); it offers no way to opt out."
+        case .policyEffective where policy.isInformational:
+            return "\(who): \(policyName) takes effect today; it offers no way to opt out."
         case .policyApplies where daysLeft > 0:
             return
                 "\(who) in \(account.region) is covered by \(policyName): opt out before \(policy.deadline) (\(daysLeft) days left) — \(steps)."

@@ -22,7 +22,7 @@ struct PendingLists: Sendable {
 
     init(_ catalog: Catalog) {
         lists = catalog.policies.map(\.actions)
-        standings = catalog.policies.map { $0.actions.isEmpty ? .done : .pending }
+        standings = catalog.policies.map { $0.isInformational ? .informational : .pending }
         policyCount = lists.count
     }
 

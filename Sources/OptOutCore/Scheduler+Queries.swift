@@ -11,6 +11,12 @@ extension Scheduler {
         return (key(of: entry.pair), next.event, next.at)
     }
 
+    /// What a pair gets next and when (`Instant.distantPast` for "at once"); `nil` when
+    /// nothing ever will come, or when the policy does not apply to the account.
+    public func nextEvent(_ key: PairKey) -> (event: EventKind, at: Instant)? {
+        pairIndex(key).flatMap { pairs[$0].next }.map { ($0.event, $0.at) }
+    }
+
     /// The histories of every pair seen so far.
     public var histories: [PairKey: PairHistory] {
         var result: [PairKey: PairHistory] = [:]

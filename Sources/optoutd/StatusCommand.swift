@@ -39,7 +39,7 @@ struct StatusCommand: ParsableCommand {
             let account = scheduler.account(key.account)!
             let next: String
             if histories[key] == nil {
-                next = (scheduler.pendingActions(key) ?? []).isEmpty ? "" : "now (policy-applies)"
+                next = scheduler.nextEvent(key)?.event == .policyApplies ? "now (policy-applies)" : ""
             } else if let upcoming = scheduler.nextNotice(key) {
                 next = account.zone.rfc3339(upcoming.at) + " (\(upcoming.event.rawValue))"
             } else {
