@@ -1,19 +1,32 @@
-/// What the pairs of one zone share at one instant: the local date and UTC offset, and the
-/// timetable of each policy for pairs first seen then.
+/// A local date and UTC offset in some zone at some instant.
+struct LocalTime: Sendable {
+    var date: CivilDate
+    /// Seconds east of UTC.
+    var offset: Int
+
+    init(of instant: Instant, in zone: Zone) {
+        offset = zone.offset(at: instant)
+        date = CivilDate(dayNumber: (instant.secondsSince1970 + offset).floorDivided(by: 86_400))
+    }
+}
+
+/// What the pairs of one zone share at one instant: the local time, and the timetable of each
+/// policy for pairs first seen then.
 ///
 /// On a first start every pair is seen at the same instant, and inventories name few zones:
 /// each zone's offset is looked up once, and each timetable is found once per zone and
-/// policy rather than once per pair. Only the latest instant looked at is remembered.
+/// policy rather than once per pair. Only the latest instant remembered counts. Zones go by
+/// number: copying a zone counts references, which its number spares until it is needed.
 struct LocalTimeMemo: Sendable {
     private let policyCount: Int
-    private var instant: Instant?
-    /// By zone number; `nil` for zones not looked at since `instant`.
-    private var zones: [ZoneAtInstant?] = []
+    private var latest: Instant?
+    /// By zone number; an entry counts only while its instant is `latest`.
+    private var zones: [ZoneAtInstant] = []
 
     private struct ZoneAtInstant: Sendable {
-        let date: CivilDate
-        let offset: Int
-        /// By policy index; `nil` until found.
+        var instant: Instant?
+        var local: LocalTime?
+        /// By policy index; `nil` until remembered.
         var timetables: [Int32?]
     }
 
@@ -21,54 +34,37 @@ struct LocalTimeMemo: Sendable {
         self.policyCount = policyCount
     }
 
-    /// The local date and UTC offset in `zone` at `instant`.
-    mutating func localTime(of instant: Instant, in zone: Zone) -> (date: CivilDate, offset: Int) {
-        withZone(zone, at: instant) { ($0.date, $0.offset) }
+    /// The local time remembered for the zone numbered `zone` at `instant`.
+    func localTime(of instant: Instant, zone: Int) -> LocalTime? {
+        isCurrent(zone, at: instant) ? zones[zone].local : nil
     }
 
-    /// The timetable remembered for pairs of the policy at `policy` in `zone` first seen at
-    /// `firstSeen`; else the local date of `firstSeen`, to make it from (see `remember`).
-    mutating func timetable(policy: Int, zone: Zone, firstSeen: Instant) -> TimetableLookup {
-        guard firstSeen == instant else { return .unknown(firstSeenDate: zone.localDate(of: firstSeen)) }
-        return withZone(zone, at: firstSeen) { entry in
-            entry.timetables[policy].map(TimetableLookup.known) ?? .unknown(firstSeenDate: entry.date)
+    /// Remembers the local time of the zone numbered `zone` at `instant`, which becomes the
+    /// latest instant (what was remembered for others no longer counts).
+    mutating func remember(_ local: LocalTime, of instant: Instant, zone: Int) {
+        latest = instant
+        if zone >= zones.count {
+            let unknown = ZoneAtInstant(instant: nil, local: nil, timetables: [])
+            zones += repeatElement(unknown, count: zone + 1 - zones.count)
         }
+        zones[zone] = ZoneAtInstant(
+            instant: instant, local: local, timetables: Array(repeating: nil, count: policyCount))
     }
 
-    /// Remembers the timetable of pairs of the policy at `policy` in `zone` first seen at
-    /// `firstSeen` when that is the latest instant looked at, as it is for pairs seen in
-    /// this step.
-    mutating func remember(timetable: Int32, policy: Int, zone: Zone, firstSeen: Instant) {
-        guard firstSeen == instant else { return }
-        withZone(zone, at: firstSeen) { $0.timetables[policy] = timetable }
+    /// The index in the `TimetableStore` remembered for pairs of the policy at `policy` in
+    /// the zone numbered `zone`, first seen at `firstSeen`.
+    func timetable(policy: Int, zone: Int, firstSeen: Instant) -> Int32? {
+        isCurrent(zone, at: firstSeen) ? zones[zone].timetables[policy] : nil
     }
 
-    enum TimetableLookup {
-        /// Its index in the `TimetableStore`.
-        case known(Int32)
-        case unknown(firstSeenDate: CivilDate)
+    /// Remembers a timetable (see `timetable(policy:zone:firstSeen:)`) when the zone's local
+    /// time at `firstSeen` is remembered, as it is for pairs first seen in this step.
+    mutating func remember(timetable: Int32, policy: Int, zone: Int, firstSeen: Instant) {
+        guard isCurrent(zone, at: firstSeen) else { return }
+        zones[zone].timetables[policy] = timetable
     }
 
-    /// Runs `body` on the entry of `zone` at `instant`, made if needed (forgetting every
-    /// other instant).
-    private mutating func withZone<Result>(
-        _ zone: Zone, at instant: Instant, _ body: (inout ZoneAtInstant) -> Result
-    ) -> Result {
-        if self.instant != instant { (self.instant, zones) = (instant, []) }
-        let number = zone.number
-        if number >= zones.count { zones += repeatElement(nil, count: number + 1 - zones.count) }
-        var entry: ZoneAtInstant
-        if let known = zones[number] {
-            entry = known
-            zones[number] = nil  // so that `entry` holds its arrays alone while `body` changes them
-        } else {
-            let offset = zone.offset(at: instant)
-            entry = ZoneAtInstant(
-                date: CivilDate(dayNumber: (instant.secondsSince1970 + offset).floorDivided(by: 86_400)),
-                offset: offset, timetables: Array(repeating: nil, count: policyCount))
-        }
-        let result = body(&entry)
-        zones[number] = entry
-        return result
+    private func isCurrent(_ zone: Int, at instant: Instant) -> Bool {
+        instant == latest && zone < zones.count && zones[zone].instant == instant
     }
 }

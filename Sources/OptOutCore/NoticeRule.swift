@@ -35,8 +35,9 @@ enum NoticeRule {
     /// What a pair gets at `now`, and the history it has afterwards.
     struct Outcome {
         var sending: Sending?
-        /// Notices of the timetable whose time came before the one sent, not sent.
-        var skipped: ArraySlice<ScheduledNotice> = []
+        /// The positions in the timetable of the notices whose time came before the one
+        /// sent, not sent.
+        var skipped: Range<Int> = 0..<0
         /// `nil` while the pair was never seen.
         var history: PairHistory?
     }
@@ -71,7 +72,7 @@ enum NoticeRule {
             seen.handledThrough = latest.at
             let late = now.secondsSince1970 - latest.at.secondsSince1970 > lateAfterSeconds
             return Outcome(
-                sending: .scheduled(latest, late: late), skipped: timetable[first..<(end - 1)], history: seen)
+                sending: .scheduled(latest, late: late), skipped: first..<(end - 1), history: seen)
         }
     }
 

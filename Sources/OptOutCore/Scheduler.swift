@@ -144,14 +144,15 @@ public struct Scheduler: Sendable {
         let outcome = NoticeRule.evaluate(
             history: pair.history, standing: pairs.pendingLists.standing(pair.pending), at: now,
             lateAfterSeconds: lateAfterSeconds, timetable: { timetable(of: index) })
-        if recordsChanges {
-            for missed in outcome.skipped {
+        if recordsChanges, !outcome.skipped.isEmpty {
+            let timetable = timetable(of: index)
+            for missed in timetable[outcome.skipped] {
                 step.skipped.append(NoticeKey(pair: key(of: index), event: missed.event, date: missed.date))
             }
         }
         switch outcome.sending {
         case .now(let event):
-            let local = localTimes.localTime(of: now, in: configuration.accounts[pair.account].zone)
+            let local = localTime(of: now, account: pair.account)
             found.append(
                 NoticeRecord(
                     account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: event,
@@ -190,20 +191,31 @@ public struct Scheduler: Sendable {
     mutating func timetable(of index: Int) -> [ScheduledNotice] {
         if let known = pairs[index].timetable { return timetables[known] }
         let pair = pairs[index]
-        let zone = configuration.accounts[pair.account].zone
+        let zoneNumber = configuration.accounts[pair.account].zone.number
         let firstSeen = pair.history?.firstSeen ?? .distantPast
         let found: Int32
-        switch localTimes.timetable(policy: pair.policy, zone: zone, firstSeen: firstSeen) {
-        case .known(let index):
-            found = index
-        case .unknown(let firstSeenDate):
+        if let known = localTimes.timetable(policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen) {
+            found = known
+        } else {
+            let zone = configuration.accounts[pair.account].zone
             found = timetables.index(
                 policy: pair.policy, of: configuration.catalog, zone: zone, firstSeen: firstSeen,
-                firstSeenDate: firstSeenDate, reminders: configuration.reminders)
-            localTimes.remember(timetable: found, policy: pair.policy, zone: zone, firstSeen: firstSeen)
+                firstSeenDate: localTimes.localTime(of: firstSeen, zone: zoneNumber)?.date
+                    ?? zone.localDate(of: firstSeen),
+                reminders: configuration.reminders)
+            localTimes.remember(timetable: found, policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen)
         }
         pairs[index].timetable = found
         return timetables[found]
+    }
+
+    /// The local time at `now` of the account at `account`.
+    private mutating func localTime(of now: Instant, account: Int) -> LocalTime {
+        let zoneNumber = configuration.accounts[account].zone.number
+        if let known = localTimes.localTime(of: now, zone: zoneNumber) { return known }
+        let local = LocalTime(of: now, in: configuration.accounts[account].zone)
+        localTimes.remember(local, of: now, zone: zoneNumber)
+        return local
     }
 
     /// The pair with this key: among the account's few pairs, the one of the policy.
