@@ -42,8 +42,8 @@ public struct PairHistory: Hashable, Sendable {
     }
 }
 
-/// A notice in plain values, as the scheduler finds it: its account and policy by number
-/// in the configuration, its pending actions by number in the scheduler's
+/// A notice in plain values, as the scheduler finds it: its account and policy by index
+/// in the configuration, its pending actions by index in the scheduler's
 /// `pendingActionLists`. Unlike a `Notice`, handing one to another thread counts no
 /// references to the objects that every notice of a policy shares.
 public struct NoticeRecord: Sendable {

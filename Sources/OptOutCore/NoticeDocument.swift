@@ -87,7 +87,7 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         pending = notice.pending.map { ActionInfo(id: $0.id, title: $0.title, location: $0.location, url: $0.url) }
     }
 
-    /// The `OPTOUT_*` fields of the SPEC: journal fields and hook environment alike.
+    /// The `OPTOUT_*` fields every notice carries: journal fields and hook environment alike.
     public var optoutFields: [(name: String, value: String)] {
         [
             ("OPTOUT_EVENT", event.rawValue), ("OPTOUT_ACCOUNT", account.id), ("OPTOUT_PLATFORM", account.platform),
