@@ -29,9 +29,9 @@ public struct Scheduler: Sendable {
     /// A notice sent more than this many seconds after its time is marked late.
     public let lateAfterSeconds: Int
 
-    var pairs: PairTable
+    private(set) var pairs: PairTable
     /// Action ids recorded as done by `ack`, by account id (besides the accounts' `done` entries).
-    var acknowledged: [String: Set<String>]
+    private(set) var acknowledged: [String: Set<String>]
     private var queue: DueQueue
     private var timetables = TimetableStore()
     private var localTimes: LocalTimeMemo
