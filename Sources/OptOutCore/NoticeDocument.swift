@@ -26,9 +26,12 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         public var dataNotUsed: [String]
         public var sharedWith: [String]
         public var sources: [String]
+        /// `true` for a change that offers no way to opt out (its notices inform); absent
+        /// otherwise, so that documents of other changes keep their keys.
+        public var informational: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case id, title, summary, effective, deadline, sources
+            case id, title, summary, effective, deadline, sources, informational
             case dataUsed = "data_used"
             case dataNotUsed = "data_not_used"
             case sharedWith = "shared_with"
@@ -83,7 +86,7 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         self.policy = PolicyInfo(
             id: policy.id, title: policy.title, summary: policy.summary, effective: policy.effective.description,
             deadline: policy.deadline.description, dataUsed: policy.dataUsed, dataNotUsed: policy.dataNotUsed,
-            sharedWith: policy.sharedWith, sources: policy.sources)
+            sharedWith: policy.sharedWith, sources: policy.sources, informational: policy.isInformational ? true : nil)
         pending = notice.pending.map { ActionInfo(id: $0.id, title: $0.title, location: $0.location, url: $0.url) }
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import OptOutCore
@@ -71,5 +72,25 @@ import Testing
         let step = scheduler.advance(to: F.at("2025-12-20T08:00:00Z"))
         #expect(timeline(step.notices) == ["2025-12-16T09:00:00+01:00 policy-effective late"])
         #expect(step.skipped.isEmpty)
+    }
+
+    /// Hooks, webhooks and mail learn that there is nothing to do, also after the document
+    /// went through the outbox as JSON; documents of other changes keep their keys.
+    @Test func itsDocumentAndMailSayThereIsNoOptOut() throws {
+        let configuration = F.configuration([F.account("dora")], [Self.chats, F.policy("training")])
+        let notices = Scheduler(configuration: configuration).plan(
+            from: F.at("2025-12-01T10:00:00Z"), until: F.at("2025-12-01T10:00:00Z"))
+        #expect(notices.map(\.policy.id) == ["ai-chats-for-ads", "training"])
+        let encoded = try notices.map { try String(decoding: JSONEncoder().encode(NoticeDocument($0)), as: UTF8.self) }
+        #expect(encoded[0].contains(#""informational":true"#))
+        #expect(!encoded[1].contains("informational"))
+        let document = try JSONDecoder().decode(NoticeDocument.self, from: Data(encoded[0].utf8))
+        #expect(document.policy.informational == true)
+        let body = NoticeMail.body([document])
+        #expect(body.contains("Opt-out:   none offered"))
+        #expect(body.contains("This change offers no way to opt out"))
+        #expect(!body.contains("Deadline:") && !body.contains("optoutd ack dora"))
+        let other = NoticeMail.body([NoticeDocument(notices[1])])
+        #expect(other.contains("Deadline:") && other.contains("optoutd ack dora training"))
     }
 }
