@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "optoutd",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "optoutd", targets: ["optoutd"])
     ],
@@ -14,7 +13,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
-        // Pure: config model, regions, catalog, scheduling engine, renderers. No I/O, no clock.
+        // Pure: config model, regions, catalog, scheduling engine, renderers. No I/O, no clock,
+        // no threads of its own.
         .target(
             name: "OptOutCore",
             dependencies: [.product(name: "HeapModule", package: "swift-collections")]

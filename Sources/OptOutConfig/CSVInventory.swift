@@ -39,6 +39,10 @@ struct CSVInventory {
             return []
         }
         let layout = Layout(header: header, inventory: self)
+        let path = path
+        // Every piece reads the file's bytes, changing none, and makes a builder of its own
+        // from this one, whose log it never touches.
+        nonisolated(unsafe) let (bytes, builder) = (bytes, builder)
         let results = concurrentMap(pieces(of: bytes, from: rows)) { piece in
             let pieceLog = DiagnosticLog()
             // A copy of the path of its own: every location holds it, and threads that count
@@ -47,9 +51,9 @@ struct CSVInventory {
             let accounts = layout.accounts(
                 UnsafeBufferPointer(rebasing: bytes[piece.range]), from: CSVReader.Position(index: 0, line: piece.line),
                 reader: CSVReader(path: piecePath, log: pieceLog), builder: builder.reporting(to: pieceLog))
-            return (accounts, pieceLog)
+            return (accounts, pieceLog.snapshot)
         }
-        for (_, pieceLog) in results { log.append(pieceLog) }
+        for (_, diagnostics) in results { log.append(diagnostics) }
         return results.map(\.0)
     }
 

@@ -64,6 +64,8 @@ public enum NoticeMail {
         text += "Effective: \(policy.effective)\n"
         let deadline = "before \(longDate(policy.deadline)), 00:00 \(account.timezone)"
         switch document.daysLeft {
+        case _ where policy.informational == true:
+            text += "Opt-out:   none offered\n"
         case 1...:
             text += "Deadline:  \(deadline) (\(document.daysLeft) day\(document.daysLeft == 1 ? "" : "s") left)\n"
         case 0: text += "Deadline:  \(deadline) (today)\n"
@@ -77,7 +79,9 @@ public enum NoticeMail {
             text += "\nData not used:\n" + policy.dataNotUsed.map { "  - \($0)\n" }.joined()
         }
         if !policy.sharedWith.isEmpty { text += "\nShared with: \(policy.sharedWith.joined(separator: ", "))\n" }
-        if document.pending.isEmpty {
+        if policy.informational == true {
+            text += "\nThis change offers no way to opt out: this notice is for your information.\n"
+        } else if document.pending.isEmpty {
             text += "\nNothing is left to do.\n"
         } else {
             text += "\nWhat to do:\n"

@@ -11,7 +11,7 @@ public struct ScheduledNotice: Hashable, Sendable {
 /// Computes the timetable of a policy for accounts of one zone.
 ///
 /// A timetable holds the deadline reminders, the effective-date notice and the overdue
-/// repeats, sorted by time. It depends only on the policy, the zone, the reminder settings
+/// repeats, sorted by time; an informational policy's holds the effective-date notice alone. It depends only on the policy, the zone, the reminder settings
 /// and, for overdue repeats, when the pair was first seen, so accounts share them.
 struct Timetable {
     /// What a timetable depends on besides the reminder settings.
@@ -27,6 +27,8 @@ struct Timetable {
         policy index: Int, _ policy: Policy, zone: Zone, firstSeen: Instant, firstSeenDate: CivilDate,
         reminders: ReminderSettings
     ) -> Key {
+        // An informational policy has no overdue repeats: its pairs share one timetable per zone.
+        guard !policy.isInformational else { return Key(policy: index, zone: zone, overdueBase: 0) }
         switch reminders.overdueEvery {
         case .days:
             return Key(
@@ -47,6 +49,11 @@ struct Timetable {
             let date = date ?? zone.localDate(of: instant)
             guard !notices.contains(where: { $0.event == event && $0.date == date }) else { return }
             notices.append(ScheduledNotice(event: event, date: date, at: instant, utcOffset: zone.offset(at: instant)))
+        }
+        // A change with no opt-out has nothing to remind of: it is told on its effective date.
+        guard !policy.isInformational else {
+            add(.policyEffective, on: policy.effective)
+            return notices
         }
         for lead in reminders.leadTimes {
             switch lead {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OptOutConfig
 import OptOutCore
 
 struct CheckCommand: ParsableCommand {
@@ -14,7 +15,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let now = currentInstant()
         let configuration = try options.load(now: now)
-        let scheduler = Scheduler(configuration: configuration)
+        let scheduler = Scheduler(configuration: configuration, parallel: ThreadedMap())
         var summary =
             "\(options.path): ok: \(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
         if let next = scheduler.upcoming,

@@ -66,7 +66,8 @@ struct PlanCommand: ParsableCommand {
             histories = try store.histories()
             acknowledged = try store.acknowledgedActions()
         }
-        var scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
+        var scheduler = Scheduler(
+            configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())
         switch format {
         case .table, .json:
             // Rows are printed beside the simulation, on the second core where there is one.

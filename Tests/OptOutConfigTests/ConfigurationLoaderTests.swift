@@ -245,8 +245,8 @@ import Testing
         let (fixed, _) = load(yaml, inParts: inParts)
         let accounts = fixed?.accounts.map(\.id)
         #expect(accounts == ["alice", "bob", "carol", "dave"])
-        #expect(accounts?.map { fixed?.account($0)?.id } == accounts)
-        #expect(fixed?.account("erin") == nil)
+        #expect(accounts?.map { fixed?.account(id: $0)?.id } == accounts)
+        #expect(fixed?.account(id: "erin") == nil)
     }
 
     @Test func csvInventoryErrors() {

@@ -70,7 +70,7 @@ import Testing
         #expect(missing.stderr.contains("nope.yaml:1:1: error: cannot read"))
     }
 
-    @Test func planAsJSONHasTheSpecKeysAndIsDeterministic() throws {
+    @Test func planAsJSONHasItsDocumentedKeysAndIsDeterministic() throws {
         let arguments = [
             "plan", "--config", example, "--now", "2025-10-01T12:00:00+02:00", "--days", "39", "--format", "json",
         ]
