@@ -21,6 +21,15 @@ struct NextEvent: Equatable, Sendable {
 enum Sending: Sendable {
     case now(EventKind)
     case scheduled(ScheduledNotice, late: Bool)
+
+    /// The event, when it goes out at once rather than at its scheduled time.
+    var sentAtOnce: EventKind? {
+        switch self {
+        case .now(let event): event
+        case .scheduled(let notice, late: true): notice.event
+        case .scheduled(_, late: false): nil
+        }
+    }
 }
 
 /// The rule that decides what each pair is sent and when; plain values in, plain values out.

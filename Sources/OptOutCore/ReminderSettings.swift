@@ -37,15 +37,18 @@ public struct ReminderSettings: Hashable, Sendable {
     /// Repeat after the deadline while actions are pending; zero means never.
     public var overdueEvery: ReminderInterval
     public var overdueMax: Int
+    /// The days scheduled notices fall on, and the hours notices sent at once wait for.
+    public var quiet: QuietTimes
 
     public init(
         leadTimes: [ReminderInterval] = [.days(30), .days(14), .days(7), .days(1)],
         at: TimeOfDay = TimeOfDay(hour: 9, minute: 0)!, overdueEvery: ReminderInterval = .days(7),
-        overdueMax: Int = 8
+        overdueMax: Int = 8, quiet: QuietTimes = .none
     ) {
         self.leadTimes = leadTimes
         self.at = at
         self.overdueEvery = overdueEvery
         self.overdueMax = overdueMax
+        self.quiet = quiet
     }
 }

@@ -11,7 +11,9 @@ public struct ScheduledNotice: Hashable, Sendable {
 /// Computes the timetable of a policy for accounts of one zone.
 ///
 /// A timetable holds the deadline reminders, the effective-date notice and the overdue
-/// repeats, sorted by time; an informational policy's holds the effective-date notice alone. It depends only on the policy, the zone, the reminder settings
+/// repeats, sorted by time; an informational policy's holds the effective-date notice alone.
+/// Notices that would fall on a day `reminders.days` leaves out move to an allowed day. It
+/// depends only on the policy, the zone, the reminder settings
 /// and, for overdue repeats, when the pair was first seen, so accounts share them.
 struct Timetable {
     /// What a timetable depends on besides the reminder settings.
@@ -41,12 +43,20 @@ struct Timetable {
 
     static func notices(for key: Key, policy: Policy, reminders: ReminderSettings) -> [ScheduledNotice] {
         let zone = key.zone
+        let quiet = reminders.quiet
         var notices: [ScheduledNotice] = []
         func add(_ event: EventKind, on date: CivilDate) {
-            add(event, at: zone.instant(of: date, at: reminders.at), date: date)
+            // A day notices may not fall on moves it to the next one that they may; a
+            // deadline reminder that would then come on or after its deadline comes before.
+            var day = quiet.allowedDay(onOrAfter: date)
+            if event == .deadlineReminder, day >= policy.deadline, day != date {
+                day = quiet.allowedDay(onOrBefore: date)
+            }
+            add(event, at: zone.instant(of: day, at: reminders.at), date: day)
         }
         func add(_ event: EventKind, at instant: Instant, date: CivilDate? = nil) {
             let date = date ?? zone.localDate(of: instant)
+            guard quiet.days.contains(date.weekday) else { return add(event, on: date) }
             guard !notices.contains(where: { $0.event == event && $0.date == date }) else { return }
             notices.append(ScheduledNotice(event: event, date: date, at: instant, utcOffset: zone.offset(at: instant)))
         }

@@ -144,6 +144,16 @@ public struct Scheduler: Sendable {
         let outcome = NoticeRule.evaluate(
             history: pair.history, standing: pairs.pendingLists.standing(pair.pending), at: now,
             lateAfterSeconds: lateAfterSeconds, timetable: { timetable(of: index) })
+        // Outside `reminders.hours`, what would go out at once (a first sighting, a catch-up,
+        // opted-out) waits for the hours to begin; the rule is asked again then.
+        if let waiting = outcome.sending?.sentAtOnce {
+            let zone = configuration.accounts[pair.account].zone
+            let allowed = configuration.reminders.quiet.allowedInstant(atOrAfter: now, in: zone)
+            if allowed > now {
+                pairs[index].next = NextEvent(at: allowed, event: waiting)
+                return allowed
+            }
+        }
         if recordsChanges, !outcome.skipped.isEmpty {
             let timetable = timetable(of: index)
             for missed in timetable[outcome.skipped] {
