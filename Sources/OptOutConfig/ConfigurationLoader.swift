@@ -213,7 +213,8 @@ public struct ConfigurationLoader: Sendable {
     private func reminderSettings(_ node: YAMLNode, _ yaml: YAMLReader) -> ReminderSettings? {
         guard
             let fields = yaml.fields(
-                node, "reminders", allowed: ["lead_times", "at", "overdue_every", "overdue_max", "days", "hours"])
+                node, "reminders",
+                allowed: ["lead_times", "at", "overdue_every", "overdue_max", "days", "hours", "escalate_after"])
         else { return nil }
         var settings = ReminderSettings()
         if let node = fields["lead_times"], let items = yaml.sequence(node, "lead_times") {
@@ -234,6 +235,9 @@ public struct ConfigurationLoader: Sendable {
         }
         if let node = fields["overdue_max"], let max = yaml.integer(node, "overdue_max", in: 0...1000) {
             settings.overdueMax = max
+        }
+        if let node = fields["escalate_after"], let count = yaml.integer(node, "escalate_after", in: 0...1000) {
+            settings.escalateAfter = count
         }
         settings.quiet = QuietTimesReader(yaml: yaml).quietTimes(days: fields["days"], hours: fields["hours"])
         return settings

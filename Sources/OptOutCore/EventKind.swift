@@ -4,13 +4,15 @@ public enum EventKind: String, CaseIterable, Hashable, Sendable, Comparable {
     case deadlineReminder = "deadline-reminder"
     case policyEffective = "policy-effective"
     case overdue = "overdue"
+    /// An overdue notice told to the account's manager as well, after `escalate_after` of them.
+    case escalation = "escalation"
     case optedOut = "opted-out"
 
     /// The syslog priority of the journal entry.
     public var priority: Int {
         switch self {
         case .policyApplies: 5
-        case .deadlineReminder: 4
+        case .deadlineReminder, .escalation: 4
         case .policyEffective, .overdue: 3
         case .optedOut: 6
         }

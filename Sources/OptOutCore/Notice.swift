@@ -123,6 +123,9 @@ public struct Notice: Sendable {
         case .overdue:
             return
                 "\(who): opting out of \(policyName) is overdue since \(policy.deadline) (\(-daysLeft) days) — \(steps)."
+        case .escalation:
+            return
+                "\(who) has not opted out of \(policyName), overdue since \(policy.deadline) (\(-daysLeft) days) — still to do: \(steps)."
         case .optedOut:
             return "\(who): every opt-out action of \(policyName) is done."
         }

@@ -37,6 +37,7 @@ public enum NoticeMail {
                 + "\(document.daysLeft == 1 ? "1 day" : "\(document.daysLeft) days") left to opt out of \(policy) (\(who))"
         case .policyEffective: return test + "\(policy) takes effect today (\(who))"
         case .overdue: return test + "Overdue: opt out of \(policy) (\(who))"
+        case .escalation: return test + "Not opted out: \(who) on \(policy), overdue since \(document.policy.deadline)"
         case .optedOut: return test + "\(who) has opted out of \(policy)"
         }
     }

@@ -44,6 +44,9 @@ enum NoticeRule {
     /// What a pair gets at `now`, and the history it has afterwards.
     struct Outcome {
         var sending: Sending?
+        /// Notices of the timetable due at the very time of the one sent, sent with it
+        /// (an overdue notice and its escalation).
+        var companions: [ScheduledNotice] = []
         /// The positions in the timetable of the notices whose time came before the one
         /// sent, not sent.
         var skipped: Range<Int> = 0..<0
@@ -78,10 +81,13 @@ enum NoticeRule {
             while end < timetable.count, timetable[end].at <= now { end += 1 }
             guard end > first else { return Outcome(history: seen) }
             let latest = timetable[end - 1]
+            var start = end - 1
+            while start > first, timetable[start - 1].at == latest.at { start -= 1 }
             seen.handledThrough = latest.at
             let late = now.secondsSince1970 - latest.at.secondsSince1970 > lateAfterSeconds
             return Outcome(
-                sending: .scheduled(latest, late: late), skipped: first..<(end - 1), history: seen)
+                sending: .scheduled(latest, late: late), companions: Array(timetable[start..<(end - 1)]),
+                skipped: first..<start, history: seen)
         }
     }
 

@@ -39,12 +39,16 @@ public struct ReminderSettings: Hashable, Sendable {
     public var overdueMax: Int
     /// The days scheduled notices fall on, and the hours notices sent at once wait for.
     public var quiet: QuietTimes
+    /// After this many overdue notices, each further one also goes to the account's
+    /// manager as an `escalation`; `nil`: never.
+    public var escalateAfter: Int?
 
     public init(
         leadTimes: [ReminderInterval] = [.days(30), .days(14), .days(7), .days(1)],
         at: TimeOfDay = TimeOfDay(hour: 9, minute: 0)!, overdueEvery: ReminderInterval = .days(7),
-        overdueMax: Int = 8, quiet: QuietTimes = .none
+        overdueMax: Int = 8, quiet: QuietTimes = .none, escalateAfter: Int? = nil
     ) {
+        self.escalateAfter = escalateAfter
         self.leadTimes = leadTimes
         self.at = at
         self.overdueEvery = overdueEvery

@@ -75,11 +75,15 @@ struct Timetable {
         add(.policyEffective, on: policy.effective)
         if !reminders.overdueEvery.isZero, reminders.overdueMax > 0 {
             for repeatIndex in 1...reminders.overdueMax {
-                switch reminders.overdueEvery {
-                case .days(let days):
-                    add(.overdue, on: CivilDate(dayNumber: key.overdueBase + repeatIndex * days))
-                case .hours(let hours):
-                    add(.overdue, at: Instant(secondsSince1970: key.overdueBase + repeatIndex * hours * 3600))
+                let events: [EventKind] =
+                    reminders.escalateAfter.map { repeatIndex > $0 } == true ? [.overdue, .escalation] : [.overdue]
+                for event in events {
+                    switch reminders.overdueEvery {
+                    case .days(let days):
+                        add(event, on: CivilDate(dayNumber: key.overdueBase + repeatIndex * days))
+                    case .hours(let hours):
+                        add(event, at: Instant(secondsSince1970: key.overdueBase + repeatIndex * hours * 3600))
+                    }
                 }
             }
         }

@@ -168,6 +168,12 @@ public struct Scheduler: Sendable {
                     account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: event,
                     date: local.date, at: now, utcOffset: local.offset, late: false))
         case .scheduled(let notice, let late):
+            for companion in outcome.companions {
+                found.append(
+                    NoticeRecord(
+                        account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: companion.event,
+                        date: companion.date, at: companion.at, utcOffset: companion.utcOffset, late: late))
+            }
             found.append(
                 NoticeRecord(
                     account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: notice.event,

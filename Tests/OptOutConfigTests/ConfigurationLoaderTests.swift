@@ -393,7 +393,7 @@ import Testing
                 "optoutd.yaml:18:36: error: transport 'pigeon://loft' must start with smtp:// or smtps://",
                 "optoutd.yaml:18:63: error: starttls must be required, opportunistic or off, not 'maybe'",
                 "optoutd.yaml:18:78: error: digest must be none or daily, not 'weekly'",
-                "optoutd.yaml:18:95: error: unknown event 'birthday' in events; expected one of: policy-applies, deadline-reminder, policy-effective, overdue, opted-out",
+                "optoutd.yaml:18:95: error: unknown event 'birthday' in events; expected one of: policy-applies, deadline-reminder, policy-effective, overdue, escalation, opted-out",
                 "optoutd.yaml:20:33: error: the hook's program must be an absolute path (it is run directly, never through a shell)",
                 "optoutd.yaml:21:48: error: timeout must be a duration such as 30s, 5m or 1h, from 1s to 1h, not '10 minutes'",
                 "optoutd.yaml:23:22: error: url 'ftp://x' must start with http:// or https://",

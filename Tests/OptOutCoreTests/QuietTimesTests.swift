@@ -73,3 +73,41 @@ import Testing
         #expect(timeline(plan) == ["2026-06-02T08:00:00+02:00 policy-applies"])
     }
 }
+
+/// `reminders.escalate_after`: overdue notices past the limit also escalate.
+@Suite struct EscalationTests {
+    typealias F = Fixture
+
+    @Test func overdueNoticesPastTheLimitAlsoEscalate() {
+        let policy = F.policy("training", effective: "2025-11-03")
+        let reminders = ReminderSettings(leadTimes: [], overdueMax: 4, escalateAfter: 2)
+        let scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [policy], reminders: reminders))
+        let plan = scheduler.plan(from: F.at("2025-11-03T10:00:00Z"), until: F.at("2025-12-31T00:00:00Z"))
+        #expect(
+            timeline(plan) == [
+                "2025-11-03T11:00:00+01:00 policy-applies",
+                "2025-11-10T09:00:00+01:00 overdue",
+                "2025-11-17T09:00:00+01:00 overdue",
+                "2025-11-24T09:00:00+01:00 overdue",
+                "2025-11-24T09:00:00+01:00 escalation",
+                "2025-12-01T09:00:00+01:00 overdue",
+                "2025-12-01T09:00:00+01:00 escalation",
+            ])
+        #expect(plan.last?.event.priority == 4)
+        #expect(plan.last?.message.contains("has not opted out of training") == true)
+    }
+
+    /// After downtime, the overdue notice and its escalation of the same time both go out.
+    @Test func aLateOverdueNoticeKeepsItsEscalation() {
+        let policy = F.policy("training", effective: "2025-11-03")
+        let reminders = ReminderSettings(leadTimes: [], overdueMax: 3, escalateAfter: 0)
+        var scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [policy], reminders: reminders))
+        _ = scheduler.advance(to: F.at("2025-11-03T10:00:00Z"))
+        let late = scheduler.advance(to: F.at("2025-11-20T10:00:00Z"))
+        #expect(
+            timeline(late.notices) == [
+                "2025-11-17T09:00:00+01:00 overdue late", "2025-11-17T09:00:00+01:00 escalation late",
+            ])
+        #expect(late.skipped.map(\.event) == [.overdue, .escalation])
+    }
+}
