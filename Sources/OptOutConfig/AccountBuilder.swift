@@ -1,4 +1,5 @@
 import OptOutCore
+import OptOutRender
 
 /// An account's fields as written, YAML or CSV alike, before validation.
 struct RawAccount {
@@ -9,6 +10,7 @@ struct RawAccount {
     var name: Located<String>?
     var email: Located<String>?
     var timezone: Located<String>?
+    var language: Located<String>? = nil
     var done: [Located<String>] = []
 }
 
@@ -24,7 +26,7 @@ extension RawAccount {
         }
         self.init(
             location: fields.location, id: text("id"), platform: text("platform"), region: text("region"),
-            name: text("name"), email: text("email"), timezone: text("timezone"),
+            name: text("name"), email: text("email"), timezone: text("timezone"), language: text("language"),
             done: fields["done"].flatMap { reader.strings($0, "done") } ?? [])
     }
 }
@@ -117,6 +119,15 @@ struct AccountBuilder {
             }
         }
 
+        var language: String?
+        if let text = raw.language, !text.value.isEmpty {
+            language = MessageLanguage(rawValue: text.value)?.rawValue
+            check(
+                language != nil,
+                "unknown language \(quoted(text.value)); optoutd ships templates for \(MessageLanguage.codes)",
+                at: text.location)
+        }
+
         var done: [DoneMark] = []
         if let platform {
             for text in raw.done {
@@ -131,7 +142,7 @@ struct AccountBuilder {
         guard valid, let platform, let country else { return nil }
         let account = Account(
             id: id.value, platform: platform, region: country, name: name?.value, email: email?.value, zone: zone,
-            done: done)
+            done: done, language: language)
         return Located(value: account, location: raw.location)
     }
 

@@ -50,10 +50,12 @@ public final class Account: Sendable {
     public let email: String?
     public let zone: Zone
     public let done: [DoneMark]
+    /// The language of messages to the owner (`en`, `de`, …); `nil` for the configured default.
+    public let language: String?
 
     public init(
         id: String, platform: String, region: CountryCode, name: String? = nil, email: String? = nil,
-        zone: Zone, done: [DoneMark] = []
+        zone: Zone, done: [DoneMark] = [], language: String? = nil
     ) {
         self.id = id
         self.platform = platform
@@ -62,6 +64,7 @@ public final class Account: Sendable {
         self.email = email
         self.zone = zone
         self.done = done
+        self.language = language
     }
 
     /// Whether `text` is a valid account id.

@@ -214,6 +214,7 @@ public struct Configuration: Sendable {
     public var reminders: ReminderSettings
     public var catalog: Catalog
     public var channels: ChannelSettings
+    public var messages: MessageSettings
     /// Each id once.
     public private(set) var accounts: [Account]
     /// The place of each account in `accounts`, by id.
@@ -222,7 +223,8 @@ public struct Configuration: Sendable {
     /// Of accounts that share an id, the first is kept.
     public init(
         defaultZone: Zone, reminders: ReminderSettings = ReminderSettings(), catalog: Catalog,
-        channels: ChannelSettings = ChannelSettings(), accounts: [Account]
+        channels: ChannelSettings = ChannelSettings(), messages: MessageSettings = MessageSettings(),
+        accounts: [Account]
     ) {
         var repeated = Set<Int>()
         var index = IDIndex(hashes: accounts.map(\.id.hashValue), id: { accounts[$0].id }) { number, _ in
@@ -234,20 +236,21 @@ public struct Configuration: Sendable {
             index = IDIndex(unique.map(\.id))
         }
         self.init(
-            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, accounts: unique,
-            accountIndex: index)
+            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, messages: messages,
+            accounts: unique, accountIndex: index)
     }
 
     /// For readers that index the accounts as they check that ids are unique, so that
     /// 100,000 ids are not hashed twice. `accountIndex` must be the index of `accounts`.
     package init(
         defaultZone: Zone, reminders: ReminderSettings, catalog: Catalog, channels: ChannelSettings,
-        accounts: [Account], accountIndex: IDIndex
+        messages: MessageSettings = MessageSettings(), accounts: [Account], accountIndex: IDIndex
     ) {
         self.defaultZone = defaultZone
         self.reminders = reminders
         self.catalog = catalog
         self.channels = channels
+        self.messages = messages
         self.accounts = accounts
         self.accountIndex = accountIndex
     }
