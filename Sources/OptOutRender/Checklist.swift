@@ -18,6 +18,7 @@ struct Checklist {
         /// For the calendar.
         var deadlineDate: CivilDate
         var account: String
+        var platform: String
     }
 
     struct Group {
@@ -89,7 +90,8 @@ struct Checklist {
                     Action(
                         id: action.id, number: 0, title: action.title, location: action.location, url: action.url,
                         deadline: deadline.map(language.longDate) ?? document.policy.deadline,
-                        overdue: today.map { date <= $0 } ?? false, deadlineDate: date, account: account.id))
+                        overdue: today.map { date <= $0 } ?? false, deadlineDate: date, account: account.id,
+                        platform: PlatformName.display(account.platform)))
             }
             if seenPolicies.insert(document.policy.id).inserted {
                 policies.append(

@@ -38,7 +38,7 @@ public struct MessageRenderer: Sendable {
         let events = byDeadline.map { deadline, actions in
             DeadlineCalendar.Event(
                 uid: "\(deadline.basicFormat)-\(unique(actions.map(\.account)).joined(separator: "+"))@optoutd",
-                deadline: deadline, summary: "\(language.lastDay): \(checklist.platforms)",
+                deadline: deadline, summary: "\(language.lastDay): \(language.list(unique(actions.map(\.platform))))",
                 description: actions.map { "\($0.title): \($0.location)" + ($0.url.map { " \($0)" } ?? "") }
                     .joined(separator: "\n"),
                 url: actions.lazy.compactMap(\.url).first)
