@@ -64,58 +64,10 @@ struct Checklist {
 
     init(_ documents: [NoticeDocument], language: MessageLanguage, settings: MessageSettings) {
         let today = documents.compactMap { CivilDate(iso: $0.date) }.max()
-        var groups: [(account: String, platform: String, label: String, actions: [Action])] = []
-        var policies: [PolicyChange] = []
-        var seenPolicies = Set<String>()
-        for document in documents {
-            let account = document.account
-            let deadline = CivilDate(iso: document.policy.deadline)
-            let place =
-                groups.firstIndex { $0.account == account.id }
-                ?? {
-                    groups.append((account.id, account.platform, account.name ?? account.id, []))
-                    return groups.count - 1
-                }()
-            for action in document.pending {
-                if let index = groups[place].actions.firstIndex(where: { $0.id == action.id }) {
-                    // The same switch asked for by another policy: keep its earliest deadline.
-                    if let deadline, deadline < groups[place].actions[index].deadlineDate {
-                        groups[place].actions[index].deadlineDate = deadline
-                        groups[place].actions[index].deadline = language.longDate(deadline)
-                    }
-                    continue
-                }
-                let date = deadline ?? CivilDate(dayNumber: 0)
-                groups[place].actions.append(
-                    Action(
-                        id: action.id, number: 0, title: action.title, location: action.location, url: action.url,
-                        deadline: deadline.map(language.longDate) ?? document.policy.deadline,
-                        overdue: today.map { date <= $0 } ?? false, deadlineDate: date, account: account.id,
-                        platform: PlatformName.display(account.platform)))
-            }
-            if seenPolicies.insert(document.policy.id).inserted {
-                policies.append(
-                    PolicyChange(document.policy, platform: account.platform, language: language, today: today))
-            }
-        }
-        var number = 0
-        var platformCounts: [String: Int] = [:]
-        for group in groups { platformCounts[group.platform, default: 0] += 1 }
-        self.groups = groups.filter { !$0.actions.isEmpty }.sorted {
-            ($0.actions.map(\.deadlineDate).min()!) < ($1.actions.map(\.deadlineDate).min()!)
-        }.map { group in
-            Group(
-                platform: PlatformName.display(group.platform),
-                account: platformCounts[group.platform]! > 1 ? group.label : nil,
-                actions: group.actions.sorted { $0.deadlineDate < $1.deadlineDate }.map { action in
-                    number += 1
-                    var numbered = action
-                    numbered.number = number
-                    return numbered
-                })
-        }
+        let (accounts, policies) = Self.collect(documents, language: language, today: today)
+        groups = Self.numbered(accounts)
         self.policies = policies
-        let all = self.groups.flatMap(\.actions)
+        let all = groups.flatMap(\.actions)
         let earliest = all.min { $0.deadlineDate < $1.deadlineDate }
         prefix = settings.subjectPrefix
         test = documents.contains(where: \.test)
@@ -126,13 +78,78 @@ struct Checklist {
         actionCount = all.count
         oneAction = all.count == 1
         nothingToDo = all.isEmpty
+        // The platforms with something to do; when nothing is left, those the notices were about.
         var platforms: [String] = []
-        for group in groups where !platforms.contains(PlatformName.display(group.platform)) {
-            platforms.append(PlatformName.display(group.platform))
+        for account in accounts where all.isEmpty || !account.actions.isEmpty {
+            let platform = PlatformName.display(account.platform)
+            if !platforms.contains(platform) { platforms.append(platform) }
         }
         self.platforms = language.list(platforms)
         contact = settings.contact
         footer = settings.footer
+    }
+
+    /// The notices' accounts, in order, each with its pending actions once (an action id
+    /// asked for by several policies with its earliest deadline), and each policy once.
+    private static func collect(_ documents: [NoticeDocument], language: MessageLanguage, today: CivilDate?)
+        -> (accounts: [(id: String, platform: String, label: String, actions: [Action])], policies: [PolicyChange])
+    {
+        var accounts: [(id: String, platform: String, label: String, actions: [Action])] = []
+        var policies: [PolicyChange] = []
+        var seenPolicies = Set<String>()
+        for document in documents {
+            let account = document.account
+            let deadline = CivilDate(iso: document.policy.deadline) ?? CivilDate(dayNumber: 0)
+            let written = language.longDate(deadline)
+            let overdue = today.map { deadline <= $0 } ?? false
+            let place = accounts.firstIndex { $0.id == account.id } ?? accounts.count
+            if place == accounts.count {
+                accounts.append((account.id, account.platform, account.name ?? account.id, []))
+            }
+            for action in document.pending {
+                if let index = accounts[place].actions.firstIndex(where: { $0.id == action.id }) {
+                    if deadline < accounts[place].actions[index].deadlineDate {
+                        accounts[place].actions[index].deadlineDate = deadline
+                        accounts[place].actions[index].deadline = written
+                        accounts[place].actions[index].overdue = overdue
+                    }
+                    continue
+                }
+                accounts[place].actions.append(
+                    Action(
+                        id: action.id, number: 0, title: action.title, location: action.location, url: action.url,
+                        deadline: written, overdue: overdue, deadlineDate: deadline, account: account.id,
+                        platform: PlatformName.display(account.platform)))
+            }
+            if seenPolicies.insert(document.policy.id).inserted {
+                policies.append(
+                    PolicyChange(document.policy, platform: account.platform, language: language, today: today))
+            }
+        }
+        return (accounts, policies)
+    }
+
+    /// The accounts with something to do, the most pressing first, their actions numbered
+    /// through; an account is named when the person has two on its platform.
+    private static func numbered(_ accounts: [(id: String, platform: String, label: String, actions: [Action])])
+        -> [Group]
+    {
+        var perPlatform: [String: Int] = [:]
+        for account in accounts { perPlatform[account.platform, default: 0] += 1 }
+        var number = 0
+        return accounts.filter { !$0.actions.isEmpty }.map { account in
+            (account, account.actions.sorted { $0.deadlineDate < $1.deadlineDate })
+        }.sorted { $0.1[0].deadlineDate < $1.1[0].deadlineDate }.map { account, actions in
+            Group(
+                platform: PlatformName.display(account.platform),
+                account: perPlatform[account.platform, default: 0] > 1 ? account.label : nil,
+                actions: actions.map { action in
+                    number += 1
+                    var numbered = action
+                    numbered.number = number
+                    return numbered
+                })
+        }
     }
 }
 

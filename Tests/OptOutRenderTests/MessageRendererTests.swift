@@ -60,6 +60,17 @@ enum Documents {
         #expect(mail.attachments.count == 1)
     }
 
+    @Test func aSharedActionKeepsTheEarliestDeadlineWhicheverPolicyComesFirst() {
+        let mail = checklist([
+            Documents.make(policy: "p2", title: "Policy two", deadline: "2025-12-01", date: "2025-11-10"),
+            Documents.make(policy: "p1", title: "Policy one", deadline: "2025-11-03", date: "2025-11-10"),
+        ])
+        #expect(mail.subject == "Overdue since 3 November 2025: 1 LinkedIn setting")
+        #expect(mail.body.contains("[ ] 1. Turn off the toggle\n"))
+        #expect(mail.body.contains("By:    3 November 2025 (passed)\n"))
+        #expect(!mail.body.contains("By:    1 December 2025"))
+    }
+
     @Test func theAccountsLanguageWritesTheSubjectAndTheDates() {
         let german = checklist([Documents.make(language: "de")])
         #expect(german.subject == "Bitte handeln bis 3. November 2025: 1 Einstellung bei LinkedIn")
