@@ -8,7 +8,7 @@ import OptOutCore
 struct CSVInventory {
     /// The columns a file may have, in the order error messages name them.
     enum Column: Int, CaseIterable {
-        case id, platform, region, email, name, timezone, done
+        case id, platform, region, email, name, timezone, done, language, manager
     }
     static let columns = Column.allCases.map { "\($0)" }
     let path: String
@@ -144,7 +144,9 @@ struct CSVInventory {
             return builder.account(
                 RawAccount(
                     location: record.location(0), id: cell(.id), platform: cell(.platform), region: cell(.region),
-                    name: cell(.name), email: cell(.email), timezone: cell(.timezone), done: done))
+                    name: cell(.name), email: cell(.email), timezone: cell(.timezone), language: cell(.language),
+                    manager: cell(.manager),
+                    done: done))
         }
     }
 }

@@ -28,9 +28,10 @@ public struct ConfigurationLoader: Sendable {
     }
 
     static let rootKeys = [
-        "version", "timezone", "reminders", "catalog", "policies", "defaults", "channels", "accounts", "accounts_files",
+        "version", "timezone", "reminders", "catalog", "policies", "defaults", "channels", "messages", "accounts",
+        "accounts_files",
     ]
-    static let accountKeys = ["id", "platform", "region", "name", "email", "timezone", "done"]
+    static let accountKeys = ["id", "platform", "region", "name", "email", "timezone", "language", "manager", "done"]
     /// Policy files read beside the configuration, relative to its directory.
     static let overridesPattern = "policies.d/*.yaml"
 
@@ -105,6 +106,7 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         let channels = fields["channels"].map { ChannelReader(yaml: yaml).channels($0) } ?? ChannelSettings()
+        let messages = MessageReader(yaml: yaml).messages(fields["messages"], directory: directory)
 
         // Accounts, inline and from inventories.
         let builder = AccountBuilder(
@@ -129,7 +131,7 @@ public struct ConfigurationLoader: Sendable {
         }
         let (uniqueAccounts, accountIndex) = unique(accounts, "account", log: log)
         return Configuration(
-            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels,
+            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, messages: messages,
             accounts: uniqueAccounts, accountsByID: accountIndex)
     }
 

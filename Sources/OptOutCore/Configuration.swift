@@ -5,6 +5,7 @@ public struct Configuration: Sendable {
     public var reminders: ReminderSettings
     public var catalog: Catalog
     public var channels: ChannelSettings
+    public var messages: MessageSettings
     /// Each id once.
     public private(set) var accounts: [Account]
     /// The index of each account in `accounts`, by id.
@@ -13,12 +14,13 @@ public struct Configuration: Sendable {
     /// Of accounts that share an id, the first is kept.
     public init(
         defaultZone: Zone, reminders: ReminderSettings = ReminderSettings(), catalog: Catalog,
-        channels: ChannelSettings = ChannelSettings(), accounts: [Account]
+        channels: ChannelSettings = ChannelSettings(), messages: MessageSettings = MessageSettings(),
+        accounts: [Account]
     ) {
         let (unique, index) = IDIndex(accounts.map(\.id)).removingRepeats(from: accounts)
         self.init(
-            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, accounts: unique,
-            accountsByID: index)
+            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, messages: messages,
+            accounts: unique, accountsByID: index)
     }
 
     /// For readers that index the accounts as they check that ids are unique, so that
@@ -26,13 +28,14 @@ public struct Configuration: Sendable {
     /// whose ids do not repeat (see `IDIndex.removingRepeats`).
     package init(
         defaultZone: Zone, reminders: ReminderSettings, catalog: Catalog, channels: ChannelSettings,
-        accounts: [Account], accountsByID: IDIndex
+        messages: MessageSettings = MessageSettings(), accounts: [Account], accountsByID: IDIndex
     ) {
         precondition(accountsByID.repeats.isEmpty, "an index of accounts whose ids do not repeat")
         self.defaultZone = defaultZone
         self.reminders = reminders
         self.catalog = catalog
         self.channels = channels
+        self.messages = messages
         self.accounts = accounts
         self.accountsByID = accountsByID
     }

@@ -14,6 +14,10 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         public var name: String?
         public var email: String?
         public var timezone: String
+        /// The language of messages to the owner, when the account names one.
+        public var language: String?
+        /// Who escalations go to, when the account names someone.
+        public var manager: String?
     }
 
     public struct PolicyInfo: Codable, Sendable, Equatable {
@@ -82,7 +86,8 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         message = test ? "Test from optoutd: \(notice.message)" : notice.message
         account = AccountInfo(
             id: notice.account.id, platform: notice.account.platform, region: notice.account.region.description,
-            name: notice.account.name, email: notice.account.email, timezone: notice.account.zone.identifier)
+            name: notice.account.name, email: notice.account.email, timezone: notice.account.zone.identifier,
+            language: notice.account.language, manager: notice.account.manager)
         let policy = notice.policy
         self.policy = PolicyInfo(
             id: policy.id, title: policy.title, summary: policy.summary, effective: policy.effective.description,

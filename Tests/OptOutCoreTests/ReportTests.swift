@@ -54,17 +54,6 @@ import Testing
             more.text == "00 1234567 -005 2028-02-29 12345-06-07 2028-02-29T15:59:59+05:45 2028-03-01T00:14:59+14:00")
     }
 
-    @Test func icsLinesAreFoldedAndEscaped() {
-        let long = String(repeating: "é", count: 60)  // 120 octets
-        let folded = Report.foldICSLine("SUMMARY:" + long)
-        let lines = folded.components(separatedBy: "\r\n")
-        #expect(lines.count == 2)
-        #expect(lines.allSatisfy { $0.utf8.count <= 75 })
-        #expect(lines[1].hasPrefix(" "))
-        #expect(lines.joined().replacingOccurrences(of: " é", with: "é") == "SUMMARY:" + long)
-        #expect(Report.icsEscape("a,b;c\\d\ne\r") == "a\\,b\\;c\\\\d\\ne")
-    }
-
     @Test func planTableColumnsComeFromTheConfiguration() {
         let policy = Fixture.policy("p")
         let configuration = Fixture.configuration([Fixture.account("a-much-longer-account-id")], [policy])
