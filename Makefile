@@ -1,6 +1,7 @@
 # optoutd — build, run, test and measure.
 #
-#   make run     install what is missing, build, and run the daemon on Config/optoutd.yaml
+#   make run     install what is missing, build, and run the daemon in the foreground on
+#                Config/optoutd.yaml (state in .state/), showing each notice it sends
 #   make test    the test suite (what CI runs)
 #   make bench   benchmarks (release build): load and plan times, peak RSS, Remind for comparison
 #   make man     the man pages optoutd(8) and optoutd.yaml(5), from man/*.scd into .build/man

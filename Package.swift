@@ -3,7 +3,6 @@ import PackageDescription
 
 let package = Package(
     name: "optoutd",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "optoutd", targets: ["optoutd"])
     ],
@@ -12,10 +11,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
-        // Pure: config model, regions, catalog, scheduling engine, renderers. No I/O, no clock.
+        // Pure: config model, regions, catalog, scheduling engine, renderers. No I/O, no clock,
+        // no threads of its own.
         .target(
             name: "OptOutCore",
             dependencies: [.product(name: "HeapModule", package: "swift-collections")]
@@ -23,8 +24,15 @@ let package = Package(
         // Reads config, inventories and catalog files into the core model, with located diagnostics.
         .target(
             name: "OptOutConfig",
-            dependencies: ["OptOutCore", "CYAML"],
+            dependencies: ["OptOutCore", "OptOutRender", "CYAML"],
             resources: [.embedInCode("BuiltinCatalog")]
+        ),
+        // Turns notices into what people read: mail subjects and bodies, summaries, calendars,
+        // from Mustache templates (shipped ones embedded, each overridable from the config).
+        .target(
+            name: "OptOutRender",
+            dependencies: ["OptOutCore", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.embedInCode("BuiltinTemplates")]
         ),
         // libyaml's event parser, composed into the readers' own nodes.
         .systemLibrary(name: "CYAML", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -39,7 +47,7 @@ let package = Package(
         .target(
             name: "OptOutDaemon",
             dependencies: [
-                "OptOutCore", "OptOutConfig", "CSystemd", "CCurl", "CLinux",
+                "OptOutCore", "OptOutConfig", "OptOutRender", "CSystemd", "CCurl", "CLinux",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,13 +57,14 @@ let package = Package(
         .executableTarget(
             name: "optoutd",
             dependencies: [
-                "OptOutCore", "OptOutConfig", "OptOutDaemon", "CLinux",
+                "OptOutCore", "OptOutConfig", "OptOutDaemon", "OptOutRender", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "OptOutCoreTests", dependencies: ["OptOutCore"]),
         .testTarget(name: "OptOutConfigTests", dependencies: ["OptOutConfig"]),
+        .testTarget(name: "OptOutRenderTests", dependencies: ["OptOutRender"]),
         .testTarget(name: "OptOutDaemonTests", dependencies: ["OptOutDaemon"]),
         .testTarget(name: "optoutdTests", dependencies: ["optoutd", "OptOutDaemon"]),
     ],

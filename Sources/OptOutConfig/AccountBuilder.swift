@@ -1,4 +1,5 @@
 import OptOutCore
+import OptOutRender
 
 /// An account's fields as written, YAML or CSV alike, before validation.
 struct RawAccount {
@@ -9,6 +10,8 @@ struct RawAccount {
     var name: Located<String>?
     var email: Located<String>?
     var timezone: Located<String>?
+    var language: Located<String>? = nil
+    var manager: Located<String>? = nil
     var done: [Located<String>] = []
 }
 
@@ -24,8 +27,8 @@ extension RawAccount {
         }
         self.init(
             location: fields.location, id: text("id"), platform: text("platform"), region: text("region"),
-            name: text("name"), email: text("email"), timezone: text("timezone"),
-            done: fields["done"].flatMap { reader.strings($0, "done") } ?? [])
+            name: text("name"), email: text("email"), timezone: text("timezone"), language: text("language"),
+            manager: text("manager"), done: fields["done"].flatMap { reader.strings($0, "done") } ?? [])
     }
 }
 
@@ -57,6 +60,7 @@ struct AccountBuilder {
         requireSingleLine(raw.id, "the account id")
         requireSingleLine(raw.name, "the name", maximumLength: ConfigurationLimits.nameLength)
         requireSingleLine(raw.email, "the e-mail address", maximumLength: ConfigurationLimits.nameLength)
+        requireSingleLine(raw.manager, "the manager's address", maximumLength: ConfigurationLimits.nameLength)
         requireSingleLine(raw.platform, "the platform")
         requireSingleLine(raw.region, "the region")
         requireSingleLine(raw.timezone, "the time zone")
@@ -117,6 +121,20 @@ struct AccountBuilder {
             }
         }
 
+        let manager = raw.manager?.value.isEmpty == false ? raw.manager : nil
+        if let manager, let problem = addressProblem(manager.value) {
+            check(false, "manager \(quoted(manager.value)) \(problem)", at: manager.location)
+        }
+
+        var language: String?
+        if let text = raw.language, !text.value.isEmpty {
+            language = MessageLanguage(rawValue: text.value)?.rawValue
+            check(
+                language != nil,
+                "unknown language \(quoted(text.value)); optoutd ships templates for \(MessageLanguage.codes)",
+                at: text.location)
+        }
+
         var done: [DoneMark] = []
         if let platform {
             for text in raw.done {
@@ -131,7 +149,7 @@ struct AccountBuilder {
         guard valid, let platform, let country else { return nil }
         let account = Account(
             id: id.value, platform: platform, region: country, name: name?.value, email: email?.value, zone: zone,
-            done: done)
+            done: done, language: language, manager: manager?.value)
         return Located(value: account, location: raw.location)
     }
 

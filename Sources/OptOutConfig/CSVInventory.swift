@@ -8,7 +8,7 @@ import OptOutCore
 struct CSVInventory {
     /// The columns a file may have, in the order error messages name them.
     enum Column: Int, CaseIterable {
-        case id, platform, region, email, name, timezone, done
+        case id, platform, region, email, name, timezone, done, language, manager
     }
     static let columns = Column.allCases.map { "\($0)" }
     let path: String
@@ -39,6 +39,10 @@ struct CSVInventory {
             return []
         }
         let layout = Layout(header: header, inventory: self)
+        let path = path
+        // Every piece reads the file's bytes, changing none, and makes a builder of its own
+        // from this one, whose log it never touches.
+        nonisolated(unsafe) let (bytes, builder) = (bytes, builder)
         let results = concurrentMap(pieces(of: bytes, from: rows)) { piece in
             let pieceLog = DiagnosticLog()
             // A copy of the path of its own: every location holds it, and threads that count
@@ -47,9 +51,9 @@ struct CSVInventory {
             let accounts = layout.accounts(
                 UnsafeBufferPointer(rebasing: bytes[piece.range]), from: CSVReader.Position(index: 0, line: piece.line),
                 reader: CSVReader(path: piecePath, log: pieceLog), builder: builder.reporting(to: pieceLog))
-            return (accounts, pieceLog)
+            return (accounts, pieceLog.snapshot)
         }
-        for (_, pieceLog) in results { log.append(pieceLog) }
+        for (_, diagnostics) in results { log.append(diagnostics) }
         return results.map(\.0)
     }
 
@@ -140,7 +144,9 @@ struct CSVInventory {
             return builder.account(
                 RawAccount(
                     location: record.location(0), id: cell(.id), platform: cell(.platform), region: cell(.region),
-                    name: cell(.name), email: cell(.email), timezone: cell(.timezone), done: done))
+                    name: cell(.name), email: cell(.email), timezone: cell(.timezone), language: cell(.language),
+                    manager: cell(.manager),
+                    done: done))
         }
     }
 }

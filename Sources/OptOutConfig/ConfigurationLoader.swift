@@ -28,9 +28,10 @@ public struct ConfigurationLoader: Sendable {
     }
 
     static let rootKeys = [
-        "version", "timezone", "reminders", "catalog", "policies", "defaults", "channels", "accounts", "accounts_files",
+        "version", "timezone", "reminders", "catalog", "policies", "defaults", "channels", "messages", "accounts",
+        "accounts_files",
     ]
-    static let accountKeys = ["id", "platform", "region", "name", "email", "timezone", "done"]
+    static let accountKeys = ["id", "platform", "region", "name", "email", "timezone", "language", "manager", "done"]
     /// Policy files read beside the configuration, relative to its directory.
     static let overridesPattern = "policies.d/*.yaml"
 
@@ -105,6 +106,7 @@ public struct ConfigurationLoader: Sendable {
             }
         }
         let channels = fields["channels"].map { ChannelReader(yaml: yaml).channels($0) } ?? ChannelSettings()
+        let messages = MessageReader(yaml: yaml).messages(fields["messages"], directory: directory)
 
         // Accounts, inline and from inventories.
         let builder = AccountBuilder(
@@ -129,8 +131,8 @@ public struct ConfigurationLoader: Sendable {
         }
         let (uniqueAccounts, accountIndex) = unique(accounts, "account", log: log)
         return Configuration(
-            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels,
-            accounts: uniqueAccounts, accountIndex: accountIndex)
+            defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, messages: messages,
+            accounts: uniqueAccounts, accountsByID: accountIndex)
     }
 
     /// Drops later entries whose id repeats an earlier one, reporting each. Returns the
@@ -145,45 +147,47 @@ public struct ConfigurationLoader: Sendable {
         // Where each run starts in the whole.
         let starts = runs.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let count = starts.last!
-        func place(of number: Int) -> (run: Int, offset: Int) {
-            let run = starts.lastIndex { $0 <= number }!
-            return (run, number - starts[run])
+        @Sendable func place(of index: Int) -> (run: Int, offset: Int) {
+            let run = starts.lastIndex { $0 <= index }!
+            return (run, index - starts[run])
         }
+        var ids = [String](repeating: "", count: count)
         var hashes = [Int](repeating: 0, count: count)
         let parts = max(1, min(processors, count / smallestPart))
         let values = [Value](unsafeUninitializedCapacity: count) { values, initialized in
-            hashes.withUnsafeMutableBufferPointer { hashes in
-                _ = concurrentMap(Array(0..<parts)) { part in
-                    // Each core a range of the whole, across runs; no two write the same place.
-                    let range = (count * part / parts)..<(count * (part + 1) / parts)
-                    guard !range.isEmpty else { return }
-                    var (run, offset) = place(of: range.lowerBound)
-                    for number in range {
-                        while offset == runs[run].count { (run, offset) = (run + 1, 0) }
-                        let value = runs[run][offset].value
-                        (values.baseAddress! + number).initialize(to: value)
-                        hashes[number] = value.id.hashValue
-                        offset += 1
+            ids.withUnsafeMutableBufferPointer { ids in
+                hashes.withUnsafeMutableBufferPointer { hashes in
+                    // Each part writes its own range of the three buffers, and nothing else.
+                    nonisolated(unsafe) let (values, ids, hashes) = (values, ids, hashes)
+                    _ = concurrentMap(Array(0..<parts)) { part in
+                        let range = (count * part / parts)..<(count * (part + 1) / parts)
+                        guard !range.isEmpty else { return }
+                        var (run, offset) = place(of: range.lowerBound)
+                        for index in range {
+                            while offset == runs[run].count { (run, offset) = (run + 1, 0) }
+                            let value = runs[run][offset].value
+                            (values.baseAddress! + index).initialize(to: value)
+                            ids[index] = value.id
+                            hashes[index] = ids[index].hashValue
+                            offset += 1
+                        }
                     }
                 }
             }
             initialized = count
         }
-        var repeated: [(number: Int, first: Int)] = []
-        let index = IDIndex(hashes: hashes, id: { values[$0].id }) { repeated.append(($0, $1)) }
-        guard !repeated.isEmpty else { return (values, index) }
-        func location(_ number: Int) -> SourceLocation {
-            let (run, offset) = place(of: number)
+        let index = IDIndex(ids, hashes: hashes)
+        func location(_ index: Int) -> SourceLocation {
+            let (run, offset) = place(of: index)
             return runs[run][offset].location
         }
-        for (number, first) in repeated.sorted(by: { $0.number < $1.number }) {
+        for (repeated, first) in index.repeats {
             log.error(
-                "duplicate \(what) id '\(values[number].id)' (first defined at \(location(first)))",
-                at: location(number))
+                "duplicate \(what) id '\(ids[repeated])' (first defined at \(location(first)))",
+                at: location(repeated))
         }
-        let dropped = Set(repeated.map(\.number))
-        let kept = values.indices.filter { !dropped.contains($0) }.map { values[$0] }
-        return (kept, IDIndex(kept.map(\.id)))
+        let (kept, keptIndex) = index.removingRepeats(from: values)
+        return (kept, keptIndex)
     }
 
     /// Warns about configured policies whose dates look mistaken: a deadline before the
@@ -210,7 +214,9 @@ public struct ConfigurationLoader: Sendable {
 
     private func reminderSettings(_ node: YAMLNode, _ yaml: YAMLReader) -> ReminderSettings? {
         guard
-            let fields = yaml.fields(node, "reminders", allowed: ["lead_times", "at", "overdue_every", "overdue_max"])
+            let fields = yaml.fields(
+                node, "reminders",
+                allowed: ["lead_times", "at", "overdue_every", "overdue_max", "days", "hours", "escalate_after"])
         else { return nil }
         var settings = ReminderSettings()
         if let node = fields["lead_times"], let items = yaml.sequence(node, "lead_times") {
@@ -232,6 +238,10 @@ public struct ConfigurationLoader: Sendable {
         if let node = fields["overdue_max"], let max = yaml.integer(node, "overdue_max", in: 0...1000) {
             settings.overdueMax = max
         }
+        if let node = fields["escalate_after"], let count = yaml.integer(node, "escalate_after", in: 0...1000) {
+            settings.escalateAfter = count
+        }
+        settings.quiet = QuietTimesReader(yaml: yaml).quietTimes(days: fields["days"], hours: fields["hours"])
         return settings
     }
 
@@ -252,7 +262,7 @@ public struct ConfigurationLoader: Sendable {
 }
 
 /// Things whose ids must be unique within a configuration.
-protocol Identified {
+protocol Identified: Sendable {
     var id: String { get }
 }
 

@@ -10,6 +10,8 @@ struct Located<Value> {
     var location: SourceLocation
 }
 
+extension Located: Sendable where Value: Sendable {}
+
 /// Collects the diagnostics of one load, across every file it reads.
 ///
 /// At most `ConfigurationLimits.diagnosticsPerFile` errors of one file are kept; the rest
@@ -54,18 +56,31 @@ final class DiagnosticLog {
         kept.append(Diagnostic(.warning, message, at: location))
     }
 
+    /// What a log holds, to be handed from the thread that filled it to another.
+    struct Snapshot: Sendable {
+        var kept: [Diagnostic]
+        /// Errors not kept, per file: how many, and where the last was.
+        var dropped: [String: (count: Int, last: SourceLocation)]
+    }
+
+    var snapshot: Snapshot {
+        Snapshot(
+            kept: kept,
+            dropped: errorsPerFile.filter { $0.value.dropped > 0 }.mapValues { ($0.dropped, $0.last) })
+    }
+
     /// Takes on the diagnostics of a log kept apart (such as a thread's), after its own.
-    func append(_ other: DiagnosticLog) {
+    func append(_ other: Snapshot) {
         for diagnostic in other.kept {
             switch diagnostic.severity {
             case .error: error(diagnostic.message, at: diagnostic.location)
             case .warning: warning(diagnostic.message, at: diagnostic.location)
             }
         }
-        for (path, count) in other.errorsPerFile where count.dropped > 0 {
+        for (path, count) in other.dropped {
             hasErrors = true
             var mine = errorsPerFile[path] ?? (0, 0, count.last)
-            mine.dropped += count.dropped
+            mine.dropped += count.count
             mine.last = count.last
             errorsPerFile[path] = mine
         }

@@ -50,11 +50,16 @@ public final class Account: Sendable {
     public let email: String?
     public let zone: Zone
     public let done: [DoneMark]
+    /// The language of messages to the owner (`en`, `de`, …); `nil` for the configured default.
+    public let language: String?
+    /// Who is told when the account's opt-out is overdue past `escalate_after` (an address).
+    public let manager: String?
 
     public init(
         id: String, platform: String, region: CountryCode, name: String? = nil, email: String? = nil,
-        zone: Zone, done: [DoneMark] = []
+        zone: Zone, done: [DoneMark] = [], language: String? = nil, manager: String? = nil
     ) {
+        self.manager = manager
         self.id = id
         self.platform = platform
         self.region = region
@@ -62,6 +67,7 @@ public final class Account: Sendable {
         self.email = email
         self.zone = zone
         self.done = done
+        self.language = language
     }
 
     /// Whether `text` is a valid account id.

@@ -81,6 +81,10 @@ public final class Policy: Sendable {
         self.sources = sources
     }
 
+    /// Whether the change offers no way to opt out: its notices inform, on the first sighting
+    /// and on the effective date, and never remind.
+    public var isInformational: Bool { actions.isEmpty }
+
     /// Whether the policy covers an account of `platform` in `country`.
     public func covers(platform: String, country: CountryCode) -> Bool {
         self.platform == platform && coverage.contains(country)

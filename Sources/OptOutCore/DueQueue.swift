@@ -1,6 +1,6 @@
 import HeapModule
 
-/// Pairs by when they are due next, earliest first; ties go to the lower pair number.
+/// Pairs by when they are due next, earliest first; ties go to the lower pair index.
 ///
 /// A heap, and beside it the entries it was made with that were already in order: on a
 /// first start every pair is due at once, and 100,000 pairs taken from a sorted run cost

@@ -1,6 +1,7 @@
-/// An RFC 5322 message in UTF-8 plain text, with headers made safe: every value is kept
-/// on one line (CR and LF become spaces), non-ASCII text in headers is encoded per
-/// RFC 2047, and the body goes out quoted-printable with CRLF line ends.
+/// An RFC 5322 message in UTF-8, with headers made safe: every value is kept on one line
+/// (CR and LF become spaces), non-ASCII text in headers is encoded per RFC 2047, and text
+/// goes out quoted-printable with CRLF line ends. With an HTML part the text is the
+/// plain alternative of it (multipart/alternative); attachments make it multipart/mixed.
 public struct MailMessage: Sendable, Equatable {
     /// `Name <address>` or `address`, as configured.
     public var from: String
@@ -12,11 +13,19 @@ public struct MailMessage: Sendable, Equatable {
     public var messageID: String
     /// Extra headers, such as `X-Optoutd-Event`.
     public var extraHeaders: [(name: String, value: String)]
+    /// The plain text.
     public var body: String
+    /// The same content as HTML, when there is an HTML part.
+    public var html: String?
+    /// Files sent with the message, such as a calendar.
+    public var attachments: [MailAttachment]
+    /// The `Content-Language` of the text, such as `de`.
+    public var language: String?
 
     public init(
         from: String, to: [String], cc: [String] = [], subject: String, date: Instant, messageID: String,
-        extraHeaders: [(name: String, value: String)] = [], body: String
+        extraHeaders: [(name: String, value: String)] = [], body: String, html: String? = nil,
+        attachments: [MailAttachment] = [], language: String? = nil
     ) {
         self.from = from
         self.to = to
@@ -26,6 +35,9 @@ public struct MailMessage: Sendable, Equatable {
         self.messageID = messageID
         self.extraHeaders = extraHeaders
         self.body = body
+        self.html = html
+        self.attachments = attachments
+        self.language = language
     }
 
     public static func == (lhs: MailMessage, rhs: MailMessage) -> Bool {
@@ -50,15 +62,32 @@ public struct MailMessage: Sendable, Equatable {
             ("Date", Self.rfc5322Date(date)),
             ("Message-ID", "<\(Self.singleLine(messageID))>"),
             ("MIME-Version", "1.0"),
-            ("Content-Type", "text/plain; charset=utf-8"),
-            ("Content-Transfer-Encoding", "quoted-printable"),
-            ("Auto-Submitted", "auto-generated"),
         ]
+        if let language { headers.append(("Content-Language", Self.singleLine(language))) }
+        headers.append(("Auto-Submitted", "auto-generated"))
         headers += extraHeaders.map { ($0.name, Self.encodedText($0.value)) }
         var text = ""
         for (name, value) in headers { text += Self.fold("\(name): \(value)") + "\r\n" }
-        text += "\r\n" + Self.quotedPrintable(body)
-        return Array(text.utf8)
+        return Array((text + content).utf8)
+    }
+
+    /// The content headers, a blank line and the encoded content: one text part, or parts
+    /// between boundaries. A boundary starts with `=_`, which neither quoted-printable nor
+    /// base64 ever writes, so no content can end a part early.
+    private var content: String {
+        func part(_ type: String, _ text: String) -> String {
+            "Content-Type: \(type); charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                + Self.quotedPrintable(text)
+        }
+        func multipart(_ subtype: String, _ parts: [String]) -> String {
+            let boundary = "=_optoutd-\(subtype)"
+            return "Content-Type: multipart/\(subtype); boundary=\"\(boundary)\"\r\n\r\n"
+                + parts.map { "--\(boundary)\r\n\($0)" }.joined(separator: "\r\n") + "\r\n--\(boundary)--\r\n"
+        }
+        var text = part("text/plain", body)
+        if let html { text = multipart("alternative", [text, part("text/html", html)]) }
+        guard !attachments.isEmpty else { return text }
+        return multipart("mixed", [text] + attachments.map(\.part))
     }
 
     // MARK: Encoding
@@ -200,6 +229,32 @@ public struct MailMessage: Sendable, Equatable {
         let monthName = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"][month - 1]
         return
             "\(weekday), \(day) \(monthName) \(year) \(pad(second / 3600, 2)):\(pad(second / 60 % 60, 2)):\(pad(second % 60, 2)) +0000"
+    }
+}
+
+/// A file sent with a message, base64 in lines of 76 characters.
+public struct MailAttachment: Sendable, Equatable {
+    /// Such as `text/calendar; charset=utf-8; method=PUBLISH`.
+    public var contentType: String
+    /// A plain file name (letters, digits, `.`, `-`, `_`).
+    public var filename: String
+    public var bytes: [UInt8]
+
+    public init(contentType: String, filename: String, bytes: [UInt8]) {
+        self.contentType = contentType
+        self.filename = filename
+        self.bytes = bytes
+    }
+
+    var part: String {
+        let name = MailMessage.singleLine(filename).filter { $0.isASCII && $0 != "\"" && $0 != "\\" }
+        let encoded = Array(MailMessage.base64(bytes).utf8)
+        let lines = stride(from: 0, to: encoded.count, by: 76).map { start in
+            String(decoding: encoded[start..<min(start + 76, encoded.count)], as: UTF8.self)
+        }
+        return MailMessage.fold("Content-Type: \(MailMessage.singleLine(contentType)); name=\"\(name)\"") + "\r\n"
+            + "Content-Disposition: attachment; filename=\"\(name)\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + lines.map { $0 + "\r\n" }.joined()
     }
 }
 

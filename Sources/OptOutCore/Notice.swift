@@ -42,8 +42,8 @@ public struct PairHistory: Hashable, Sendable {
     }
 }
 
-/// A notice in plain values, as the scheduler finds it: its account and policy by number
-/// in the configuration, its pending actions by number in the scheduler's
+/// A notice in plain values, as the scheduler finds it: its account and policy by index
+/// in the configuration, its pending actions by index in the scheduler's
 /// `pendingActionLists`. Unlike a `Notice`, handing one to another thread counts no
 /// references to the objects that every notice of a policy shares.
 public struct NoticeRecord: Sendable {
@@ -103,6 +103,12 @@ public struct Notice: Sendable {
         let policyName = "\(policy.id) (\(policy.title))"
         let steps = pending.map(\.title).joined(separator: "; ")
         switch event {
+        case .policyApplies where policy.isInformational:
+            let when = date < policy.effective ? "from" : "since"
+            return
+                "\(who) in \(account.region) is covered by \(policyName) \(when) \(policy.effective); it offers no way to opt out."
+        case .policyEffective where policy.isInformational:
+            return "\(who): \(policyName) takes effect today; it offers no way to opt out."
         case .policyApplies where daysLeft > 0:
             return
                 "\(who) in \(account.region) is covered by \(policyName): opt out before \(policy.deadline) (\(daysLeft) days left) — \(steps)."
@@ -117,6 +123,9 @@ public struct Notice: Sendable {
         case .overdue:
             return
                 "\(who): opting out of \(policyName) is overdue since \(policy.deadline) (\(-daysLeft) days) — \(steps)."
+        case .escalation:
+            return
+                "\(who) has not opted out of \(policyName), overdue since \(policy.deadline) (\(-daysLeft) days) — still to do: \(steps)."
         case .optedOut:
             return "\(who): every opt-out action of \(policyName) is done."
         }

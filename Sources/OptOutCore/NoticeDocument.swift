@@ -14,6 +14,10 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         public var name: String?
         public var email: String?
         public var timezone: String
+        /// The language of messages to the owner, when the account names one.
+        public var language: String?
+        /// Who escalations go to, when the account names someone.
+        public var manager: String?
     }
 
     public struct PolicyInfo: Codable, Sendable, Equatable {
@@ -27,9 +31,12 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         public var sharedWith: [String]
         /// The sources' links (or, for a publication without one, its title).
         public var sources: [String]
+        /// `true` for a change that offers no way to opt out (its notices inform); absent
+        /// otherwise, so that documents of other changes keep their keys.
+        public var informational: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case id, title, summary, effective, deadline, sources
+            case id, title, summary, effective, deadline, sources, informational
             case dataUsed = "data_used"
             case dataNotUsed = "data_not_used"
             case sharedWith = "shared_with"
@@ -79,16 +86,18 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         message = test ? "Test from optoutd: \(notice.message)" : notice.message
         account = AccountInfo(
             id: notice.account.id, platform: notice.account.platform, region: notice.account.region.description,
-            name: notice.account.name, email: notice.account.email, timezone: notice.account.zone.identifier)
+            name: notice.account.name, email: notice.account.email, timezone: notice.account.zone.identifier,
+            language: notice.account.language, manager: notice.account.manager)
         let policy = notice.policy
         self.policy = PolicyInfo(
             id: policy.id, title: policy.title, summary: policy.summary, effective: policy.effective.description,
             deadline: policy.deadline.description, dataUsed: policy.dataUsed, dataNotUsed: policy.dataNotUsed,
-            sharedWith: policy.sharedWith, sources: policy.sources.map { $0.url ?? $0.title ?? "" })
+            sharedWith: policy.sharedWith, sources: policy.sources.map { $0.url ?? $0.title ?? "" },
+            informational: policy.isInformational ? true : nil)
         pending = notice.pending.map { ActionInfo(id: $0.id, title: $0.title, location: $0.location, url: $0.url) }
     }
 
-    /// The `OPTOUT_*` fields of the SPEC: journal fields and hook environment alike.
+    /// The `OPTOUT_*` fields every notice carries: journal fields and hook environment alike.
     public var optoutFields: [(name: String, value: String)] {
         [
             ("OPTOUT_EVENT", event.rawValue), ("OPTOUT_ACCOUNT", account.id), ("OPTOUT_PLATFORM", account.platform),

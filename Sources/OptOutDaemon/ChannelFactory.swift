@@ -1,5 +1,6 @@
 import Logging
 import OptOutCore
+import OptOutRender
 
 /// Builds the channels a configuration asks for: always the journal, then mail, hooks
 /// and webhooks as configured.
@@ -22,7 +23,8 @@ public struct ChannelFactory: Sendable {
         if let email = configuration.channels.email {
             channels.append(
                 EmailChannel(
-                    settings: email, credentials: credentials, digestTime: configuration.reminders.at,
+                    settings: email, credentials: credentials,
+                    renderer: MessageRenderer(settings: configuration.messages), digestTime: configuration.reminders.at,
                     zone: configuration.defaultZone))
         }
         channels += configuration.channels.hooks.map { HookChannel(settings: $0, logger: logger) }

@@ -236,9 +236,10 @@ public final class Daemon: Sendable {
     // MARK: Steps
 
     func makeScheduler(_ configuration: Configuration) throws -> Scheduler {
+        // A large inventory's pairs are made on every core (threads that end when done).
         Scheduler(
             configuration: configuration, histories: try store.histories(),
-            acknowledged: try store.acknowledgedActions())
+            acknowledged: try store.acknowledgedActions(), parallel: ThreadedMap())
     }
 
     func makeOutbox(_ configuration: Configuration) -> Outbox {

@@ -1,70 +1,83 @@
 import CCurl
 import Foundation
 import OptOutCore
+import OptOutRender
 
 /// Mails notices: to the account's own address and the configured copies, over SMTP
 /// (libcurl: STARTTLS, AUTH, one connection kept for a burst) or a sendmail program.
-/// With `digest: daily`, each recipient gets one message a day at `reminders.at`.
+///
+/// Each address is its own recipient, and everything due for it at once is one message:
+/// a person gets one checklist for all their accounts and policies, a copy address one
+/// bounded summary. With `digest: daily`, deliveries wait for `reminders.at`, so a
+/// recipient gets at most one message a day.
 public struct EmailChannel: NotificationChannel {
     public let settings: EmailSettings
     public let credentials: Credentials
+    public let renderer: MessageRenderer
     /// When digests go out: this time of day in `zone`.
     public let digestTime: TimeOfDay
     public let zone: Zone
     private let curl = Curl()
 
-    public init(settings: EmailSettings, credentials: Credentials, digestTime: TimeOfDay, zone: Zone) {
+    public init(
+        settings: EmailSettings, credentials: Credentials, renderer: MessageRenderer, digestTime: TimeOfDay, zone: Zone
+    ) {
         self.settings = settings
         self.credentials = credentials
+        self.renderer = renderer
         self.digestTime = digestTime
         self.zone = zone
     }
 
     public var name: String { "email" }
-    public var gathersPerRecipient: Bool { digest }
-    private var digest: Bool { settings.digest == .daily }
+    public var gathersPerRecipient: Bool { true }
 
-    /// Without digests, one message per notice (owner in To, copies in Cc): one delivery.
-    /// With digests, one delivery per recipient, gathered into that recipient's daily message.
+    /// One delivery per address: the owner's (with `to_owner`), then each copy address. An
+    /// escalation goes to the account's manager instead of its owner.
     public func recipients(of notice: Notice) -> [String?] {
-        let addresses = addresses(owner: notice.account.email)
-        guard !addresses.isEmpty else { return [] }
-        return digest ? addresses : [nil]
+        var result: [String] = []
+        if notice.event == .escalation {
+            if let manager = notice.account.manager { result.append(manager) }
+        } else if settings.toOwner, let owner = notice.account.email {
+            result.append(owner)
+        }
+        for address in settings.cc where !result.contains(address) { result.append(address) }
+        return result
     }
 
     public func firstAttempt(issuedAt now: Instant) -> Instant {
-        guard digest else { return now }
+        guard settings.digest == .daily else { return now }
         let today = zone.instant(of: zone.localDate(of: now), at: digestTime)
         return today >= now ? today : zone.instant(of: zone.localDate(of: now).adding(days: 1), at: digestTime)
     }
 
     public func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError) {
-        guard let first = documents.first else { return }
-        let to: [String]
-        var cc: [String] = []
-        if let recipient {
-            to = [recipient]
-        } else {
-            let owner = settings.toOwner ? first.account.email : nil
-            to = owner.map { [$0] } ?? Array(settings.cc.prefix(1))
-            cc = settings.cc.filter { !to.contains($0) }
-        }
+        guard !documents.isEmpty, let recipient else { return }
         let now = Instant(Date())
         let domain = MailMessage.address(of: settings.from).split(separator: "@").last.map(String.init) ?? "optoutd"
-        let message = NoticeMail.message(
-            documents, from: settings.from, to: to, cc: cc, date: now,
-            messageID: "\(UUID().uuidString.lowercased())@\(domain)")
-        switch settings.transport {
-        case .smtp(let url): try await sendSMTP(message, url: url)
-        case .sendmail(let path): try await sendmail(message, program: path)
+        let messageID = "\(UUID().uuidString.lowercased())@\(domain)"
+        // A copy address gets a summary, and so does a manager for the escalations of the
+        // accounts they look after; the owner gets the checklist of what is theirs to do.
+        let escalations = documents.filter { $0.event == .escalation && $0.account.email != recipient }
+        let own = settings.cc.contains(recipient) ? [] : documents.filter { !escalations.contains($0) }
+        let summarised = settings.cc.contains(recipient) ? documents : escalations
+        var messages: [MailMessage] = []
+        if !own.isEmpty {
+            messages.append(
+                renderer.checklist(own, to: recipient, from: settings.from, date: now, messageID: messageID))
         }
-    }
-
-    private func addresses(owner: String?) -> [String] {
-        var result: [String] = []
-        if settings.toOwner, let owner { result.append(owner) }
-        for address in settings.cc where !result.contains(address) { result.append(address) }
-        return result
+        if !summarised.isEmpty {
+            messages.append(
+                renderer.summary(
+                    summarised, to: recipient, from: settings.from, date: now,
+                    messageID: own.isEmpty ? messageID : "s-" + messageID))
+        }
+        for message in messages {
+            switch settings.transport {
+            case .smtp(let url): try await sendSMTP(message, url: url)
+            case .sendmail(let path): try await sendmail(message, program: path)
+            }
+        }
     }
 
     private func sendSMTP(_ message: MailMessage, url: String) async throws(DeliveryError) {

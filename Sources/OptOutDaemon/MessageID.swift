@@ -11,6 +11,7 @@ public enum MessageID {
         case .deadlineReminder: "f34576b9979543238ac4e8c059425dd9"
         case .policyEffective: "97b578c5528e4f29a965fc0099682f9c"
         case .overdue: "4ae1711585c940c699aaf2d515a825de"
+        case .escalation: "9b0e7c2f4d2a4c51a8f3b6d1e7c90a24"
         case .optedOut: "220b194c1d1a4754b3ad896723ae7a36"
         }
     }

@@ -38,7 +38,7 @@ struct AckCommand: ParsableCommand {
     func run() throws {
         let now = currentInstant()
         let configuration = try options.load(now: now)
-        guard let account = configuration.accounts.first(where: { $0.id == self.account }) else {
+        guard let account = configuration.account(id: self.account) else {
             throw dataError("unknown account '\(self.account)'")
         }
         let (policy, actions) = try choose(account, in: configuration.catalog)

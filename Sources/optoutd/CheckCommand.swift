@@ -1,4 +1,5 @@
 import ArgumentParser
+import OptOutConfig
 import OptOutCore
 
 struct CheckCommand: ParsableCommand {
@@ -14,7 +15,10 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let now = currentInstant()
         let configuration = try options.load(now: now)
-        let scheduler = Scheduler(configuration: configuration)
+        let scheduler = Scheduler(configuration: configuration, parallel: ThreadedMap())
+        if let warning = Self.unreachableWarning(configuration) {
+            standardError("\(options.path): warning: \(warning)")
+        }
         var summary =
             "\(options.path): ok: \(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
         if let next = scheduler.upcoming,
@@ -27,5 +31,18 @@ struct CheckCommand: ParsableCommand {
         }
         print(summary)
         OneShotMemory.exit()
+    }
+
+    /// Accounts that mail to owners cannot reach (no address of their own, no `cc` copy),
+    /// so that nothing but the journal tells anyone about them: how many, and a few ids.
+    static func unreachableWarning(_ configuration: Configuration) -> String? {
+        guard let email = configuration.channels.email, email.toOwner, email.cc.isEmpty else { return nil }
+        let unreachable = configuration.accounts.lazy.filter { $0.email == nil }
+        let count = unreachable.count
+        guard count > 0 else { return nil }
+        let shown = unreachable.prefix(3).map(\.id)
+        let ids = shown.joined(separator: ", ") + (count > shown.count ? ", …" : "")
+        return
+            "\(count) account\(count == 1 ? " has" : "s have") no e-mail address and mail has no cc: only the journal reaches \(count == 1 ? "it" : "them") (\(ids))"
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import OptOutConfig
 import OptOutCore
 import OptOutDaemon
+import OptOutRender
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,8 +28,11 @@ struct PlanCommand: ParsableCommand {
     @Option(help: "Only this account.")
     var account: String?
 
-    @Option(help: "table, json or ics (one calendar event per pending deadline).")
+    @Option(help: "table, json or ics (one calendar event per pending deadline still ahead).")
     var format: ReportFormat = .table
+
+    @Flag(help: "With --format ics, also the deadlines that have passed.")
+    var includePast = false
 
     func validate() throws {
         let range = ConfigurationLimits.planDays
@@ -66,7 +70,8 @@ struct PlanCommand: ParsableCommand {
             histories = try store.histories()
             acknowledged = try store.acknowledgedActions()
         }
-        var scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
+        var scheduler = Scheduler(
+            configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())
         switch format {
         case .table, .json:
             // Rows are printed beside the simulation, on the second core where there is one.
@@ -78,18 +83,33 @@ struct PlanCommand: ParsableCommand {
             }
             printer.finish()
         case .ics:
-            let deadlines = configuration.accounts.flatMap { account in
-                configuration.catalog.policyIndices(platform: account.platform).compactMap {
-                    index -> (Account, Policy, [PolicyAction])? in
+            var events: [DeadlineCalendar.Event] = []
+            for account in configuration.accounts {
+                let today = account.zone.localDate(of: start)
+                for index in configuration.catalog.policyIndices(platform: account.platform) {
                     let policy = configuration.catalog.policies[index]
-                    guard let pending = scheduler.pendingActions(PairKey(account: account.id, policy: policy.id)),
+                    guard includePast || policy.deadline > today,
+                        let pending = scheduler.pendingActions(PairKey(account: account.id, policy: policy.id)),
                         !pending.isEmpty
-                    else { return nil }
-                    return (account, policy, pending)
+                    else { continue }
+                    events.append(Self.event(account: account, policy: policy, pending: pending))
                 }
             }
-            standardOutput(Report.planCalendar(deadlines, stamp: clock))
+            standardOutput(DeadlineCalendar.text(events, name: "Opt-out deadlines", stamp: clock))
         }
         OneShotMemory.exit()
+    }
+
+    /// A pair's deadline as a calendar event, with its steps and the first step's link.
+    static func event(account: Account, policy: Policy, pending: [PolicyAction]) -> DeadlineCalendar.Event {
+        let who = account.name.map { "\($0) (\(account.id))" } ?? account.id
+        var description = "\(policy.title). Opt out before \(policy.deadline) in \(account.zone.identifier).\n"
+        for action in pending {
+            description += "- \(action.title): \(action.location)\(action.url.map { " \($0)" } ?? "")\n"
+        }
+        return DeadlineCalendar.Event(
+            uid: "\(account.id)/\(policy.id)@optoutd", deadline: policy.deadline,
+            summary: "Last day to opt out: \(policy.title) for \(who)", description: description,
+            url: pending.lazy.compactMap(\.url).first, category: account.platform)
     }
 }

@@ -13,7 +13,7 @@ final class PlanPrinter: Sendable {
     private let slices = BlockingQueue<[NoticeRecord]?>(capacity: 4)
     private let printed = BlockingQueue<Void>(capacity: 1)
 
-    /// - Parameter pendingActionLists: the scheduler's, which the records name by number.
+    /// - Parameter pendingActionLists: the scheduler's, which the records name by index.
     init(format: PlanWriter.Format, configuration: Configuration, pendingActionLists: [[PolicyAction]]) {
         let (slices, printed) = (slices, printed)
         let thread = Thread {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import OptOutConfig
 import OptOutCore
 import OptOutDaemon
 
@@ -30,12 +31,13 @@ struct StatusCommand: ParsableCommand {
             lastSent = try store.lastDelivered()
             waiting = try store.waitingSummary()
         }
-        var scheduler = Scheduler(configuration: configuration, histories: histories, acknowledged: acknowledged)
+        var scheduler = Scheduler(
+            configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())
         let rows = scheduler.pairKeys.map { key -> StatusRow in
             let account = scheduler.account(key.account)!
             let next: String
             if histories[key] == nil {
-                next = (scheduler.pendingActions(key) ?? []).isEmpty ? "" : "now (policy-applies)"
+                next = scheduler.nextEvent(key)?.event == .policyApplies ? "now (policy-applies)" : ""
             } else if let upcoming = scheduler.nextNotice(key) {
                 next = account.zone.rfc3339(upcoming.at) + " (\(upcoming.event.rawValue))"
             } else {

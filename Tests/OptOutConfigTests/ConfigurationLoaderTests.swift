@@ -159,7 +159,7 @@ import Testing
     }
 
     static let expectedErrors = [
-        "optoutd.yaml:3:1: error: unknown key 'colour' in the configuration; expected one of: version, timezone, reminders, catalog, policies, defaults, channels, accounts, accounts_files",
+        "optoutd.yaml:3:1: error: unknown key 'colour' in the configuration; expected one of: version, timezone, reminders, catalog, policies, defaults, channels, messages, accounts, accounts_files",
         "optoutd.yaml:2:11: error: unknown time zone 'Mars/Base'; expected an IANA name such as Europe/Berlin",
         "optoutd.yaml:6:21: error: a lead time must be a duration such as 30d, 2w or 12h, from 1h to 3650d, not '0d'",
         "optoutd.yaml:6:25: error: a lead time must be a duration such as 30d, 2w or 12h, from 1h to 3650d, not '3x'",
@@ -173,7 +173,7 @@ import Testing
         "optoutd.yaml:18:12: error: done entry 'no-such-action': no policy or action of platform 'linkedin' has this id",
         "optoutd.yaml:18:28: error: done entry 'linkedin-genai-training-2025/ads-off-linkedin': policy 'linkedin-genai-training-2025' has no action 'ads-off-linkedin'",
         "optoutd.yaml:18:75: error: done entry 'unknown-policy/x': unknown policy 'unknown-policy'",
-        "optoutd.yaml:22:5: error: unknown key 'nickname' in an account; expected one of: id, platform, region, name, email, timezone, done",
+        "optoutd.yaml:22:5: error: unknown key 'nickname' in an account; expected one of: id, platform, region, name, email, timezone, language, done",
         "optoutd.yaml:21:12: error: 'not an address' is not a mail address",
     ]
 
@@ -245,8 +245,8 @@ import Testing
         let (fixed, _) = load(yaml, inParts: inParts)
         let accounts = fixed?.accounts.map(\.id)
         #expect(accounts == ["alice", "bob", "carol", "dave"])
-        #expect(accounts?.map { fixed?.account($0)?.id } == accounts)
-        #expect(fixed?.account("erin") == nil)
+        #expect(accounts?.map { fixed?.account(id: $0)?.id } == accounts)
+        #expect(fixed?.account(id: "erin") == nil)
     }
 
     @Test func csvInventoryErrors() {
@@ -271,7 +271,7 @@ import Testing
         #expect(configuration == nil)
         #expect(
             diagnostics == [
-                "bad.csv:1:11: error: unknown column 'colour'; expected: id, platform, region, email, name, timezone, done",
+                "bad.csv:1:11: error: unknown column 'colour'; expected: id, platform, region, email, name, timezone, done, language",
                 "bad.csv:1:18: error: column 'id' appears twice",
                 "short.csv:2:1: error: this row has 2 fields; the header has 3",
                 "short.csv:3:1: error: quoted field is not closed",
@@ -279,7 +279,7 @@ import Testing
                 "quote.csv:2:16: error: a quote inside an unquoted field; quote the whole field and double the quote",
                 "newline.csv:2:8: error: the name contains a control character (LF); it must be a single line of text",
                 "newline.csv:4:1: error: the account id contains a control character (CR); it must be a single line of text",
-                "noheader.csv:1:1: error: the file has no header row; expected columns: id,platform,region,email,name,timezone,done",
+                "noheader.csv:1:1: error: the file has no header row; expected columns: id,platform,region,email,name,timezone,done,language",
                 "latin1.csv:2:2: error: file is not valid UTF-8 (byte 0xF6)",
                 "optoutd.yaml:4:88: error: cannot read missing.csv: no such file",
             ])
@@ -393,7 +393,7 @@ import Testing
                 "optoutd.yaml:18:36: error: transport 'pigeon://loft' must start with smtp:// or smtps://",
                 "optoutd.yaml:18:63: error: starttls must be required, opportunistic or off, not 'maybe'",
                 "optoutd.yaml:18:78: error: digest must be none or daily, not 'weekly'",
-                "optoutd.yaml:18:95: error: unknown event 'birthday' in events; expected one of: policy-applies, deadline-reminder, policy-effective, overdue, opted-out",
+                "optoutd.yaml:18:95: error: unknown event 'birthday' in events; expected one of: policy-applies, deadline-reminder, policy-effective, overdue, escalation, opted-out",
                 "optoutd.yaml:20:33: error: the hook's program must be an absolute path (it is run directly, never through a shell)",
                 "optoutd.yaml:21:48: error: timeout must be a duration such as 30s, 5m or 1h, from 1s to 1h, not '10 minutes'",
                 "optoutd.yaml:23:22: error: url 'ftp://x' must start with http:// or https://",

@@ -74,3 +74,40 @@ import Testing
         #expect(headers.contains { $0.hasPrefix(" =?utf-8?B?") })
     }
 }
+
+@Suite struct MultipartMailTests {
+    let message = MailMessage(
+        from: "optoutd <privacy@example.org>", to: ["alice@example.org"], subject: "Hello",
+        date: Instant(secondsSince1970: 0), messageID: "id@example.org", body: "Grüße\n",
+        html: "<p>Gr&uuml;&szlig;e</p>\n",
+        attachments: [
+            MailAttachment(
+                contentType: "text/calendar; charset=utf-8; method=PUBLISH", filename: "deadlines.ics",
+                bytes: Array(String(repeating: "BEGIN:VCALENDAR\r\n", count: 10).utf8))
+        ], language: "de")
+
+    var text: String { String(decoding: message.rendered, as: UTF8.self) }
+
+    @Test func textAndHTMLAreAlternativesAndTheCalendarIsAnAttachment() {
+        let head = text.components(separatedBy: "\r\n\r\n")[0].components(separatedBy: "\r\n")
+        #expect(head.contains("Content-Language: de"))
+        #expect(head.contains("Content-Type: multipart/mixed; boundary=\"=_optoutd-mixed\""))
+        #expect(
+            text.contains(
+                "--=_optoutd-mixed\r\nContent-Type: multipart/alternative; boundary=\"=_optoutd-alternative\""))
+        #expect(text.contains("--=_optoutd-alternative\r\nContent-Type: text/plain; charset=utf-8\r\n"))
+        #expect(text.contains("--=_optoutd-alternative\r\nContent-Type: text/html; charset=utf-8\r\n"))
+        #expect(text.contains("--=_optoutd-alternative--\r\n"))
+        #expect(text.hasSuffix("--=_optoutd-mixed--\r\n"))
+        #expect(
+            text.contains(
+                "Content-Disposition: attachment; filename=\"deadlines.ics\"\r\nContent-Transfer-Encoding: base64\r\n"))
+    }
+
+    @Test func everyLineFitsAndNoContentLineLooksLikeABoundary() {
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines.allSatisfy { $0.utf8.count <= 78 })
+        let boundaries = lines.filter { $0.hasPrefix("--=_optoutd-") }
+        #expect(boundaries.count == 6)  // per level: a line before each of its two parts, and its close
+    }
+}

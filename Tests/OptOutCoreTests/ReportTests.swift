@@ -54,17 +54,6 @@ import Testing
             more.text == "00 1234567 -005 2028-02-29 12345-06-07 2028-02-29T15:59:59+05:45 2028-03-01T00:14:59+14:00")
     }
 
-    @Test func icsLinesAreFoldedAndEscaped() {
-        let long = String(repeating: "é", count: 60)  // 120 octets
-        let folded = Report.foldICSLine("SUMMARY:" + long)
-        let lines = folded.components(separatedBy: "\r\n")
-        #expect(lines.count == 2)
-        #expect(lines.allSatisfy { $0.utf8.count <= 75 })
-        #expect(lines[1].hasPrefix(" "))
-        #expect(lines.joined().replacingOccurrences(of: " é", with: "é") == "SUMMARY:" + long)
-        #expect(Report.icsEscape("a,b;c\\d\ne\r") == "a\\,b\\;c\\\\d\\ne")
-    }
-
     @Test func planTableColumnsComeFromTheConfiguration() {
         let policy = Fixture.policy("p")
         let configuration = Fixture.configuration([Fixture.account("a-much-longer-account-id")], [policy])
@@ -149,5 +138,52 @@ import Testing
             lines[1]
                 == "12345-06-07T09:00:00+02:00 a        DE      p       overdue            -3769153   \(String(repeating: " ", count: 38))late"
         )
+    }
+
+    /// A row is written through a buffer that grows: cells of a policy and an account the
+    /// columns were not sized for push the row along (touching the next cell once they use
+    /// up its gap) instead of stopping the program.
+    @Test func cellsWiderThanEveryColumnPushTheRowAlong() {
+        let configuration = Fixture.configuration([Fixture.account("a")], [Fixture.policy("p")])
+        let actions = (1...40).map { "action-with-a-long-name-\($0)" }
+        let stranger = Fixture.policy(String(repeating: "x", count: 300), actions: actions)
+        let account = Fixture.account(String(repeating: "y", count: 200))
+        let notice = Notice(
+            account: account, policy: stranger, event: .deadlineReminder, date: CivilDate(iso: "2025-10-20")!,
+            at: Fixture.at("2025-10-20T07:00:00Z"), utcOffset: 7200, pending: stranger.actions, late: true)
+        let lines = Report.planTable([notice], configuration: configuration).split(separator: "\n")
+        #expect(
+            lines.last
+                == "2025-10-20T09:00:00+02:00  \(account.id)DE      \(stranger.id)deadline-reminder  14         \(actions.joined(separator: ","))late"[
+                    ...]
+        )
+    }
+}
+
+@Suite struct SlotCacheTests {
+    struct Second: SlotCacheKey {
+        var value: Int
+        var slotSeed: Int { value }
+    }
+
+    /// Keys a day apart (the same time of day) spread over the slots: a week of them stays
+    /// in a cache of 64 slots, where the low bits alone would put them all in one.
+    @Test func keysADayApartStayCachedSideBySide() {
+        var cache = SlotCache<Second, Int>(slotBits: 6)
+        var made = 0
+        let week = (0..<7).map { Second(value: 1_760_000_400 + $0 * 86_400) }
+        for _ in 0..<3 {
+            for key in week {
+                #expect(
+                    cache.value(for: key) {
+                        made += 1; return key.value
+                    } == key.value)
+            }
+        }
+        #expect(made == week.count)
+        // A key in a taken slot replaces the one there, and is found afterwards.
+        var other = SlotCache<Second, Int>(slotBits: 1)
+        #expect(other.value(for: Second(value: 1)) { 10 } == 10)
+        #expect(other.value(for: Second(value: 1)) { 11 } == 10)
     }
 }

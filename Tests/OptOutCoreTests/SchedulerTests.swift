@@ -2,41 +2,6 @@ import Testing
 
 @testable import OptOutCore
 
-/// Builders for small configurations with fixed dates.
-enum Fixture {
-    static let berlin = Zone(identifier: "Europe/Berlin")!
-    static let newYork = Zone(identifier: "America/New_York")!
-
-    static func at(_ text: String) -> Instant { Instant(iso: text, defaultZone: .utc)! }
-
-    static func policy(
-        _ id: String, effective: String = "2025-11-03", deadline: String? = nil, regions: [String] = ["EU"],
-        except: [String] = [], actions: [String] = ["ai-improvement-toggle", "objection-form"]
-    ) -> Policy {
-        let coverage = regions.map { RegionName($0)!.countries }.reduce(RegionSet()) { $0.union($1) }
-            .subtracting(except.map { RegionName($0)!.countries }.reduce(RegionSet()) { $0.union($1) })
-        return Policy(
-            id: id, platform: "linkedin", title: "Policy \(id)", summary: "", effective: CivilDate(iso: effective)!,
-            deadline: CivilDate(iso: deadline ?? effective)!, regions: regions, except: except, coverage: coverage,
-            actions: actions.map { PolicyAction(id: $0, title: "Do \($0)", location: "Settings") })
-    }
-
-    static func account(_ id: String, _ region: String = "DE", zone: Zone = berlin, done: [DoneMark] = []) -> Account {
-        Account(id: id, platform: "linkedin", region: CountryCode(letters: region)!, zone: zone, done: done)
-    }
-
-    static func configuration(
-        _ accounts: [Account], _ policies: [Policy], reminders: ReminderSettings = ReminderSettings()
-    ) -> Configuration {
-        Configuration(defaultZone: berlin, reminders: reminders, catalog: Catalog(policies), accounts: accounts)
-    }
-}
-
-/// `(local time, event)` of each notice, for compact expectations.
-func timeline(_ notices: [Notice]) -> [String] {
-    notices.map { "\($0.localTime) \($0.event.rawValue)\($0.late ? " late" : "")" }
-}
-
 @Suite struct SchedulerTests {
     typealias F = Fixture
 
@@ -302,111 +267,25 @@ func timeline(_ notices: [Notice]) -> [String] {
         #expect(scheduler.advance(to: F.at("2025-10-04T07:00:00Z")).notices.map(\.account.id) == ["berlin"])
     }
 
-    /// A large inventory's pairs are made in parts, one per processor; put together, they
-    /// must make the scheduler that one pass over the accounts makes.
-    @Test func aSchedulerMadeInPartsIsTheOneMadeWhole() {
-        let policies = [F.policy("p1"), F.policy("p2", actions: ["ai-improvement-toggle", "extra"])]
-        let catalog = Catalog(policies)
-        let doneMarks: [[DoneMark]] = [
-            [], [DoneMark(parsing: "ai-improvement-toggle", catalog: catalog)],
-            [DoneMark(parsing: "p2/extra", catalog: catalog)], [DoneMark(parsing: "p1", catalog: catalog)],
-            [DoneMark(parsing: "objection-form", catalog: catalog)],
-        ]
-        let accounts = (0..<97).map { number in
-            F.account(
-                "a\(number)", ["DE", "FR", "US"][number % 3], zone: number % 2 == 0 ? F.berlin : F.newYork,
-                done: doneMarks[number * 7 % doneMarks.count])
-        }
-        let configuration = F.configuration(accounts, policies)
-        let start = F.at("2025-10-01T08:00:00Z")
-        let histories = [
-            PairKey(account: "a4", policy: "p1"): PairHistory(firstSeen: start, handledThrough: start),
-            PairKey(account: "a90", policy: "p2"): PairHistory(firstSeen: start, handledThrough: start),
-        ]
-        let acknowledged = ["a1": Set(["extra"]), "a61": Set(["objection-form", "ai-improvement-toggle"])]
-        func scheduler(processors: Int) -> Scheduler {
-            Scheduler(
-                configuration: configuration, histories: histories, acknowledged: acknowledged, lateAfterSeconds: 60,
-                processors: processors, smallestPart: 10)
-        }
-        var whole = scheduler(processors: 1)
-        var parts = scheduler(processors: 4)
-        #expect(parts.pairKeys == whole.pairKeys)
-        #expect(whole.pairKeys.count > 60)
-        for key in whole.pairKeys {
-            #expect(parts.pendingActions(key) == whole.pendingActions(key), "\(key)")
-            #expect(parts.doneActions(key) == whole.doneActions(key), "\(key)")
-        }
-        #expect(parts.pendingPairCount == whole.pendingPairCount)
-        let until = F.at("2026-02-01T00:00:00Z")
-        let key = { (notice: Notice) in
-            "\(notice.localTime) \(notice.account.id) \(notice.policy.id) \(notice.event) \(notice.pending.map(\.id))"
-        }
-        #expect(parts.plan(from: start, until: until).map(key) == whole.plan(from: start, until: until).map(key))
-        let later = F.at("2025-12-01T08:00:00Z")
-        #expect(
-            parts.acknowledge(account: "a3", actions: ["extra"], at: later)?.notices.map(key)
-                == whole.acknowledge(account: "a3", actions: ["extra"], at: later)?.notices.map(key))
-        #expect(parts.pendingActions(PairKey(account: "a3", policy: "p2")) == [])
+    /// What `check` and the daemon's log say comes next is what the pair then gets.
+    @Test func upcomingNamesTheEventThePairGetsNext() {
+        var scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [F.policy("p")]))
+        #expect(scheduler.upcoming?.event == .policyApplies)
+        #expect(scheduler.upcoming?.at == .distantPast)
+        _ = scheduler.advance(to: F.at("2025-11-02T12:00:00Z"))  // after the last reminder
+        #expect(scheduler.upcoming?.event == .policyEffective)
+        #expect(scheduler.upcoming?.at == F.at("2025-11-03T08:00:00Z"))
+        #expect(scheduler.advance(to: F.at("2025-11-03T08:00:00Z")).notices.map(\.event) == [.policyEffective])
+        #expect(scheduler.upcoming?.event == .overdue)
+        #expect(scheduler.upcoming?.at == F.at("2025-11-10T08:00:00Z"))
+        let done = scheduler.acknowledge(
+            account: "alice", actions: ["ai-improvement-toggle", "objection-form"], at: F.at("2025-11-04T08:00:00Z"))
+        #expect(done?.notices.map(\.event) == [.optedOut])
+        #expect(scheduler.upcoming == nil)
     }
 
-    @Test func aLongPlanComesInSlicesInTheOrderTheDaemonWouldSendIt() {
-        // Every pair is new at the start: more notices are due at once than one slice holds.
-        let accounts = (0..<(Scheduler.simulationSlice + 500)).map { F.account("a\($0)") }
-        let scheduler = Scheduler(configuration: F.configuration(accounts, [F.policy("p", deadline: "2025-11-20")]))
-        let from = F.at("2025-11-01T00:00:00Z")
-        let until = F.at("2025-11-15T00:00:00Z")
-        var slices: [[NoticeRecord]] = []
-        var planned = scheduler
-        planned.simulate(from: from, until: until) { slices.append($0) }
-        #expect(planned.nextDue.map { $0 > until } == true)
-        #expect(slices.allSatisfy { !$0.isEmpty && $0.count <= Scheduler.simulationSlice })
-        var daemon = scheduler
-        var sent = daemon.advance(to: from).notices
-        while let next = daemon.nextDue, next <= until { sent += daemon.advance(to: next).notices }
-        let key = { (notice: Notice) in "\(notice.at) \(notice.account.id) \(notice.event.rawValue)" }
-        #expect(slices.joined().map(planned.notice(for:)).map(key) == sent.map(key))
-        // policy-applies, policy-effective (3 November), the 14- and 7-day reminders (6 and 13 November)
-        #expect(sent.count == accounts.count * 4)
-    }
-}
-
-@Suite struct DueQueueTests {
-    /// A queue made from a sorted run and a shuffled rest, worked on at random, gives out
-    /// entries in the order a sorted list would.
-    @Test func entriesComeOutEarliestFirstWhateverTheirSource() {
-        var random = SystemRandomNumberGenerator()
-        for _ in 0..<50 {
-            let runLength = Int.random(in: 0...40, using: &random)
-            var entries = (0..<runLength).map { DueQueue.Entry(due: .distantPast, pair: $0) }
-            entries += (runLength..<(runLength + Int.random(in: 0...40, using: &random))).map {
-                DueQueue.Entry(due: Instant(secondsSince1970: Int.random(in: 0...20, using: &random)), pair: $0)
-            }.shuffled(using: &random)
-            var queue = DueQueue(entries)
-            var expected = entries.sorted()
-            var nextPair = entries.count
-            while let first = expected.first {
-                #expect(queue.min == first)
-                expected.removeFirst()
-                let later = DueQueue.Entry(
-                    due: Instant(secondsSince1970: Int.random(in: 0...30, using: &random)), pair: nextPair)
-                // New entries until there have been 60 more, then only removals.
-                switch nextPair < entries.count + 60 ? Int.random(in: 0..<3, using: &random) : 0 {
-                case 0:
-                    queue.removeMin()
-                case 1:
-                    queue.replaceMin(with: later)
-                    expected.append(later)
-                    nextPair += 1
-                default:
-                    queue.removeMin()
-                    queue.insert(later)
-                    expected.append(later)
-                    nextPair += 1
-                }
-                expected.sort()
-            }
-            #expect(queue.min == nil)
-        }
+    /// Pairs are many: the compact layout is what keeps a large schedule's memory down.
+    @Test func aPairTakesFortyEightBytes() {
+        #expect(MemoryLayout<SchedulerPair>.stride == 48)
     }
 }

@@ -18,7 +18,7 @@ import Testing
         let ids = text.split(separator: "\n").filter { $0.hasPrefix("-- ") }.map { String($0.dropFirst(3)) }
         #expect(ids.count == Set(ids).count)
         #expect(Set(ids) == Self.allIDs)
-        #expect(Self.allIDs.count == 11)
+        #expect(Self.allIDs.count == 12)
         #expect(Self.allIDs.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
     }
 

@@ -10,7 +10,7 @@ import Testing
 /// The daemon against a real journald (run `make test`, which provides one).
 @Suite(.serialized, .enabled(if: hasTestJournal, "needs scripts/test-sandbox (make test)"))
 struct DaemonTests {
-    static let specFields: Set<String> = [
+    static let noticeFields: Set<String> = [
         "MESSAGE", "MESSAGE_ID", "PRIORITY", "SYSLOG_IDENTIFIER", "OPTOUT_EVENT", "OPTOUT_ACCOUNT", "OPTOUT_PLATFORM",
         "OPTOUT_REGION", "OPTOUT_POLICY", "OPTOUT_EFFECTIVE", "OPTOUT_DEADLINE", "OPTOUT_DAYS_LEFT", "OPTOUT_PENDING",
         "OPTOUT_LATE",
@@ -40,7 +40,7 @@ struct DaemonTests {
                 "\(fixture.account("us")) linkedin-ads-sharing-2025",
             ])
         for entry in notices {
-            #expect(Self.written(entry) == Self.specFields)
+            #expect(Self.written(entry) == Self.noticeFields)
             #expect(entry["OPTOUT_EVENT"] == "policy-applies")
             #expect(entry["PRIORITY"] == "5")
             #expect(entry["MESSAGE_ID"] == MessageID.notice(.policyApplies))
@@ -82,7 +82,7 @@ struct DaemonTests {
         #expect(entry["OPTOUT_LATE"] == "1")
         #expect(entry["PRIORITY"] == "3")
         #expect(entry["MESSAGE_ID"] == MessageID.notice(.overdue))
-        #expect(Self.written(entry) == Self.specFields)
+        #expect(Self.written(entry) == Self.noticeFields)
         let status = try fixture.run(["status", "--format", "json"])
         let rows = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [[String: Any]])
         #expect(rows.count == 1)

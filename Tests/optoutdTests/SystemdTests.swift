@@ -262,7 +262,7 @@ struct SystemdTests {
             try unitEntries(["OPTOUT_ACCOUNT=\(alice)"]).split(separator: "\n").compactMap {
                 try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
             }.first)
-        for field in DaemonTests.specFields { #expect(entry[field] != nil, "\(field)") }
+        for field in DaemonTests.noticeFields { #expect(entry[field] != nil, "\(field)") }
         #expect(entry["_SYSTEMD_UNIT"] as? String == "optoutd.service")
         let explained = try unitEntries(["OPTOUT_ACCOUNT=\(alice)"], explain: true)
         #expect(explained.contains("Policy linkedin-genai-training-2025 applies to account \(alice)"), "\(explained)")

@@ -1,3 +1,6 @@
+import Foundation
+import OptOutCore
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -6,8 +9,10 @@
 /// first on the calling thread). Returns once every thread is done.
 ///
 /// Plain POSIX threads: Dispatch would leave a timer running in the daemon for the rest of
-/// its life. `transform` may share what it reads between threads, never what it changes.
-package func concurrentMap<Element, Result>(_ elements: [Element], _ transform: (Element) -> Result) -> [Result] {
+/// its life.
+package func concurrentMap<Element: Sendable, Result: Sendable>(
+    _ elements: [Element], _ transform: @Sendable (Element) -> Result
+) -> [Result] {
     guard elements.count > 1 else { return elements.map(transform) }
     return withoutActuallyEscaping(transform) { transform in
         let jobs = elements.dropFirst().map { element in ThreadJob { transform(element) } }
@@ -58,5 +63,21 @@ private final class ThreadEntry {
     static let main: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { context in
         Unmanaged<ThreadEntry>.fromOpaque(context!).takeRetainedValue().body()
         return nil
+    }
+}
+
+/// Runs each piece on a thread of its own (`concurrentMap`), as many at once as there are
+/// processors: for the readers of large inventories and the schedule of their pairs.
+public struct ThreadedMap: ParallelMap {
+    public let width: Int
+
+    public init(processors: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        width = max(1, processors)
+    }
+
+    public func map<Element: Sendable, Result: Sendable>(
+        _ elements: [Element], _ transform: @Sendable (Element) -> Result
+    ) -> [Result] {
+        concurrentMap(elements, transform)
     }
 }

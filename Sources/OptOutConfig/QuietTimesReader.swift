@@ -1,0 +1,44 @@
+import OptOutCore
+
+/// Reads `reminders.days` and `reminders.hours`.
+struct QuietTimesReader {
+    let yaml: YAMLReader
+
+    func quietTimes(days: YAMLNode?, hours: YAMLNode?) -> QuietTimes {
+        QuietTimes(
+            days: days.flatMap(self.days) ?? QuietTimes.none.days, hours: hours.flatMap(self.hours))
+    }
+
+    /// `[mon, tue, wed, thu, fri]`: at least one day, each once.
+    private func days(_ node: YAMLNode) -> Set<Weekday>? {
+        guard let names = yaml.strings(node, "days", maximumCount: 7) else { return nil }
+        var days = Set<Weekday>()
+        for name in names {
+            guard let day = Weekday(name: name.value) else {
+                yaml.log.error(
+                    "unknown day \(quoted(name.value)) in days; expected \(Weekday.allCases.map(\.name).joined(separator: ", "))",
+                    at: name.location)
+                continue
+            }
+            if !days.insert(day).inserted {
+                yaml.log.error("day '\(name.value)' is listed twice in days", at: name.location)
+            }
+        }
+        guard !days.isEmpty else {
+            yaml.error("days needs at least one day for notices to fall on", at: node)
+            return nil
+        }
+        return days
+    }
+
+    /// `"08:00-18:00"`: seconds into the day, the first allowed to the last.
+    private func hours(_ node: YAMLNode) -> ClosedRange<Int>? {
+        yaml.parsed(node, "hours", as: "a span of the day such as \"08:00-18:00\" (start before end)") { text in
+            let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 2, let start = TimeOfDay(parsing: String(parts[0])),
+                let end = TimeOfDay(parsing: String(parts[1])), start.secondsIntoDay < end.secondsIntoDay
+            else { return nil }
+            return start.secondsIntoDay...(end.secondsIntoDay - 1)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+/// Where a pair stands with its policy's actions.
+enum PairStanding: Sendable {
+    /// Some action is not done: the pair follows its timetable until it is.
+    case pending
+    /// Every action is done: the pair gets `opted-out` once.
+    case done
+    /// The policy offers no action: the pair is told of the change, when it is first seen and
+    /// on the effective date, and is never reminded nor done.
+    case informational
+}
+
+/// When a pair next needs attention, and what it will get then.
+struct NextEvent: Equatable, Sendable {
+    /// `Instant.distantPast` for "at once".
+    var at: Instant
+    var event: EventKind
+}
+
+/// What a pair is sent: an event found at the instant it is looked at, or a notice of its
+/// timetable (late when sent well after its time).
+enum Sending: Sendable {
+    case now(EventKind)
+    case scheduled(ScheduledNotice, late: Bool)
+
+    /// The event, when it goes out at once rather than at its scheduled time.
+    var sentAtOnce: EventKind? {
+        switch self {
+        case .now(let event): event
+        case .scheduled(let notice, late: true): notice.event
+        case .scheduled(_, late: false): nil
+        }
+    }
+}
+
+/// The rule that decides what each pair is sent and when; plain values in, plain values out.
+///
+/// A pair that is seen for the first time gets `policy-applies` at once. From then on it
+/// follows its timetable (deadline reminders, the effective date, overdue repeats; for an
+/// informational policy the effective date alone): at each look, the latest notice whose
+/// time has come is sent and any earlier ones not yet handled are passed over, so a daemon
+/// that was down sends one notice, not a backlog. Once every action is done, the pair gets
+/// `opted-out` once; if an action becomes pending again, it goes back to its timetable.
+enum NoticeRule {
+    /// What a pair gets at `now`, and the history it has afterwards.
+    struct Outcome {
+        var sending: Sending?
+        /// Notices of the timetable due at the very time of the one sent, sent with it
+        /// (an overdue notice and its escalation).
+        var companions: [ScheduledNotice] = []
+        /// The positions in the timetable of the notices whose time came before the one
+        /// sent, not sent.
+        var skipped: Range<Int> = 0..<0
+        /// `nil` while the pair was never seen.
+        var history: PairHistory?
+    }
+
+    /// - Parameters:
+    ///   - history: what was handled for the pair; `nil` when it was never seen.
+    ///   - timetable: the pair's timetable, asked for only when the pair follows it.
+    ///   - lateAfterSeconds: a notice sent more than this after its time is late.
+    static func evaluate(
+        history: PairHistory?, standing: PairStanding, at now: Instant, lateAfterSeconds: Int,
+        timetable: () -> [ScheduledNotice]
+    ) -> Outcome {
+        switch (standing, history) {
+        case (.done, nil):
+            // Done before it was ever seen: nothing to tell.
+            return Outcome(history: nil)
+        case (.done, var seen?):
+            guard !seen.optedOut else { return Outcome(history: seen) }
+            seen.optedOut = true
+            return Outcome(sending: .now(.optedOut), history: seen)
+        case (.pending, nil), (.informational, nil):
+            return Outcome(sending: .now(.policyApplies), history: PairHistory(firstSeen: now, handledThrough: now))
+        case (.pending, var seen?), (.informational, var seen?):
+            seen.optedOut = false
+            let timetable = timetable()
+            var first = 0
+            while first < timetable.count, timetable[first].at <= seen.handledThrough { first += 1 }
+            var end = first
+            while end < timetable.count, timetable[end].at <= now { end += 1 }
+            guard end > first else { return Outcome(history: seen) }
+            let latest = timetable[end - 1]
+            var start = end - 1
+            while start > first, timetable[start - 1].at == latest.at { start -= 1 }
+            seen.handledThrough = latest.at
+            let late = now.secondsSince1970 - latest.at.secondsSince1970 > lateAfterSeconds
+            return Outcome(
+                sending: .scheduled(latest, late: late), companions: Array(timetable[start..<(end - 1)]),
+                skipped: first..<start, history: seen)
+        }
+    }
+
+    /// When a pair next needs attention: at once when it is new or newly done, else at its
+    /// next notice; `nil` when never.
+    static func next(history: PairHistory?, standing: PairStanding, timetable: () -> [ScheduledNotice])
+        -> NextEvent?
+    {
+        switch (standing, history) {
+        case (.done, nil):
+            return nil
+        case (.done, let seen?):
+            return seen.optedOut ? nil : NextEvent(at: .distantPast, event: .optedOut)
+        case (.pending, nil), (.informational, nil):
+            return NextEvent(at: .distantPast, event: .policyApplies)
+        case (.pending, let seen?), (.informational, let seen?):
+            return timetable().first { $0.at > seen.handledThrough }.map { NextEvent(at: $0.at, event: $0.event) }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+/// The pairs of a range of accounts, stored account by account, with the pending lists they
+/// name.
+///
+/// Tables of consecutive ranges can be made apart (such as on several threads) and then
+/// appended in account order: the result is the table one pass over every account makes.
+struct PairTable: Sendable {
+    private(set) var pairs: [SchedulerPair] = []
+    private(set) var pendingLists: PendingLists
+    /// The pairs of each account of the range, by account index from the range's start.
+    private(set) var pairRanges: [Range<Int>] = []
+
+    /// An empty table.
+    init(_ catalog: Catalog) {
+        pendingLists = PendingLists(catalog)
+    }
+
+    /// The pairs of the accounts in `accounts`: each account with each policy that covers it.
+    init(
+        accounts: Range<Int>, configuration: Configuration, histories: [PairKey: PairHistory],
+        acknowledged: [String: Set<String>]
+    ) {
+        let catalog = configuration.catalog
+        self.init(catalog)
+        pairRanges.reserveCapacity(accounts.count)
+        // At most every policy of a platform per account: memory reserved and not touched
+        // costs nothing, while growing the array step by step copies it again and again.
+        let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
+        pairs.reserveCapacity(accounts.count * mostPoliciesPerPlatform)
+        // Accounts of one platform tend to come together: its policies are looked up once per run.
+        var platformPolicies = (platform: "", byCountry: CoverageTable.noPolicies)
+        // Accounts with the same `done` entries and nothing acknowledged have the same pending
+        // lists: by policy index, found once.
+        var pendingByDoneEntries: [[DoneMark]: [Int32]] = [:]
+        for accountIndex in accounts {
+            let account = configuration.accounts[accountIndex]
+            // Lookups in empty dictionaries still hash their keys: a first start has no state.
+            let acked = acknowledged.isEmpty ? nil : acknowledged[account.id]
+            // `nil` while nothing is done: each policy's own list.
+            var pendingByPolicy: [Int32]?
+            if acked == nil, !account.done.isEmpty, let known = pendingByDoneEntries[account.done] {
+                pendingByPolicy = known
+            } else if acked != nil || !account.done.isEmpty {
+                let done = account.doneActionIDs(acknowledged: acked, catalog: catalog)
+                let indices = catalog.policies.indices.map {
+                    pendingLists.index(policy: $0, catalog.policies[$0].actions, done: done)
+                }
+                if acked == nil { pendingByDoneEntries[account.done] = indices }
+                pendingByPolicy = indices
+            }
+            let firstPair = pairs.count
+            if account.platform != platformPolicies.platform {
+                platformPolicies = (account.platform, catalog.coverage(platform: account.platform))
+            }
+            for policyIndex in platformPolicies.byCountry[account.region] {
+                let history =
+                    histories.isEmpty
+                    ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyIndex].id)]
+                let pending = pendingByPolicy?[policyIndex] ?? Int32(policyIndex)
+                pairs.append(
+                    SchedulerPair(account: accountIndex, policy: policyIndex, history: history, pending: pending))
+            }
+            pairRanges.append(firstPair..<pairs.count)
+        }
+    }
+
+    /// Appends the table of the accounts that follow this table's, made for the same catalog:
+    /// its pending lists are taken on, and its pairs pointed to them.
+    private mutating func append(_ other: PairTable) {
+        let reindexed = pendingLists.takeOn(other.pendingLists)
+        let offset = pairs.count
+        pairRanges += other.pairRanges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
+        for var pair in other.pairs {
+            pair.pending = reindexed[Int(pair.pending)]
+            pairs.append(pair)
+        }
+    }
+
+    /// The accounts a range made apart holds at least: fewer cost more to hand over than
+    /// they save.
+    static let smallestPart = 16_384
+
+    /// The pairs of every account of the configuration. With large inventories, those of
+    /// each range of at least `smallestPart` accounts are made apart, handed to `parallel`
+    /// (one range per piece it runs at once at most), then put together in account order.
+    init(
+        configuration: Configuration, histories: [PairKey: PairHistory], acknowledged: [String: Set<String>],
+        parallel: any ParallelMap, smallestPart: Int = smallestPart
+    ) {
+        let accountCount = configuration.accounts.count
+        let partCount = max(1, min(parallel.width, accountCount / smallestPart))
+        let ranges = (0..<partCount).map { part in
+            (accountCount * part / partCount)..<(accountCount * (part + 1) / partCount)
+        }
+        let parts = parallel.map(ranges) { accounts in
+            PairTable(
+                accounts: accounts, configuration: configuration, histories: histories, acknowledged: acknowledged)
+        }
+        guard parts.count > 1 else {
+            self = parts[0]
+            return
+        }
+        self.init(configuration.catalog)
+        pairRanges.reserveCapacity(accountCount)
+        pairs.reserveCapacity(parts.reduce(0) { $0 + $1.pairs.count })
+        for part in parts { append(part) }
+    }
+
+    subscript(index: Int) -> SchedulerPair {
+        get { pairs[index] }
+        _modify { yield &pairs[index] }
+    }
+
+    var indices: Range<Int> { pairs.indices }
+
+    /// The pairs of the account at `account`.
+    func pairs(ofAccount account: Int) -> Range<Int> { pairRanges[account] }
+
+    /// Points the pair at `index` to the list of its policy's actions not in `done`.
+    mutating func setPending(_ index: Int, done: Set<String>, catalog: Catalog) {
+        let policy = pairs[index].policy
+        pairs[index].pending = pendingLists.index(policy: policy, catalog.policies[policy].actions, done: done)
+    }
+}
+
+extension Account {
+    /// The ids of the actions this account's `done` entries and `acknowledged` mark as done.
+    func doneActionIDs(acknowledged: Set<String>?, catalog: Catalog) -> Set<String> {
+        var done = acknowledged ?? []
+        for mark in self.done { done.formUnion(mark.actionIDs(in: catalog)) }
+        return done
+    }
+}

@@ -1,0 +1,176 @@
+import OptOutCore
+
+/// What one person is asked to do, from every notice due for them at once: each action
+/// once per account (an action id shared by two policies of a platform is one switch),
+/// grouped by account and platform, and each policy once with what it changes.
+///
+/// The fields are what the `subject`, `text` and `html` templates see.
+struct Checklist {
+    struct Action {
+        var id: String
+        var number: Int
+        var title: String
+        var location: String
+        var url: String?
+        /// The earliest deadline of the policies that ask for it, written out.
+        var deadline: String
+        var overdue: Bool
+        /// For the calendar.
+        var deadlineDate: CivilDate
+        var account: String
+        var platform: String
+    }
+
+    struct Group {
+        var platform: String
+        /// The account's name or id, when the person has more than one account of the platform.
+        var account: String?
+        var actions: [Action]
+    }
+
+    struct Items {
+        var items: [String]
+    }
+
+    struct PolicyChange {
+        var title: String
+        var platform: String
+        var summary: String?
+        var effective: String
+        var deadline: String
+        var started: Bool
+        /// The change offers no way to opt out.
+        var informational: Bool
+        var dataUsed: Items?
+        var dataNotUsed: Items?
+        var sharedWith: String?
+        var sources: Items?
+    }
+
+    var prefix: String?
+    var test: Bool
+    var name: String?
+    var language: String
+    var deadline: String?
+    var overdue: Bool
+    var actionCount: Int
+    var oneAction: Bool
+    var platforms: String
+    var nothingToDo: Bool
+    /// Nothing to do because the changes offer no opt-out: the message only informs.
+    var informs: Bool
+    var groups: [Group]
+    var policies: [PolicyChange]
+    var contact: String?
+    var footer: String?
+
+    var actions: [Action] { groups.flatMap(\.actions) }
+
+    init(_ documents: [NoticeDocument], language: MessageLanguage, settings: MessageSettings) {
+        let today = documents.compactMap { CivilDate(iso: $0.date) }.max()
+        let (accounts, policies) = Self.collect(documents, language: language, today: today)
+        groups = Self.numbered(accounts)
+        self.policies = policies
+        let all = groups.flatMap(\.actions)
+        let earliest = all.min { $0.deadlineDate < $1.deadlineDate }
+        prefix = settings.subjectPrefix
+        test = documents.contains(where: \.test)
+        name = documents.first?.account.name
+        self.language = language.rawValue
+        deadline = earliest?.deadline
+        overdue = earliest?.overdue ?? false
+        actionCount = all.count
+        oneAction = all.count == 1
+        nothingToDo = all.isEmpty
+        informs = all.isEmpty && documents.allSatisfy { $0.policy.informational == true }
+        // The platforms with something to do; when nothing is left, those the notices were about.
+        var platforms: [String] = []
+        for account in accounts where all.isEmpty || !account.actions.isEmpty {
+            let platform = PlatformName.display(account.platform)
+            if !platforms.contains(platform) { platforms.append(platform) }
+        }
+        self.platforms = language.list(platforms)
+        contact = settings.contact
+        footer = settings.footer
+    }
+
+    /// The notices' accounts, in order, each with its pending actions once (an action id
+    /// asked for by several policies with its earliest deadline), and each policy once.
+    private static func collect(_ documents: [NoticeDocument], language: MessageLanguage, today: CivilDate?)
+        -> (accounts: [(id: String, platform: String, label: String, actions: [Action])], policies: [PolicyChange])
+    {
+        var accounts: [(id: String, platform: String, label: String, actions: [Action])] = []
+        var policies: [PolicyChange] = []
+        var seenPolicies = Set<String>()
+        for document in documents {
+            let account = document.account
+            let deadline = CivilDate(iso: document.policy.deadline) ?? CivilDate(dayNumber: 0)
+            let written = language.longDate(deadline)
+            let overdue = today.map { deadline <= $0 } ?? false
+            let place = accounts.firstIndex { $0.id == account.id } ?? accounts.count
+            if place == accounts.count {
+                accounts.append((account.id, account.platform, account.name ?? account.id, []))
+            }
+            for action in document.pending {
+                if let index = accounts[place].actions.firstIndex(where: { $0.id == action.id }) {
+                    if deadline < accounts[place].actions[index].deadlineDate {
+                        accounts[place].actions[index].deadlineDate = deadline
+                        accounts[place].actions[index].deadline = written
+                        accounts[place].actions[index].overdue = overdue
+                    }
+                    continue
+                }
+                accounts[place].actions.append(
+                    Action(
+                        id: action.id, number: 0, title: action.title, location: action.location, url: action.url,
+                        deadline: written, overdue: overdue, deadlineDate: deadline, account: account.id,
+                        platform: PlatformName.display(account.platform)))
+            }
+            if seenPolicies.insert(document.policy.id).inserted {
+                policies.append(
+                    PolicyChange(document.policy, platform: account.platform, language: language, today: today))
+            }
+        }
+        return (accounts, policies)
+    }
+
+    /// The accounts with something to do, the most pressing first, their actions numbered
+    /// through; an account is named when the person has two on its platform.
+    private static func numbered(_ accounts: [(id: String, platform: String, label: String, actions: [Action])])
+        -> [Group]
+    {
+        var perPlatform: [String: Int] = [:]
+        for account in accounts { perPlatform[account.platform, default: 0] += 1 }
+        var number = 0
+        return accounts.filter { !$0.actions.isEmpty }.map { account in
+            (account, account.actions.sorted { $0.deadlineDate < $1.deadlineDate })
+        }.sorted { $0.1[0].deadlineDate < $1.1[0].deadlineDate }.map { account, actions in
+            Group(
+                platform: PlatformName.display(account.platform),
+                account: perPlatform[account.platform, default: 0] > 1 ? account.label : nil,
+                actions: actions.map { action in
+                    number += 1
+                    var numbered = action
+                    numbered.number = number
+                    return numbered
+                })
+        }
+    }
+}
+
+extension Checklist.PolicyChange {
+    init(_ policy: NoticeDocument.PolicyInfo, platform: String, language: MessageLanguage, today: CivilDate?) {
+        func items(_ list: [String]) -> Checklist.Items? { list.isEmpty ? nil : Checklist.Items(items: list) }
+        let effective = CivilDate(iso: policy.effective)
+        self.init(
+            title: policy.title, platform: PlatformName.display(platform),
+            summary: policy.summary.isEmpty ? nil : policy.summary,
+            effective: effective.map(language.longDate) ?? policy.effective,
+            deadline: CivilDate(iso: policy.deadline).map(language.longDate) ?? policy.deadline,
+            started: effective.flatMap { date in today.map { date <= $0 } } ?? false,
+            informational: policy.informational == true, dataUsed: items(policy.dataUsed),
+            dataNotUsed: items(policy.dataNotUsed),
+            sharedWith: policy.sharedWith.isEmpty ? nil : language.list(policy.sharedWith),
+            sources: items(policy.sources.filter { !$0.isEmpty }))
+    }
+}

@@ -1,0 +1,117 @@
+import OptOutCore
+
+/// Turns the notices due for one recipient into the mail they get: to a person, one
+/// checklist of everything they are asked to do; to a copy address, a bounded summary.
+/// Both come as plain text and HTML with the deadlines as a calendar attachment.
+public struct MessageRenderer: Sendable {
+    public let settings: MessageSettings
+    private let templates: MessageTemplates
+
+    public init(settings: MessageSettings) {
+        self.settings = settings
+        templates = MessageTemplates(overrides: settings.templateOverrides)
+    }
+
+    /// The default language: the configured one (checked when the configuration is read).
+    var defaultLanguage: MessageLanguage { MessageLanguage(rawValue: settings.language) ?? .en }
+
+    /// The language of a person's notices: the first account that names one, else the default.
+    func language(of documents: [NoticeDocument]) -> MessageLanguage {
+        documents.lazy.compactMap { $0.account.language.flatMap(MessageLanguage.init(rawValue:)) }.first
+            ?? defaultLanguage
+    }
+
+    /// One message for everything due for the person at `recipient`.
+    public func checklist(
+        _ documents: [NoticeDocument], to recipient: String, from: String, date: Instant, messageID: String
+    ) -> MailMessage {
+        let language = language(of: documents)
+        let checklist = Checklist(documents, language: language, settings: settings)
+        var byDeadline: [(date: CivilDate, actions: [Checklist.Action])] = []
+        for action in checklist.actions {
+            if let index = byDeadline.firstIndex(where: { $0.date == action.deadlineDate }) {
+                byDeadline[index].actions.append(action)
+            } else {
+                byDeadline.append((action.deadlineDate, [action]))
+            }
+        }
+        let events = byDeadline.map { deadline, actions in
+            DeadlineCalendar.Event(
+                uid: "\(deadline.basicFormat)-\(unique(actions.map(\.account)).joined(separator: "+"))@optoutd",
+                deadline: deadline, summary: "\(language.lastDay): \(language.list(unique(actions.map(\.platform))))",
+                description: actions.map { "\($0.title): \($0.location)" + ($0.url.map { " \($0)" } ?? "") }
+                    .joined(separator: "\n"),
+                url: actions.lazy.compactMap(\.url).first)
+        }
+        var headers: [(name: String, value: String)] = [
+            ("X-Optoutd-Event", documents.count == 1 ? documents[0].event.rawValue : "digest"),
+            ("X-Optoutd-Account", unique(documents.map(\.account.id)).joined(separator: ", ")),
+            ("X-Optoutd-Policy", unique(documents.map(\.policy.id)).joined(separator: ", ")),
+        ]
+        if documents.contains(where: \.test) { headers.append(("X-Optoutd-Test", "yes")) }
+        return mail(
+            subject: templates.render(.subject, language, checklist),
+            text: templates.render(.text, language, checklist),
+            html: templates.render(.html, language, checklist), language: language, events: events, to: recipient,
+            from: from, date: date, messageID: messageID, headers: headers)
+    }
+
+    /// The copy for `recipient` (a `cc` address) of everything sent in one round.
+    public func summary(
+        _ documents: [NoticeDocument], to recipient: String, from: String, date: Instant, messageID: String
+    ) -> MailMessage {
+        let language = defaultLanguage
+        let summary = Summary(documents, language: language, settings: settings)
+        var byDeadline: [String: [NoticeDocument]] = [:]
+        for document in documents where !document.pending.isEmpty {
+            byDeadline[document.policy.deadline, default: []].append(document)
+        }
+        let events = byDeadline.sorted { $0.key < $1.key }.compactMap { deadline, documents in
+            CivilDate(iso: deadline).map { date in
+                DeadlineCalendar.Event(
+                    uid: "\(date.basicFormat)-summary@optoutd", deadline: date,
+                    summary: "\(language.lastDay): \(unique(documents.map(\.policy.title)).joined(separator: "; "))",
+                    description: unique(documents.map(\.account.id)).prefix(Summary.rowLimit).joined(separator: ", "),
+                    url: documents.lazy.flatMap(\.pending).compactMap(\.url).first)
+            }
+        }
+        return mail(
+            subject: templates.render(.summarySubject, language, summary),
+            text: templates.render(.summaryText, language, summary),
+            html: templates.render(.summaryHTML, language, summary), language: language, events: events,
+            to: recipient, from: from, date: date, messageID: messageID, headers: [("X-Optoutd-Event", "summary")])
+    }
+
+    private func mail(
+        subject: String, text: String, html: String, language: MessageLanguage, events: [DeadlineCalendar.Event],
+        to recipient: String, from: String, date: Instant, messageID: String,
+        headers: [(name: String, value: String)]
+    ) -> MailMessage {
+        let sender = settings.fromName.map { "\($0) <\(MailMessage.address(of: from))>" } ?? from
+        let calendar = DeadlineCalendar.text(events, name: language.lastDay, stamp: date)
+        return MailMessage(
+            from: sender, to: [recipient],
+            subject: subject.split(whereSeparator: \.isNewline).joined(separator: " ")
+                .trimmingCharacters(in: " "),
+            date: date, messageID: messageID, extraHeaders: headers, body: text, html: html,
+            attachments: events.isEmpty
+                ? []
+                : [
+                    MailAttachment(
+                        contentType: "text/calendar; charset=utf-8; method=PUBLISH", filename: "opt-out-deadlines.ics",
+                        bytes: Array(calendar.utf8))
+                ],
+            language: language.rawValue)
+    }
+
+    private func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in set: Character) -> String {
+        String(drop { $0 == set }.reversed().drop { $0 == set }.reversed())
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import OptOutCore
+import Testing
+
+@testable import OptOutRender
+
+/// Documents as the state store keeps them (their JSON), for rendering without a daemon.
+enum Documents {
+    static func make(
+        account: String = "soren", name: String? = "Søren Ærø", language: String? = nil, policy: String = "p1",
+        title: String = "Policy one", deadline: String = "2025-11-03", date: String = "2025-10-27",
+        event: EventKind = .deadlineReminder,
+        actions: [(id: String, title: String)] = [("toggle", "Turn off the toggle")]
+    ) -> NoticeDocument {
+        var account: [String: Any] = [
+            "id": account, "platform": "linkedin", "region": "DE", "email": "soren@example.org",
+            "timezone": "Europe/Berlin",
+        ]
+        account["name"] = name
+        account["language"] = language
+        let object: [String: Any] = [
+            "version": 1, "test": false, "event": event.rawValue, "at": "\(date)T09:00:00+01:00", "date": date,
+            "late": false, "days_left": 7, "message": "m", "account": account,
+            "policy": [
+                "id": policy, "title": title, "summary": "What \(title) does.", "effective": deadline,
+                "deadline": deadline, "data_used": ["Posts"], "data_not_used": [], "shared_with": [],
+                "sources": ["https://example.org/source"],
+            ],
+            "pending": actions.map {
+                ["id": $0.id, "title": $0.title, "where": "Settings → Privacy", "url": "https://example.org/\($0.id)"]
+            },
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: object)
+        return try! JSONDecoder().decode(NoticeDocument.self, from: data)
+    }
+}
+
+@Suite struct MessageRendererTests {
+    func checklist(_ documents: [NoticeDocument], settings: MessageSettings = MessageSettings()) -> MailMessage {
+        MessageRenderer(settings: settings).checklist(
+            documents, to: "soren@example.org", from: "Privacy <privacy@example.org>",
+            date: Instant(secondsSince1970: 0), messageID: "id@example.org")
+    }
+
+    @Test func anActionSharedByTwoPoliciesIsOneStepAndTheSubjectSaysWhatAndByWhen() {
+        let mail = checklist([
+            Documents.make(policy: "p1", title: "Policy one", actions: [("toggle", "Turn off the toggle")]),
+            Documents.make(
+                policy: "p2", title: "Policy two", deadline: "2025-12-01",
+                actions: [("toggle", "Turn off the toggle"), ("form", "Send the objection form")]),
+        ])
+        #expect(mail.subject == "Action needed by 3 November 2025: 2 LinkedIn settings")
+        #expect(mail.body.components(separatedBy: "Turn off the toggle").count == 2)
+        #expect(mail.body.contains("[ ] 2. Send the objection form"))
+        #expect(mail.body.contains("Policy one (LinkedIn)"))
+        #expect(mail.body.contains("Policy two (LinkedIn)"))
+        #expect(mail.body.contains("reply to this message"))
+        #expect(!mail.body.contains("optoutd"))
+        #expect(mail.language == "en")
+        #expect(mail.attachments.count == 1)
+    }
+
+    @Test func aSharedActionKeepsTheEarliestDeadlineWhicheverPolicyComesFirst() {
+        let mail = checklist([
+            Documents.make(policy: "p2", title: "Policy two", deadline: "2025-12-01", date: "2025-11-10"),
+            Documents.make(policy: "p1", title: "Policy one", deadline: "2025-11-03", date: "2025-11-10"),
+        ])
+        #expect(mail.subject == "Overdue since 3 November 2025: 1 LinkedIn setting")
+        #expect(mail.body.contains("[ ] 1. Turn off the toggle\n"))
+        #expect(mail.body.contains("By:    3 November 2025 (passed)\n"))
+        #expect(!mail.body.contains("By:    1 December 2025"))
+    }
+
+    @Test func theAccountsLanguageWritesTheSubjectAndTheDates() {
+        let german = checklist([Documents.make(language: "de")])
+        #expect(german.subject == "Bitte handeln bis 3. November 2025: 1 Einstellung bei LinkedIn")
+        #expect(german.body.contains("Guten Tag Søren Ærø,"))
+        #expect(german.language == "de")
+        let french = checklist([Documents.make(language: "fr")])
+        #expect(french.subject == "Action requise avant le 3 novembre 2025 : 1 paramètre LinkedIn")
+        // Without a language of its own, the configured default.
+        let defaulted = checklist([Documents.make()], settings: MessageSettings(language: "fr"))
+        #expect(defaulted.language == "fr")
+    }
+
+    @Test func htmlEscapesWhatItInsertsAndTheTextPartDoesNot() {
+        let mail = checklist(
+            [Documents.make(name: "Ann <b>&</b>", title: "Ads & \"AI\" <script>")],
+            settings: MessageSettings(contact: "Privacy <privacy@example.org>"))
+        let html = mail.html ?? ""
+        #expect(html.contains("Hello Ann &lt;b&gt;&amp;&lt;/b&gt;,"))
+        #expect(html.contains("&lt;script&gt;"))
+        #expect(!html.contains("<script>"))
+        #expect(mail.body.contains("Hello Ann <b>&</b>,"))
+        #expect(mail.body.contains("Ads & \"AI\" <script> (LinkedIn)"))
+        #expect(mail.body.contains("When you are done, reply to Privacy <privacy@example.org>."))
+    }
+
+    @Test func thePrefixFromNameAndFooterComeFromTheSettings() {
+        let mail = checklist(
+            [Documents.make()],
+            settings: MessageSettings(
+                fromName: "Datenschutz Team", subjectPrefix: "[Privacy]", footer: "The privacy team"))
+        #expect(mail.subject.hasPrefix("[Privacy] Action needed by"))
+        #expect(mail.from == "Datenschutz Team <privacy@example.org>")
+        #expect(mail.body.hasSuffix("-- \nThe privacy team\n"))
+    }
+
+    @Test func aSummaryShowsAtMostFiftyRowsAndSaysHowManyMore() {
+        let documents = (1...60).map { Documents.make(account: "user\($0)", name: nil) }
+        let mail = MessageRenderer(settings: MessageSettings()).summary(
+            documents, to: "team@example.org", from: "privacy@example.org", date: Instant(secondsSince1970: 0),
+            messageID: "id@example.org")
+        let rows = mail.body.split(separator: "\n").filter { $0.hasPrefix("user") }
+        #expect(rows.count == 50)
+        #expect(mail.body.contains("and 10 more."))
+        #expect(mail.subject == "Opt-out notices of 27 October 2025: 60 notices for 60 accounts")
+        #expect((mail.html ?? "").components(separatedBy: "<tr><td>").count == 51)
+    }
+}
+
+@Suite struct MessageTemplatesTests {
+    @Test func anOverrideReplacesOneTemplateOfOneLanguage() {
+        let overrides = [
+            "de/subject": TemplateText(path: "/etc/optoutd/templates/de/subject.mustache", text: "Frist {{deadline}}\n")
+        ]
+        let renderer = MessageRenderer(settings: MessageSettings(templateOverrides: overrides))
+        let date = Instant(secondsSince1970: 0)
+        let german = renderer.checklist(
+            [Documents.make(language: "de")], to: "a@example.org", from: "p@example.org", date: date, messageID: "i@x")
+        #expect(german.subject == "Frist 3. November 2025")
+        // The other templates of that language, and every other language, stay shipped.
+        #expect(german.body.contains("Guten Tag"))
+        let english = renderer.checklist(
+            [Documents.make()], to: "a@example.org", from: "p@example.org", date: date, messageID: "i@x")
+        #expect(english.subject == "Action needed by 3 November 2025: 1 LinkedIn setting")
+    }
+
+    @Test func aBrokenTemplateIsReportedWithItsPlace() throws {
+        let source = TemplateText(path: "/t/en/text.mustache", text: "Hello\n{{#groups}}\n{{/policies}}\n")
+        let problem = try #require(MessageTemplates.problem(in: source, as: .text))
+        #expect(problem.path == "/t/en/text.mustache")
+        #expect(problem.line == 3)
+        #expect(problem.description.hasPrefix("/t/en/text.mustache:3:"))
+        #expect(problem.description.contains(": error: not a valid Mustache template"))
+        let firstLine = try #require(
+            MessageTemplates.problem(in: TemplateText(path: "s", text: "ab {{#x}"), as: .subject))
+        #expect(firstLine.line == 1)
+        #expect(firstLine.column < 10)
+    }
+
+    /// Every file of `Config/templates/` is compiled into the binary, and every one compiles.
+    @Test func everyShippedTemplateIsEmbedded() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Config/templates")
+        var shipped: [String] = []
+        for language in try FileManager.default.contentsOfDirectory(atPath: root.path) {
+            for file in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(language).path)
+            {
+                shipped.append("\(language)/\(file.replacingOccurrences(of: ".mustache", with: ""))")
+            }
+        }
+        let embedded = MessageLanguage.allCases.flatMap { language in
+            MessageTemplates.Name.allCases.map { MessageTemplates.key(language, $0) }
+        }
+        #expect(shipped.sorted() == embedded.sorted())
+        for language in MessageLanguage.allCases {
+            for name in MessageTemplates.Name.allCases {
+                let text = String(decoding: BuiltinTemplates.bytes(language, name), as: UTF8.self)
+                let onDisk = try String(
+                    contentsOf: root.appendingPathComponent("\(language.rawValue)/\(name.rawValue).mustache"),
+                    encoding: .utf8)
+                #expect(text == onDisk)
+                #expect(MessageTemplates.problem(in: TemplateText(path: "x", text: text), as: name) == nil)
+            }
+        }
+    }
+}
