@@ -95,7 +95,8 @@ public struct Outbox: Sendable {
         -> String?
     {
         let batches: [[Delivery]] =
-            channel.gathersPerRecipient ? Array(Dictionary(grouping: deliveries, by: \.recipient).values) : deliveries.map { [$0] }
+            channel.gathersPerRecipient
+            ? Array(Dictionary(grouping: deliveries, by: \.recipient).values) : deliveries.map { [$0] }
         return await withTaskGroup(of: String?.self) { group in
             var running = 0
             var failure: String?
