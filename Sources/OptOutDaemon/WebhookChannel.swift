@@ -36,18 +36,12 @@ public struct WebhookChannel: NotificationChannel {
             headers.append("\(header.name): \(value)")
             secrets.append(value)
         }
-        let signature = try signingSecret().map { secret throws(DeliveryError) in
-            secrets += [secret, String(secret.dropFirst("whsec_".count))]
-            do throws(DeliveryError) {
-                return try WebhookSignature(secret: secret, credential: settings.signingSecretCredential ?? "")
-            } catch {
-                throw DeliveryError("webhook \(name): \(error.description)", permanent: true)
-            }
-        }
+        let signer = try signing()
+        if let signer { secrets += [signer.secret, String(signer.secret.dropFirst("whsec_".count))] }
         for request in WebhookBody.requests(documents, format: settings.format) {
             let body = try WebhookBody.encoded(request, format: settings.format)
             var requestHeaders = headers
-            if let signature {
+            if let signature = signer?.signature {
                 let id = WebhookSignature.messageID(request, target: name)
                 requestHeaders += signature.headers(id: id, timestamp: Int(Date().timeIntervalSince1970), body: body)
             }
@@ -55,9 +49,15 @@ public struct WebhookChannel: NotificationChannel {
         }
     }
 
-    private func signingSecret() throws(DeliveryError) -> String? {
+    /// The request signer, with the secret it was made from, when one is configured.
+    private func signing() throws(DeliveryError) -> (signature: WebhookSignature, secret: String)? {
         guard let credential = settings.signingSecretCredential else { return nil }
-        return try credentials.value(credential)
+        let secret = try credentials.value(credential)
+        do throws(DeliveryError) {
+            return (try WebhookSignature(secret: secret, credential: credential), secret)
+        } catch {
+            throw DeliveryError("webhook \(name): \(error.description)", permanent: true)
+        }
     }
 
     private func post(_ body: [UInt8], headers: [String], secrets: [String]) async throws(DeliveryError) {
