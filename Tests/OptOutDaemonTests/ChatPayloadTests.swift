@@ -78,6 +78,18 @@ struct ChatPayloadTests {
             mattermost.text.hasSuffix("_… and 5 more notices (every notice is in the journal of the optoutd host)_"))
     }
 
+    @Test(arguments: [WebhookFormat.slack, .mattermost, .teams])
+    func aPostStaysWithinWhatTheServiceAccepts(format: WebhookFormat) throws {
+        let long = String(repeating: "a long title ", count: 40)
+        let actions = (1...8).map { ("action-\($0)", long, Optional("https://example.org/settings/\($0)")) }
+        let many = (1...20).map {
+            NoticeDocuments.make(account: "account-\($0)", name: long, title: long, actions: actions)
+        }
+        let body = try WebhookBody.encoded(many, format: format)
+        #expect(body.count <= WebhookBody.budget(format))
+        #expect(String(decoding: body, as: UTF8.self).contains("more notices (every notice is in the journal"))
+    }
+
     @Test func mattermostIsMarkdownWithLinksAndEscapedNames() throws {
         let payload = try json([NoticeDocuments.make(account: "x", name: "a_b*c")], .mattermost)
         #expect(
