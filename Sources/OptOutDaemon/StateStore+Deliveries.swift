@@ -68,14 +68,26 @@ extension StateStore {
 
     /// Deliveries still waiting, per target, with the error of the latest attempt, for `optoutd status`.
     public func waitingSummary() throws -> [(target: String, count: Int, lastError: String?)] {
+        try deliverySummary(where: "delivered_at IS NULL AND given_up = 0")
+    }
+
+    /// Deliveries given up since `since`, per target, with the error of the latest, for `optoutd status`.
+    public func givenUpSummary(since: Instant) throws -> [(target: String, count: Int, lastError: String?)] {
+        try deliverySummary(where: "given_up = 1 AND last_attempt >= ?", [since.secondsSince1970])
+    }
+
+    private func deliverySummary(where condition: String, _ arguments: [any DatabaseValueConvertible] = []) throws
+        -> [(target: String, count: Int, lastError: String?)]
+    {
         if isBlank { return [] }
         return try reader.read { db in
+            // SQLite takes `last_error` from the row with the latest attempt.
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT target, count(*), last_error, max(coalesce(last_attempt, 0)) FROM delivery
-                    WHERE delivered_at IS NULL AND given_up = 0 GROUP BY target ORDER BY target
-                    """
+                    WHERE \(condition) GROUP BY target ORDER BY target
+                    """, arguments: StatementArguments(arguments)
             ).map { ($0[0], $0[1], $0[2]) }
         }
     }
