@@ -107,8 +107,16 @@ struct ChannelReader {
     private func webhook(_ node: YAMLNode) -> Located<WebhookSettings>? {
         guard
             let fields = yaml.fields(
-                node, "a webhook", allowed: ["name", "url", "events", "headers", "timeout"], required: ["name", "url"])
+                node, "a webhook",
+                allowed: ["name", "url", "events", "headers", "timeout", "format", "signing_secret_credential"],
+                required: ["name", "url"])
         else { return nil }
+        let format = fields["format"].flatMap { node in
+            yaml.parsed(node, "format", as: "json, slack, mattermost or teams") { WebhookFormat(rawValue: $0) }
+        }
+        let signingSecret = fields["signing_secret_credential"].flatMap {
+            credentialName($0, "signing_secret_credential")
+        }
         let name = fields["name"].flatMap(channelName)
         let url = fields["url"].flatMap { checkedURL($0, "url", schemes: ["http", "https"]) }
         let events = fields["events"].flatMap { yaml.events($0, "events") }
@@ -130,7 +138,7 @@ struct ChannelReader {
         guard let name, let url else { return nil }
         let webhook = WebhookSettings(
             name: name.value, url: url, events: events ?? Set(EventKind.allCases), headers: headers ?? [],
-            timeoutSeconds: timeout ?? 30)
+            timeoutSeconds: timeout ?? 30, format: format ?? .json, signingSecretCredential: signingSecret)
         return Located(value: webhook, location: name.location)
     }
 

@@ -44,14 +44,31 @@ final class Curl: @unchecked Sendable {
         var timeoutSeconds: Int = 30
     }
 
-    /// Performs a transfer; returns the response code, or throws libcurl's error text. A
-    /// raised `cancellation` aborts the transfer within a second.
-    func perform(_ transfer: Transfer, cancellation: CancellationFlag) throws(DeliveryError) -> Int {
+    /// What the server answered.
+    struct Response {
+        var code: Int
+        /// The start of the response body: what a server says about a refused request.
+        var body: ServerReply
+    }
+
+    /// Performs a transfer; returns the server's answer, or throws libcurl's error text
+    /// with the server's last error reply (such as an SMTP server's `550 …` line). A raised
+    /// `cancellation` aborts the transfer within a second.
+    func perform(_ transfer: Transfer, cancellation: CancellationFlag) throws(DeliveryError) -> Response {
         lock.lock()
         defer { lock.unlock() }
         let handle = try easyHandle()
         optoutd_curl_easy_reset(handle)
         let body = BodyReader(transfer.body)
+        let answer = AnswerCollector()
+        let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        defer {
+            // The handle outlives this call: it must not keep pointing at the buffer.
+            optoutd_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, nil)
+            errorText.deallocate()
+        }
+        optoutd_curl_set_pointer(handle, CURLOPT_ERRORBUFFER, errorText)
         var lists: [UnsafeMutablePointer<curl_slist>?] = []
         defer { lists.forEach { optoutd_curl_slist_free_all($0) } }
         func list(_ items: [String]) -> UnsafeMutableRawPointer? {
@@ -86,8 +103,20 @@ final class Curl: @unchecked Sendable {
             }
             optoutd_curl_set_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(body).toOpaque())
         }
-        // Response bodies are not needed: discard them.
-        optoutd_curl_set_function(handle, CURLOPT_WRITEFUNCTION) { _, size, count, _ in size * count }
+        // The start of the body is kept for error messages; the rest is read and dropped.
+        // Header lines (for SMTP: the server's replies) are looked at for an error reply.
+        optoutd_curl_set_function(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
+            Unmanaged<AnswerCollector>.fromOpaque(userdata!).takeUnretainedValue().body.append(
+                UnsafeRawBufferPointer(start: buffer, count: size * count))
+            return size * count
+        }
+        optoutd_curl_set_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(answer).toOpaque())
+        optoutd_curl_set_function(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
+            Unmanaged<AnswerCollector>.fromOpaque(userdata!).takeUnretainedValue().header(
+                UnsafeRawBufferPointer(start: buffer, count: size * count))
+            return size * count
+        }
+        optoutd_curl_set_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(answer).toOpaque())
         // libcurl asks at least once a second whether to go on, also while it waits for an
         // answer: a nonzero return aborts the transfer.
         optoutd_curl_set_long(handle, CURLOPT_NOPROGRESS, 0)
@@ -95,14 +124,31 @@ final class Curl: @unchecked Sendable {
             Unmanaged<CancellationFlag>.fromOpaque(userdata!).takeUnretainedValue().isRaised ? 1 : 0
         }
         optoutd_curl_set_pointer(handle, CURLOPT_XFERINFODATA, Unmanaged.passUnretained(cancellation).toOpaque())
-        let result = withExtendedLifetime((body, cancellation)) { optoutd_curl_easy_perform(handle) }
+        let result = withExtendedLifetime((body, cancellation, answer)) { optoutd_curl_easy_perform(handle) }
         if result == CURLE_ABORTED_BY_CALLBACK {
             throw DeliveryError("the transfer was stopped: optoutd is stopping", cancelled: true)
         }
         guard result == CURLE_OK else {
-            throw DeliveryError(String(cString: optoutd_curl_easy_strerror(result)))
+            let detail = String(cString: errorText)
+            var text = detail.isEmpty ? String(cString: optoutd_curl_easy_strerror(result)) : detail
+            if let reply = answer.errorReply?.text, !text.contains(reply) { text += " (the server said: \(reply))" }
+            throw DeliveryError(text)
         }
-        return optoutd_curl_response_code(handle)
+        return Response(code: optoutd_curl_response_code(handle), body: answer.body)
+    }
+
+    /// Collects what a server answers: the start of the body, and the last header line
+    /// that reads as an error reply (`4xx` or `5xx`, as SMTP servers refuse).
+    private final class AnswerCollector {
+        var body = ServerReply()
+        var errorReply: ServerReply?
+
+        func header(_ line: UnsafeRawBufferPointer) {
+            guard let first = line.first, first == UInt8(ascii: "4") || first == UInt8(ascii: "5") else { return }
+            var reply = ServerReply()
+            reply.append(line)
+            errorReply = reply
+        }
     }
 
     /// Hands a body to libcurl's read callback in pieces.

@@ -63,6 +63,9 @@ public struct Outbox: Sendable {
     /// time so that memory stays flat however many wait.
     public func drain(_ name: String, now: Instant) async -> Outcome {
         if let failure = recordUnrecorded(of: name, now: now) { return .storeFailed(failure) }
+        if let channel = channels[name], channel.gathersPerRecipient {
+            return await drainPerRecipient(channel, now: now)
+        }
         while !Task.isCancelled {
             let due: [Delivery]
             do {
@@ -89,15 +92,44 @@ public struct Outbox: Sendable {
         return .drained
     }
 
-    /// One batch: digests grouped per recipient, at most `concurrency` at once. Returns why
-    /// the store could not be written, if it could not.
+    /// A channel that sends one message per recipient: everything due for each recipient is
+    /// read together, however many deliveries wait in all, so that a person (or a copy
+    /// address) gets one message for the round; a batch of recipients at a time.
+    private func drainPerRecipient(_ channel: any NotificationChannel, now: Instant) async -> Outcome {
+        let targets: [String]
+        do {
+            targets = try store.waitingTargets(channel: channel.name, dueBy: now)
+        } catch {
+            return .storeFailed("cannot read the outbox: \(error)")
+        }
+        var start = 0
+        while start < targets.count, !Task.isCancelled {
+            let chunk = targets[start..<min(start + Self.batchSize, targets.count)]
+            start = chunk.endIndex
+            let messages: [[Delivery]]
+            do {
+                messages = try chunk.map { try store.waitingDeliveries(target: $0, dueBy: now) }.filter { !$0.isEmpty }
+            } catch {
+                return .storeFailed("cannot read the outbox: \(error)")
+            }
+            if let failure = await send(messages, through: channel, now: now) { return .storeFailed(failure) }
+        }
+        return .drained
+    }
+
+    /// One batch of single deliveries, at most `concurrency` at once. Returns why the store
+    /// could not be written, if it could not.
     private func deliver(_ deliveries: [Delivery], through channel: any NotificationChannel, now: Instant) async
         -> String?
     {
-        let batches: [[Delivery]] =
-            channel.gathersPerRecipient
-            ? Array(Dictionary(grouping: deliveries, by: \.recipient).values) : deliveries.map { [$0] }
-        return await withTaskGroup(of: String?.self) { group in
+        await send(deliveries.map { [$0] }, through: channel, now: now)
+    }
+
+    /// Messages, each of one delivery or of a recipient's, at most `concurrency` at once.
+    private func send(_ batches: [[Delivery]], through channel: any NotificationChannel, now: Instant) async
+        -> String?
+    {
+        await withTaskGroup(of: String?.self) { group in
             var running = 0
             var failure: String?
             for batch in batches {
@@ -107,7 +139,7 @@ public struct Outbox: Sendable {
                     if let finished = await group.next(), let finished { failure = failure ?? finished }
                     running -= 1
                 }
-                group.addTask { await send(batch, through: channel, now: now) }
+                group.addTask { await sendMessage(batch, through: channel, now: now) }
                 running += 1
             }
             for await result in group { failure = failure ?? result }
@@ -116,7 +148,9 @@ public struct Outbox: Sendable {
     }
 
     /// One message: a notice, or a digest of several for one recipient.
-    private func send(_ batch: [Delivery], through channel: any NotificationChannel, now: Instant) async -> String? {
+    private func sendMessage(_ batch: [Delivery], through channel: any NotificationChannel, now: Instant) async
+        -> String?
+    {
         var live: [Delivery] = []
         for delivery in batch {
             if now.secondsSince1970 - delivery.issuedAt.secondsSince1970 > giveUpAfterSeconds {

@@ -70,6 +70,14 @@ enum StoreSchema {
                     ALTER TABLE acknowledgement ADD COLUMN undone INTEGER NOT NULL DEFAULT 0;
                     """)
         }
+        // A recipient's deliveries are read together (one message per person per round).
+        migrator.registerMigration("v4") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX delivery_target_waiting ON delivery (target, next_attempt)
+                        WHERE delivered_at IS NULL AND given_up = 0;
+                    """)
+        }
         return migrator
     }
 }

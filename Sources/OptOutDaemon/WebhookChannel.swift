@@ -2,8 +2,10 @@ import CCurl
 import Foundation
 import OptOutCore
 
-/// POSTs each notice's JSON document to a URL. 2xx is delivered; 408, 429, 5xx, time-outs
-/// and refused connections are retried; any other answer is a permanent failure.
+/// POSTs notices to a URL: with `format: json` each notice's JSON document, with a chat
+/// format one message for all the notices of a round. Requests are signed as Standard
+/// Webhooks when a signing secret is configured. 2xx is delivered; 408, 429, 5xx,
+/// time-outs and refused connections are retried; any other answer is a permanent failure.
 public struct WebhookChannel: NotificationChannel {
     public let settings: WebhookSettings
     public let credentials: Credentials
@@ -15,9 +17,13 @@ public struct WebhookChannel: NotificationChannel {
     }
 
     public var name: String { settings.name }
+    /// A chat channel gets one post per round, not one per notice.
+    public var gathersPerRecipient: Bool { settings.format != .json }
 
     public func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError) {
         var headers = ["Content-Type: application/json", "User-Agent: optoutd/\(OptOutVersion.current)", "Expect:"]
+        // Values that must never show in an error, even when a server echoes them back.
+        var secrets: [String] = []
         for header in settings.headers {
             let value = try credentials.value(header.credential)
             // A value must not end the header and start another one. Swift reads "\r\n" as
@@ -28,30 +34,51 @@ public struct WebhookChannel: NotificationChannel {
                     permanent: true)
             }
             headers.append("\(header.name): \(value)")
+            secrets.append(value)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        for document in documents {
-            let body: [UInt8]
-            do { body = Array(try encoder.encode(document)) } catch {
-                throw DeliveryError("cannot encode the notice: \(error)")
+        let signer = try signing()
+        if let signer { secrets += [signer.secret, String(signer.secret.dropFirst("whsec_".count))] }
+        for request in WebhookBody.requests(documents, format: settings.format) {
+            let body = try WebhookBody.encoded(request, format: settings.format)
+            var requestHeaders = headers
+            if let signature = signer?.signature {
+                let id = WebhookSignature.messageID(request, target: name)
+                requestHeaders += signature.headers(id: id, timestamp: Int(Date().timeIntervalSince1970), body: body)
             }
-            let transfer = Curl.Transfer(
-                url: settings.url, body: body, upload: true, headers: headers, timeoutSeconds: settings.timeoutSeconds)
-            let curl = curl
-            let name = name
-            let code = try await onOwnThread { cancellation throws(DeliveryError) in
-                do throws(DeliveryError) {
-                    return try curl.perform(transfer, cancellation: cancellation)
-                } catch {
-                    throw DeliveryError("webhook \(name): \(error.description)", cancelled: error.cancelled)
-                }
+            try await post(body, headers: requestHeaders, secrets: secrets)
+        }
+    }
+
+    /// The request signer, with the secret it was made from, when one is configured.
+    private func signing() throws(DeliveryError) -> (signature: WebhookSignature, secret: String)? {
+        guard let credential = settings.signingSecretCredential else { return nil }
+        let secret = try credentials.value(credential)
+        do throws(DeliveryError) {
+            return (try WebhookSignature(secret: secret, credential: credential), secret)
+        } catch {
+            throw DeliveryError("webhook \(name): \(error.description)", permanent: true)
+        }
+    }
+
+    private func post(_ body: [UInt8], headers: [String], secrets: [String]) async throws(DeliveryError) {
+        let transfer = Curl.Transfer(
+            url: settings.url, body: body, upload: true, headers: headers, timeoutSeconds: settings.timeoutSeconds)
+        let curl = curl
+        let name = name
+        let response = try await onOwnThread { cancellation throws(DeliveryError) in
+            do throws(DeliveryError) {
+                return try curl.perform(transfer, cancellation: cancellation)
+            } catch {
+                throw DeliveryError("webhook \(name): \(error.description)", cancelled: error.cancelled)
             }
-            switch code {
-            case 200..<300: continue
-            case 408, 429, 500..<600: throw DeliveryError("webhook \(name): HTTP \(code)")
-            default: throw DeliveryError("webhook \(name): HTTP \(code), not retried", permanent: true)
-            }
+        }
+        let code = response.code
+        guard !(200..<300).contains(code) else { return }
+        var said = response.body.text.map { ": \($0)" } ?? ""
+        for secret in secrets where !secret.isEmpty { said = said.replacing(secret, with: "[credential]") }
+        switch code {
+        case 408, 429, 500..<600: throw DeliveryError("webhook \(name): HTTP \(code)\(said)")
+        default: throw DeliveryError("webhook \(name): HTTP \(code)\(said); not retried", permanent: true)
         }
     }
 }

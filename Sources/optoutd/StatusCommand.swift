@@ -15,6 +15,9 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "table or json.")
     var format: ListFormat = .table
 
+    /// How far back deliveries that were given up are shown: long enough to be noticed.
+    static let givenUpWindowDays = 7
+
     func run() throws {
         let now = currentInstant()
         let configuration = try options.load(now: now)
@@ -23,6 +26,7 @@ struct StatusCommand: ParsableCommand {
         var standing: [String: [String: Acknowledgement]] = [:]
         var lastSent: [PairKey: PairRecord] = [:]
         var waiting: [(target: String, count: Int, lastError: String?)] = []
+        var givenUp: [(target: String, count: Int, lastError: String?)] = []
         if state.exists {
             let store = try state.open(.readOnly)
             histories = try store.histories()
@@ -30,6 +34,7 @@ struct StatusCommand: ParsableCommand {
             acknowledged = standing.mapValues { Set($0.keys) }
             lastSent = try store.lastDelivered()
             waiting = try store.waitingSummary()
+            givenUp = try store.givenUpSummary(since: now.adding(seconds: -Self.givenUpWindowDays * 86_400))
         }
         var scheduler = Scheduler(
             configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())
@@ -100,6 +105,11 @@ struct StatusCommand: ParsableCommand {
             for entry in waiting {
                 print(
                     "outbox: \(entry.count) waiting for \(entry.target)\(entry.lastError.map { " (last error: \($0))" } ?? "")"
+                )
+            }
+            for entry in givenUp {
+                print(
+                    "outbox: \(entry.count) given up for \(entry.target) in the last \(Self.givenUpWindowDays) days\(entry.lastError.map { " (last error: \($0))" } ?? "")"
                 )
             }
         }

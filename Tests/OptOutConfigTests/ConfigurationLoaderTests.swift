@@ -173,7 +173,7 @@ import Testing
         "optoutd.yaml:18:12: error: done entry 'no-such-action': no policy or action of platform 'linkedin' has this id",
         "optoutd.yaml:18:28: error: done entry 'linkedin-genai-training-2025/ads-off-linkedin': policy 'linkedin-genai-training-2025' has no action 'ads-off-linkedin'",
         "optoutd.yaml:18:75: error: done entry 'unknown-policy/x': unknown policy 'unknown-policy'",
-        "optoutd.yaml:22:5: error: unknown key 'nickname' in an account; expected one of: id, platform, region, name, email, timezone, language, done",
+        "optoutd.yaml:22:5: error: unknown key 'nickname' in an account; expected one of: id, platform, region, name, email, timezone, language, manager, done",
         "optoutd.yaml:21:12: error: 'not an address' is not a mail address",
     ]
 
@@ -271,7 +271,7 @@ import Testing
         #expect(configuration == nil)
         #expect(
             diagnostics == [
-                "bad.csv:1:11: error: unknown column 'colour'; expected: id, platform, region, email, name, timezone, done, language",
+                "bad.csv:1:11: error: unknown column 'colour'; expected: id, platform, region, email, name, timezone, done, language, manager",
                 "bad.csv:1:18: error: column 'id' appears twice",
                 "short.csv:2:1: error: this row has 2 fields; the header has 3",
                 "short.csv:3:1: error: quoted field is not closed",
@@ -279,7 +279,7 @@ import Testing
                 "quote.csv:2:16: error: a quote inside an unquoted field; quote the whole field and double the quote",
                 "newline.csv:2:8: error: the name contains a control character (LF); it must be a single line of text",
                 "newline.csv:4:1: error: the account id contains a control character (CR); it must be a single line of text",
-                "noheader.csv:1:1: error: the file has no header row; expected columns: id,platform,region,email,name,timezone,done,language",
+                "noheader.csv:1:1: error: the file has no header row; expected columns: id,platform,region,email,name,timezone,done,language,manager",
                 "latin1.csv:2:2: error: file is not valid UTF-8 (byte 0xF6)",
                 "optoutd.yaml:4:88: error: cannot read missing.csv: no such file",
             ])

@@ -210,3 +210,27 @@ struct MessageTests {
         #expect(result.stderr.contains("subjekt.mustache:1:1: warning: not a template name"))
     }
 }
+
+/// A round larger than the outbox reads at once: the copy address still gets one summary.
+@Suite(.serialized, .enabled(if: hasTestJournal, "needs scripts/test-sandbox (make test)"))
+struct LargeRoundTests {
+    @Test func aCopyAddressGetsOneSummaryForAWholeRound() throws {
+        let mail = try MailFixture()
+        let fixture = mail.fixture
+        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        // 200 Canadian accounts with no address of their own: four LinkedIn policies each,
+        // 800 notices for the copy address, more than one read of the outbox holds.
+        let accounts = (0..<200).map { "  - {id: \(fixture.account("c\($0)")), region: CA}" }
+        try fixture.writeConfig(
+            accounts: accounts.joined(separator: "\n"),
+            extra: """
+                channels:
+                  email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(server.port)", starttls: off, cc: [team@example.org]}
+                """)
+        #expect(try fixture.runOnce().status == 0)
+        let received = try mail.messages()
+        #expect(received.count == 1)
+        let body = received.first?.mail["body"] as? String ?? ""
+        #expect(body.contains("and 750 more"), "\(body.prefix(2000))")
+    }
+}

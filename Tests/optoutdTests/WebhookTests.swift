@@ -76,7 +76,9 @@ struct WebhookTests {
         let failures = try fixture.entries(["OPTOUT_CHANNEL=chat", "OPTOUT_ACCOUNT=\(fixture.account("web"))"])
         #expect(failures.count == 2)
         #expect(
-            failures.allSatisfy { $0["PRIORITY"] == "3" && $0["MESSAGE"]?.contains("HTTP 400, not retried") == true })
+            failures.allSatisfy {
+                $0["PRIORITY"] == "3" && $0["MESSAGE"]?.contains("HTTP 400: ok; not retried") == true
+            })
         #expect(try fixture.runOnce(at: 7200).status == 0)
         #expect(try requests().count == 2)
     }

@@ -1,0 +1,33 @@
+import Testing
+
+@testable import OptOutDaemon
+
+/// What is kept of a server's answer for an error message.
+struct ServerReplyTests {
+    func reply(_ bytes: [UInt8]) -> ServerReply {
+        var reply = ServerReply()
+        // In pieces, as libcurl hands a body over.
+        for piece in stride(from: 0, to: bytes.count, by: 64) {
+            reply.append(Array(bytes[piece..<min(piece + 64, bytes.count)]))
+        }
+        return reply
+    }
+
+    @Test func atMostTheLimitIsKeptAndACutIsShown() {
+        let long = reply(Array(repeating: UInt8(ascii: "x"), count: 1000))
+        #expect(long.bytes.count == ServerReply.limit)
+        #expect(long.text == String(repeating: "x", count: ServerReply.limit) + "…")
+        #expect(reply(Array(#"{"error":"invalid_payload"}"#.utf8)).text == #"{"error":"invalid_payload"}"#)
+    }
+
+    @Test func controlCharactersAndBrokenUTF8AreReplaced() {
+        #expect(reply(Array("bad\r\nrequest\u{1B}[31m\u{85}".utf8)).text == "bad  request [31m")
+        #expect(reply([0x61, 0xFF, 0x62]).text == "a\u{FFFD}b")
+        #expect(reply(Array(" \r\n".utf8)).text == nil)
+    }
+
+    @Test func aCharacterCutByTheLimitIsDropped() {
+        let bytes = Array(repeating: UInt8(ascii: "x"), count: ServerReply.limit - 1) + Array("é and more".utf8)
+        #expect(reply(bytes).text == String(repeating: "x", count: ServerReply.limit - 1) + "…")
+    }
+}
