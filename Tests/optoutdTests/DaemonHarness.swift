@@ -108,6 +108,15 @@ final class DaemonFixture {
         }
     }
 
+    /// Writes an executable shell script in the fixture's directory (a hook may be a
+    /// script: optoutd runs it directly, never through a shell).
+    func script(_ name: String, _ body: String) throws -> String {
+        let path = directory.appendingPathComponent(name).path
+        try "#!/bin/sh\n\(body)\n".write(toFile: path, atomically: true, encoding: .utf8)
+        chmod(path, 0o755)
+        return path
+    }
+
     /// Records pair histories in the state store as if a daemon had seen the pairs then.
     func seed(_ histories: [(account: String, policy: String, firstSeen: Instant)]) throws {
         try FileManager.default.createDirectory(

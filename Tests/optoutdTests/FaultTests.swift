@@ -17,13 +17,7 @@ struct FaultTests {
         fixture = try DaemonFixture()
     }
 
-    /// An executable shell script in the fixture's directory.
-    func script(_ name: String, _ body: String) throws -> String {
-        let path = fixture.directory.appendingPathComponent(name).path
-        try "#!/bin/sh\n\(body)\n".write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, 0o755)
-        return path
-    }
+    func script(_ name: String, _ body: String) throws -> String { try fixture.script(name, body) }
 
     func lines(_ name: String) -> Int {
         ((try? String(contentsOf: fixture.directory.appendingPathComponent(name), encoding: .utf8)) ?? "")

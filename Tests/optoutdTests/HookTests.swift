@@ -15,13 +15,7 @@ struct HookTests {
         fixture = try DaemonFixture()
     }
 
-    /// Writes an executable shell script (the hook itself may be a script; optoutd runs it directly).
-    func script(_ name: String, _ body: String) throws -> String {
-        let path = fixture.directory.appendingPathComponent(name).path
-        try "#!/bin/sh\n\(body)\n".write(toFile: path, atomically: true, encoding: .utf8)
-        chmod(path, 0o755)
-        return path
-    }
+    func script(_ name: String, _ body: String) throws -> String { try fixture.script(name, body) }
 
     func hookConfig(_ command: [String], timeout: String = "10s") throws {
         let argv = command.map { "\"\($0)\"" }.joined(separator: ", ")

@@ -79,10 +79,7 @@ struct HostileInputTests {
     /// Without libcurl (here hidden by a mount in a namespace of its own), a transfer fails
     /// with a clear error; nothing crashes, and a sendmail transport needs no libcurl.
     @Test func withoutLibcurlATransferFailsClearly() throws {
-        let sendmail = fixture.directory.appendingPathComponent("sendmail").path
-        try "#!/bin/sh\ncat > \(fixture.directory.path)/mail\n".write(
-            toFile: sendmail, atomically: true, encoding: .utf8)
-        chmod(sendmail, 0o755)
+        let sendmail = try fixture.script("sendmail", "cat > \(fixture.directory.path)/mail")
         try fixture.writeConfig(
             accounts: "  - {id: \(fixture.account("c")), region: DE, email: c@example.org}",
             extra: """
