@@ -39,7 +39,7 @@ struct ChannelReader {
     private func email(_ node: YAMLNode) -> EmailSettings? {
         let keys = [
             "from", "transport", "starttls", "username", "password_credential", "to_owner", "cc", "digest", "events",
-            "tls_ca_file",
+            "tls_ca_file", "report_to", "report_every",
         ]
         guard let fields = yaml.fields(node, "channels.email", allowed: keys, required: ["from", "transport"]) else {
             return nil
@@ -69,6 +69,21 @@ struct ChannelReader {
             yaml.parsed(node, "digest", as: "none or daily") { DigestMode(rawValue: $0) }
         }
         let events = fields["events"].flatMap { yaml.events($0, "events") }
+        let reportTo =
+            fields["report_to"].flatMap { yaml.strings($0, "report_to", maximumCount: ConfigurationLimits.listLength) }
+            ?? []
+        for address in reportTo {
+            if let problem = addressProblem(address.value) {
+                log.error("\(quoted(address.value)) \(problem)", at: address.location)
+            }
+        }
+        var reportEveryDays = 7
+        if let node = fields["report_every"], let interval = yaml.interval(node, "report_every") {
+            switch interval {
+            case .days(let days): reportEveryDays = days
+            case .hours: yaml.error("report_every must be whole days or weeks, such as 7d or 1w", at: node)
+            }
+        }
         let caFile = fields["tls_ca_file"].flatMap { node in
             yaml.parsed(node, "tls_ca_file", as: "an absolute path") { $0.hasPrefix("/") ? $0 : nil }
         }
@@ -76,7 +91,8 @@ struct ChannelReader {
         return EmailSettings(
             from: from.value, transport: transport, startTLS: startTLS ?? .opportunistic, username: username?.value,
             passwordCredential: password, toOwner: toOwner ?? true, cc: cc.map(\.value), digest: digest ?? .none,
-            events: events ?? Set(EventKind.allCases), tlsCAFile: caFile)
+            events: events ?? Set(EventKind.allCases), tlsCAFile: caFile, reportTo: reportTo.map(\.value),
+            reportEveryDays: reportEveryDays)
     }
 
     private func hook(_ node: YAMLNode) -> Located<HookSettings>? {

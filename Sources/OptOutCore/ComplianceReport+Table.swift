@@ -1,6 +1,13 @@
 extension ComplianceReport {
     /// The summaries per policy and per region, then every row, as aligned columns.
     public var table: TextBuffer {
+        var text = summaryTables
+        appendRowTable(to: &text)
+        return text
+    }
+
+    /// The summaries per policy and per region, as aligned columns.
+    public var summaryTables: TextBuffer {
         var text = TextBuffer()
         text.append(
             Report.table(
@@ -24,7 +31,6 @@ extension ComplianceReport {
                     ]
                 }))
         text.append("\n")
-        appendRowTable(to: &text)
         return text
     }
 

@@ -33,12 +33,19 @@ public struct EmailSettings: Hashable, Sendable {
     public var events: Set<EventKind>
     /// CA certificates to trust for TLS instead of the system's (a private relay's own CA).
     public var tlsCAFile: String?
+    /// Who gets the compliance summary with the HTML report attached (the privacy team).
+    public var reportTo: [String]
+    /// How many days apart the summary goes out, at `reminders.at` in the configuration's zone.
+    public var reportEveryDays: Int
 
     public init(
         from: String, transport: MailTransport, startTLS: StartTLSPolicy = .opportunistic,
         username: String? = nil, passwordCredential: String? = nil, toOwner: Bool = true, cc: [String] = [],
-        digest: DigestMode = .none, events: Set<EventKind> = Set(EventKind.allCases), tlsCAFile: String? = nil
+        digest: DigestMode = .none, events: Set<EventKind> = Set(EventKind.allCases), tlsCAFile: String? = nil,
+        reportTo: [String] = [], reportEveryDays: Int = 7
     ) {
+        self.reportTo = reportTo
+        self.reportEveryDays = reportEveryDays
         self.from = from
         self.transport = transport
         self.startTLS = startTLS

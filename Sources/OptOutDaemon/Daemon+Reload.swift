@@ -51,6 +51,7 @@ extension Daemon {
                 channels: makeChannels(replacement.configuration),
                 giveUpAfterSeconds: replacement.configuration.channels.giveUpAfterSeconds)
             state.rejection = nil
+            state.nextSummaryReport = try? nextSummaryReport(replacement.configuration, now: now)
             logger.notice(
                 "configuration reloaded: \(statusLine(state))", metadata: ["MESSAGE_ID": "\(MessageID.reloaded)"])
         }

@@ -68,12 +68,18 @@ public final class Daemon: Sendable {
             return await group.reduce(into: [String]()) { if case .storeFailed(let why) = $1 { $0.append(why) } }
         }
         if let failure = failures.first { throw StoreError(store.path, failure) }
+        if let report = SummaryReport(initialConfiguration),
+            let due = try nextSummaryReport(initialConfiguration, now: now), due <= now
+        {
+            _ = await sendSummaryReport(report, outbox: outbox, now: now)
+        }
     }
 
     public func run() async throws {
         var state = DaemonState(
             scheduler: try makeScheduler(initialConfiguration), outbox: makeOutbox(initialConfiguration),
             lastAcknowledgement: try store.acknowledgements().last?.id ?? 0)
+        state.nextSummaryReport = try nextSummaryReport(initialConfiguration, now: clock())
         let wakeups = try WakeUpSource(
             triggerFile: settings.acknowledgementTrigger, watchdogInterval: notifier.watchdogInterval.map { $0 / 2 },
             relayingSignals: true)
@@ -100,6 +106,13 @@ public final class Daemon: Sendable {
                 case .delivered(let channel, let outcome):
                     state.draining.remove(channel)
                     if case .storeFailed(let reason) = outcome { storeFailed(&state, reason, now: now) }
+                case .reported(let sent):
+                    state.sendingSummaryReport = false
+                    // Sent: the next in `report_every` days; not sent: again in an hour.
+                    state.nextSummaryReport =
+                        sent
+                        ? (try? nextSummaryReport(state.scheduler.configuration, now: now))
+                        : now.adding(seconds: 3600)
                 case .due, .clockChanged:
                     break
                 }
@@ -168,8 +181,19 @@ public final class Daemon: Sendable {
                 wakeups.post(.delivered(channel: channel, outcome: outcome))
             }
         }
+        if let due = state.nextSummaryReport, due <= now, !state.sendingSummaryReport,
+            let report = SummaryReport(state.scheduler.configuration)
+        {
+            state.sendingSummaryReport = true
+            let outbox = state.outbox
+            group.addTask {
+                let sent = await self.sendSummaryReport(report, outbox: outbox, now: now)
+                wakeups.post(.reported(sent: sent))
+            }
+        }
         let nextRetry = nextAttempts.filter { !state.draining.contains($0.key) }.values.min()
-        wakeups.schedule(at: [state.scheduler.nextDue, nextRetry].compactMap { $0 }.min())
+        let nextReport = state.sendingSummaryReport ? nil : state.nextSummaryReport
+        wakeups.schedule(at: [state.scheduler.nextDue, nextRetry, nextReport].compactMap { $0 }.min())
         // STATUS= once a burst is through, not after every slice of it.
         if (state.scheduler.nextDue.map { $0 > now } ?? true) { report(state) }
     }

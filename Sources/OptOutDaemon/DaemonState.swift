@@ -15,6 +15,9 @@ struct DaemonState {
     /// Channels with a drain under way.
     var draining: Set<String> = []
     var storeTrouble: StoreTrouble?
+    /// When the privacy team's summary is next due, when one is configured.
+    var nextSummaryReport: Instant?
+    var sendingSummaryReport = false
 
     enum ReloadPhase: Equatable {
         case idle

@@ -72,11 +72,14 @@ public struct EmailChannel: NotificationChannel {
                     summarised, to: recipient, from: settings.from, date: now,
                     messageID: own.isEmpty ? messageID : "s-" + messageID))
         }
-        for message in messages {
-            switch settings.transport {
-            case .smtp(let url): try await sendSMTP(message, url: url)
-            case .sendmail(let path): try await sendmail(message, program: path)
-            }
+        for message in messages { try await send(message) }
+    }
+
+    /// Sends a message through the configured transport.
+    public func send(_ message: MailMessage) async throws(DeliveryError) {
+        switch settings.transport {
+        case .smtp(let url): try await sendSMTP(message, url: url)
+        case .sendmail(let path): try await sendmail(message, program: path)
         }
     }
 

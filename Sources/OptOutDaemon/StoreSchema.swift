@@ -78,6 +78,10 @@ enum StoreSchema {
                         WHERE delivered_at IS NULL AND given_up = 0;
                     """)
         }
+        // When the privacy team's summary last went out.
+        migrator.registerMigration("v5") { db in
+            try db.execute(sql: "CREATE TABLE summary_report (sent_at INTEGER NOT NULL)")
+        }
         return migrator
     }
 }

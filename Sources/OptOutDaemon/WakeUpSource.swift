@@ -24,6 +24,8 @@ public enum WakeUp: Sendable, Equatable {
     case reloaded
     /// A channel's drain of the outbox ended.
     case delivered(channel: String, outcome: Outbox.Outcome)
+    /// The privacy team's summary was sent (or could not be: `sent` is false).
+    case reported(sent: Bool)
 }
 
 /// The one place the daemon sleeps: a thread in `poll(2)` on a real-time timer that is

@@ -30,9 +30,6 @@ struct RunCommand: AsyncParsableCommand, Sendable {
     }
 
     func run() async throws {
-        // From the first moment: SIGHUP while a large configuration loads must not end the
-        // process, and SIGTERM must still stop it once it is loaded.
-        if !once { SignalRelay.holdSignals() }
         // A hook that exits without reading its input must not take the daemon down with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { JournalLogHandler(label: $0) }

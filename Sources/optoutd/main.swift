@@ -42,6 +42,9 @@ func runAsTask<Command: AsyncParsableCommand & Sendable>(_ command: Command) -> 
 
 switch command {
 case let run as RunCommand:
+    // From the first moment the daemon knows it is one: SIGHUP while a large configuration
+    // loads must not end it, and SIGTERM must still stop it once it is loaded.
+    if !run.once { SignalRelay.holdSignals() }
     runAsTask(run)
 case let testNotify as TestNotifyCommand:
     runAsTask(testNotify)
