@@ -75,6 +75,16 @@ func standardOutput(_ bytes: UnsafeRawBufferPointer) {
         Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
 }
 
+/// A time given on the command line (`--now`, `--at`): ISO 8601, in a year optoutd knows.
+func commandLineInstant(_ text: String, _ option: String, zone: Zone) throws -> Instant {
+    guard let instant = Instant(iso: text, defaultZone: zone),
+        ConfigurationLimits.years.contains(Zone.utc.localDate(of: instant).components.year)
+    else {
+        throw ValidationError("\(option) must be an ISO 8601 date or date-time, such as 2025-10-27T09:00:00+01:00")
+    }
+    return instant
+}
+
 /// The wall clock: read here, at the edge, and handed to the pure core.
 func currentInstant() -> Instant {
     Instant(Date())

@@ -47,15 +47,7 @@ struct PlanCommand: ParsableCommand {
     func run() throws {
         let clock = currentInstant()
         var configuration = try options.load(now: clock)
-        var start = clock
-        if let now {
-            guard let parsed = Instant(iso: now, defaultZone: configuration.defaultZone),
-                ConfigurationLimits.years.contains(Zone.utc.localDate(of: parsed).components.year)
-            else {
-                throw ValidationError("--now must be an ISO 8601 date or date-time, such as 2025-10-27T09:00:00+01:00")
-            }
-            start = parsed
-        }
+        let start = try now.map { try commandLineInstant($0, "--now", zone: configuration.defaultZone) } ?? clock
         if let account {
             guard configuration.keepOnlyAccount(account) else {
                 standardError("optoutd: unknown account '\(account)'")

@@ -42,15 +42,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let clock = currentInstant()
         let configuration = try options.load(now: clock)
-        var instant = clock
-        if let at {
-            guard let parsed = Instant(iso: at, defaultZone: configuration.defaultZone),
-                ConfigurationLimits.years.contains(Zone.utc.localDate(of: parsed).components.year)
-            else {
-                throw ValidationError("--at must be an ISO 8601 date or date-time, such as 2025-10-27T09:00:00+01:00")
-            }
-            instant = parsed
-        }
+        let instant = try at.map { try commandLineInstant($0, "--at", zone: configuration.defaultZone) } ?? clock
         if let policy, configuration.catalog[policy] == nil {
             standardError("optoutd: unknown policy '\(policy)' (optoutd catalog lists them)")
             throw ExitCode.dataError

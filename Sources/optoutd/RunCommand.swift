@@ -37,9 +37,7 @@ struct RunCommand: AsyncParsableCommand, Sendable {
         let configuration = try options.load(now: currentInstant())
         var clock: @Sendable () -> Instant = currentInstant
         if let now {
-            guard let instant = Instant(iso: now, defaultZone: configuration.defaultZone) else {
-                throw ValidationError("--now must be an ISO 8601 date-time")
-            }
+            let instant = try commandLineInstant(now, "--now", zone: configuration.defaultZone)
             clock = { instant }
         }
         try state.createDirectory()
