@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -56,10 +57,24 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The confirmation pages (`optoutd serve`): HTTP/1.1 on swift-nio, on a socket systemd
+        // passes or one it binds itself.
+        .target(
+            name: "OptOutWeb",
+            dependencies: [
+                "OptOutCore", "OptOutDaemon", "OptOutRender", "CSystemd",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "optoutd",
             dependencies: [
-                "OptOutCore", "OptOutConfig", "OptOutDaemon", "OptOutRender", "CLinux",
+                "OptOutCore", "OptOutConfig", "OptOutDaemon", "OptOutRender", "OptOutWeb", "CLinux",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -68,6 +83,7 @@ let package = Package(
         .testTarget(name: "OptOutConfigTests", dependencies: ["OptOutConfig"]),
         .testTarget(name: "OptOutRenderTests", dependencies: ["OptOutRender"]),
         .testTarget(name: "OptOutDaemonTests", dependencies: ["OptOutDaemon"]),
+        .testTarget(name: "OptOutWebTests", dependencies: ["OptOutWeb"]),
         .testTarget(name: "optoutdTests", dependencies: ["optoutd", "OptOutDaemon"]),
     ],
     swiftLanguageModes: [.v6]

@@ -57,7 +57,7 @@ struct ChannelReader {
             yaml.parsed(node, "starttls", as: "required, opportunistic or off") { StartTLSPolicy(rawValue: $0) }
         }
         let username = fields["username"].flatMap { yaml.string($0, "username") }
-        let password = fields["password_credential"].flatMap { credentialName($0, "password_credential") }
+        let password = fields["password_credential"].flatMap { yaml.credentialName($0, "password_credential") }
         let toOwner = fields["to_owner"].flatMap { yaml.bool($0, "to_owner") }
         let cc = fields["cc"].flatMap { yaml.strings($0, "cc", maximumCount: ConfigurationLimits.listLength) } ?? []
         for address in cc {
@@ -131,10 +131,10 @@ struct ChannelReader {
             yaml.parsed(node, "format", as: "json, slack, mattermost or teams") { WebhookFormat(rawValue: $0) }
         }
         let signingSecret = fields["signing_secret_credential"].flatMap {
-            credentialName($0, "signing_secret_credential")
+            yaml.credentialName($0, "signing_secret_credential")
         }
         let name = fields["name"].flatMap(channelName)
-        let url = fields["url"].flatMap { checkedURL($0, "url", schemes: ["http", "https"]) }
+        let url = fields["url"].flatMap { yaml.checkedURL($0, "url", schemes: ["http", "https"]) }
         let events = fields["events"].flatMap { yaml.events($0, "events") }
         let timeout = fields["timeout"].flatMap { yaml.seconds($0, "timeout", in: ConfigurationLimits.timeoutSeconds) }
         let headers = fields["headers"].flatMap {
@@ -147,7 +147,7 @@ struct ChannelReader {
             let name = header["name"].flatMap { node in
                 yaml.parsed(node, "the header name", as: "an HTTP header name") { isHeaderName($0) ? $0 : nil }
             }
-            let credential = header["credential"].flatMap { credentialName($0, "credential") }
+            let credential = header["credential"].flatMap { yaml.credentialName($0, "credential") }
             guard let name, let credential else { return nil }
             return WebhookHeader(name: name, credential: credential)
         }
@@ -165,13 +165,6 @@ struct ChannelReader {
         }
     }
 
-    /// A file name in `$CREDENTIALS_DIRECTORY`.
-    private func credentialName(_ node: YAMLNode, _ what: String) -> String? {
-        yaml.parsed(node, what, as: "a credential name (a file name, no '/')") { text in
-            !text.isEmpty && !text.contains("/") && text != "." && text != ".." ? text : nil
-        }
-    }
-
     private func mailTransport(_ node: YAMLNode) -> MailTransport? {
         guard let text = yaml.string(node, "transport") else { return nil }
         if text.value.hasPrefix("sendmail:") {
@@ -184,16 +177,7 @@ struct ChannelReader {
             }
             return .sendmail(path: path)
         }
-        return checkedURL(node, "transport", schemes: ["smtp", "smtps"]).map { .smtp(url: $0) }
+        return yaml.checkedURL(node, "transport", schemes: ["smtp", "smtps"]).map { .smtp(url: $0) }
     }
 
-    /// A URL of one of `schemes` with a host, a valid port and no user name or password in it.
-    private func checkedURL(_ node: YAMLNode, _ what: String, schemes: [String]) -> String? {
-        guard let text = yaml.string(node, what) else { return nil }
-        if let problem = URLAuthority.problem(in: text.value, schemes: schemes) {
-            yaml.error("\(what) \(quoted(text.value)) \(problem)", at: node)
-            return nil
-        }
-        return text.value
-    }
 }

@@ -28,8 +28,8 @@ public struct ConfigurationLoader: Sendable {
     }
 
     static let rootKeys = [
-        "version", "timezone", "reminders", "catalog", "policies", "defaults", "channels", "messages", "accounts",
-        "accounts_files",
+        "version", "timezone", "reminders", "catalog", "policies", "defaults", "channels", "messages", "web",
+        "accounts", "accounts_files",
     ]
     static let accountKeys = ["id", "platform", "region", "name", "email", "timezone", "language", "manager", "done"]
     /// Policy files read beside the configuration, relative to its directory.
@@ -107,6 +107,7 @@ public struct ConfigurationLoader: Sendable {
         }
         let channels = fields["channels"].map { ChannelReader(yaml: yaml).channels($0) } ?? ChannelSettings()
         let messages = MessageReader(yaml: yaml).messages(fields["messages"], directory: directory)
+        let web = fields["web"].flatMap { WebReader(yaml: yaml).web($0) }
 
         // Accounts, inline and from inventories.
         let builder = AccountBuilder(
@@ -132,7 +133,7 @@ public struct ConfigurationLoader: Sendable {
         let (uniqueAccounts, accountIndex) = unique(accounts, "account", log: log)
         return Configuration(
             defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, messages: messages,
-            accounts: uniqueAccounts, accountsByID: accountIndex)
+            web: web, accounts: uniqueAccounts, accountsByID: accountIndex)
     }
 
     /// Drops later entries whose id repeats an earlier one, reporting each. Returns the

@@ -123,6 +123,11 @@ public struct Catalog: Sendable {
         policiesByPlatform[platform] ?? []
     }
 
+    /// The policies that apply to `account`, in catalog order.
+    public func policies(of account: Account) -> [Policy] {
+        coverage(platform: account.platform)[account.region].map { policies[$0] }
+    }
+
     /// The platform's policies by the country they cover.
     func coverage(platform: String) -> CoverageTable {
         coverageByPlatform[platform] ?? .noPolicies

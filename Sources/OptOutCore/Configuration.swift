@@ -6,6 +6,8 @@ public struct Configuration: Sendable {
     public var catalog: Catalog
     public var channels: ChannelSettings
     public var messages: MessageSettings
+    /// Where people confirm their own opt-outs; `nil` when messages carry no links.
+    public var web: WebSettings?
     /// Each id once.
     public private(set) var accounts: [Account]
     /// The index of each account in `accounts`, by id.
@@ -15,12 +17,12 @@ public struct Configuration: Sendable {
     public init(
         defaultZone: Zone, reminders: ReminderSettings = ReminderSettings(), catalog: Catalog,
         channels: ChannelSettings = ChannelSettings(), messages: MessageSettings = MessageSettings(),
-        accounts: [Account]
+        web: WebSettings? = nil, accounts: [Account]
     ) {
         let (unique, index) = IDIndex(accounts.map(\.id)).removingRepeats(from: accounts)
         self.init(
             defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, messages: messages,
-            accounts: unique, accountsByID: index)
+            web: web, accounts: unique, accountsByID: index)
     }
 
     /// For readers that index the accounts as they check that ids are unique, so that
@@ -28,7 +30,8 @@ public struct Configuration: Sendable {
     /// whose ids do not repeat (see `IDIndex.removingRepeats`).
     package init(
         defaultZone: Zone, reminders: ReminderSettings, catalog: Catalog, channels: ChannelSettings,
-        messages: MessageSettings = MessageSettings(), accounts: [Account], accountsByID: IDIndex
+        messages: MessageSettings = MessageSettings(), web: WebSettings? = nil, accounts: [Account],
+        accountsByID: IDIndex
     ) {
         precondition(accountsByID.repeats.isEmpty, "an index of accounts whose ids do not repeat")
         self.defaultZone = defaultZone
@@ -36,6 +39,7 @@ public struct Configuration: Sendable {
         self.catalog = catalog
         self.channels = channels
         self.messages = messages
+        self.web = web
         self.accounts = accounts
         self.accountsByID = accountsByID
     }
@@ -54,7 +58,7 @@ public struct Configuration: Sendable {
     public mutating func keepOnlyAccount(_ id: String) -> Bool {
         self = Configuration(
             defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels,
-            accounts: account(id: id).map { [$0] } ?? [])
+            messages: messages, web: web, accounts: account(id: id).map { [$0] } ?? [])
         return !accounts.isEmpty
     }
 }

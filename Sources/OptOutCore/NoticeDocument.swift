@@ -69,13 +69,17 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
     public var account: AccountInfo
     public var policy: PolicyInfo
     public var pending: [ActionInfo]
+    /// The owner's link to the confirmation page, when `web:` is configured.
+    public var confirmURL: String?
 
     enum CodingKeys: String, CodingKey {
         case version, test, event, at, date, late, message, account, policy, pending
         case daysLeft = "days_left"
+        case confirmURL = "confirm_url"
     }
 
-    public init(_ notice: Notice, test: Bool = false) {
+    public init(_ notice: Notice, test: Bool = false, confirmURL: String? = nil) {
+        self.confirmURL = confirmURL
         version = Self.currentVersion
         self.test = test
         event = notice.event

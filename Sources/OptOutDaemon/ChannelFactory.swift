@@ -9,10 +9,14 @@ public struct ChannelFactory: Sendable {
     public let credentials: Credentials
     /// Shows each notice the journal gets as a line (for a daemon run in a terminal).
     public let echo: (@Sendable (String) -> Void)?
+    /// The store beside which a generated link key is kept; `nil` for no links.
+    public let statePath: String?
 
     public init(
-        logger: Logger, credentials: Credentials = Credentials(), echo: (@Sendable (String) -> Void)? = nil
+        logger: Logger, credentials: Credentials = Credentials(), echo: (@Sendable (String) -> Void)? = nil,
+        statePath: String? = nil
     ) {
+        self.statePath = statePath
         self.logger = logger
         self.credentials = credentials
         self.echo = echo
@@ -25,10 +29,22 @@ public struct ChannelFactory: Sendable {
                 EmailChannel(
                     settings: email, credentials: credentials,
                     renderer: MessageRenderer(settings: configuration.messages), digestTime: configuration.reminders.at,
-                    zone: configuration.defaultZone))
+                    zone: configuration.defaultZone, links: links(for: configuration)))
         }
         channels += configuration.channels.hooks.map { HookChannel(settings: $0, logger: logger) }
         channels += configuration.channels.webhooks.map { WebhookChannel(settings: $0, credentials: credentials) }
         return channels
+    }
+
+    /// The confirmation links of `configuration`; without its key, messages go out without
+    /// links and the reason is logged.
+    public func links(for configuration: Configuration) -> ConfirmationLinks? {
+        guard let statePath else { return nil }
+        do {
+            return try ConfirmationLinks.load(for: configuration, credentials: credentials, statePath: statePath)
+        } catch {
+            logger.error("messages go out without confirmation links: \(error)")
+            return nil
+        }
     }
 }

@@ -27,6 +27,8 @@ struct ChatSummary: Equatable {
         var moreActions: Int
         /// Where the policy is described, when no action has a link of its own.
         var source: String?
+        /// The owner's confirmation link, when the notice carries one.
+        var confirm: String?
     }
 
     /// A post stays readable, and within every service's size limits, however many notices
@@ -40,6 +42,8 @@ struct ChatSummary: Equatable {
     var items: [Item]
     /// Notices of the round that are not listed.
     var omitted: Int
+    /// The words of a confirmation link.
+    static let confirmLabel = "Confirm what you have switched off"
     /// Where the omitted ones can be read in full.
     static let omittedHint = "every notice is in the journal of the optoutd host"
 
@@ -83,7 +87,8 @@ struct ChatSummary: Equatable {
             who: clip(account.name ?? account.id), account: "\(account.platform), \(account.region)",
             policy: clip(document.policy.title), event: document.event, timing: timing(document),
             actions: Array(actions), moreActions: max(document.pending.count - actionLimit, 0),
-            source: document.policy.sources.first { $0.hasPrefix("https://") || $0.hasPrefix("http://") })
+            source: document.policy.sources.first { $0.hasPrefix("https://") || $0.hasPrefix("http://") },
+            confirm: document.event == .optedOut ? nil : document.confirmURL)
     }
 
     private static func timing(_ document: NoticeDocument) -> String {

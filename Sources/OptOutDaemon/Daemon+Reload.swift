@@ -49,7 +49,8 @@ extension Daemon {
             state.scheduler = replacement
             state.outbox = state.outbox.with(
                 channels: makeChannels(replacement.configuration),
-                giveUpAfterSeconds: replacement.configuration.channels.giveUpAfterSeconds)
+                giveUpAfterSeconds: replacement.configuration.channels.giveUpAfterSeconds,
+                links: makeLinks(replacement.configuration))
             state.rejection = nil
             state.nextSummaryReport = try? nextSummaryReport(replacement.configuration, now: now)
             logger.notice(

@@ -33,6 +33,7 @@ public final class Daemon: Sendable {
     let notifier: ServiceNotifier
     let clock: @Sendable () -> Instant
     let makeChannels: @Sendable (Configuration) -> [any NotificationChannel]
+    let makeLinks: @Sendable (Configuration) -> ConfirmationLinks?
     /// Notices recorded per turn of the scheduling loop.
     static let sliceSize = 500
     /// A reload prepared beside the scheduling loop, waiting to take over.
@@ -40,13 +41,16 @@ public final class Daemon: Sendable {
 
     /// - Parameters:
     ///   - channels: the channels of a configuration (the journal and the configured ones).
+    ///   - links: what makes the confirmation links of a configuration, when it has `web:`.
     ///   - lock: the store's instance lock, which also shows the daemon's status to `optoutd status`.
     public init(
         settings: DaemonSettings, configuration: Configuration, store: StateStore, lock: StoreLock? = nil,
         logger: Logger, notifier: ServiceNotifier = ServiceNotifier(),
         channels: @escaping @Sendable (Configuration) -> [any NotificationChannel],
+        links: @escaping @Sendable (Configuration) -> ConfirmationLinks? = { _ in nil },
         clock: @escaping @Sendable () -> Instant
     ) {
+        self.makeLinks = links
         self.settings = settings
         self.initialConfiguration = configuration
         self.store = store
@@ -269,13 +273,14 @@ public final class Daemon: Sendable {
     func makeOutbox(_ configuration: Configuration) -> Outbox {
         Outbox(
             store: store, channels: makeChannels(configuration),
-            giveUpAfterSeconds: configuration.channels.giveUpAfterSeconds, logger: logger)
+            giveUpAfterSeconds: configuration.channels.giveUpAfterSeconds, logger: logger,
+            links: makeLinks(configuration))
     }
 
     /// Records a step: its notices with a delivery for each channel (and recipient) they go to.
     private func record(_ step: Scheduler.Step, outbox: Outbox, configuration: Configuration) throws {
         let now = clock()
-        try store.record(step, at: now) { notice in
+        try store.record(step, at: now, links: outbox.links) { notice in
             outbox.targets(of: notice, names: configuration.channels.names(for: notice.event), issuedAt: now)
         }
     }

@@ -17,11 +17,15 @@ public struct EmailChannel: NotificationChannel {
     /// When digests go out: this time of day in `zone`.
     public let digestTime: TimeOfDay
     public let zone: Zone
+    /// Gives each checklist the recipient's link to confirm, when `web:` is configured.
+    public let links: ConfirmationLinks?
     private let curl = Curl()
 
     public init(
-        settings: EmailSettings, credentials: Credentials, renderer: MessageRenderer, digestTime: TimeOfDay, zone: Zone
+        settings: EmailSettings, credentials: Credentials, renderer: MessageRenderer, digestTime: TimeOfDay, zone: Zone,
+        links: ConfirmationLinks? = nil
     ) {
+        self.links = links
         self.settings = settings
         self.credentials = credentials
         self.renderer = renderer
@@ -64,7 +68,9 @@ public struct EmailChannel: NotificationChannel {
         var messages: [MailMessage] = []
         if !own.isEmpty {
             messages.append(
-                renderer.checklist(own, to: recipient, from: settings.from, date: now, messageID: messageID))
+                renderer.checklist(
+                    own, to: recipient, from: settings.from, date: now, messageID: messageID,
+                    confirmURL: confirmURL(own, to: recipient, now: now)))
         }
         if !summarised.isEmpty {
             messages.append(
@@ -73,6 +79,15 @@ public struct EmailChannel: NotificationChannel {
                     messageID: own.isEmpty ? messageID : "s-" + messageID))
         }
         for message in messages { try await send(message) }
+    }
+
+    /// The link for the person at `recipient` covering the accounts of `documents`; none
+    /// when only done notices are left, since nothing remains to confirm.
+    private func confirmURL(_ documents: [NoticeDocument], to recipient: String, now: Instant) -> String? {
+        guard let links, documents.contains(where: { !$0.pending.isEmpty }) else { return nil }
+        var accounts: [String] = []
+        for document in documents where !accounts.contains(document.account.id) { accounts.append(document.account.id) }
+        return links.url(recipient: recipient, accounts: accounts, now: now)
     }
 
     /// Sends a message through the configured transport.

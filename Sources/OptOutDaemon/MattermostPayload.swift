@@ -19,6 +19,9 @@ struct MattermostPayload: Encodable, Equatable {
             if !item.actions.contains(where: { $0.url != nil }), let source = item.source {
                 lines.append("  - [About this change](\(Self.linkTarget(source)))")
             }
+            if let confirm = item.confirm {
+                lines.append("  - [\(ChatSummary.confirmLabel)](\(Self.linkTarget(confirm)))")
+            }
         }
         if let omitted = summary.omittedLine { lines.append("\n_\(Self.escaped(omitted))_") }
         text = lines.joined(separator: "\n")

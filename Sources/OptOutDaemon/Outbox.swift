@@ -18,6 +18,8 @@ public struct Outbox: Sendable {
     public let channels: [String: any NotificationChannel]
     public let giveUpAfterSeconds: Int
     public let logger: Logger
+    /// Makes the confirmation links the notices' documents carry, when `web:` is configured.
+    public let links: ConfirmationLinks?
     private let unrecorded: UnrecordedDeliveries
 
     /// How a drain ended.
@@ -29,8 +31,9 @@ public struct Outbox: Sendable {
 
     public init(
         store: StateStore, channels: [any NotificationChannel], giveUpAfterSeconds: Int, logger: Logger,
-        unrecorded: UnrecordedDeliveries = UnrecordedDeliveries()
+        links: ConfirmationLinks? = nil, unrecorded: UnrecordedDeliveries = UnrecordedDeliveries()
     ) {
+        self.links = links
         self.store = store
         self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.giveUpAfterSeconds = giveUpAfterSeconds
@@ -39,9 +42,11 @@ public struct Outbox: Sendable {
     }
 
     /// The same outbox with other channels (after a reload); what is unrecorded stays.
-    public func with(channels: [any NotificationChannel], giveUpAfterSeconds: Int) -> Outbox {
+    public func with(channels: [any NotificationChannel], giveUpAfterSeconds: Int, links: ConfirmationLinks?)
+        -> Outbox
+    {
         Outbox(
-            store: store, channels: channels, giveUpAfterSeconds: giveUpAfterSeconds, logger: logger,
+            store: store, channels: channels, giveUpAfterSeconds: giveUpAfterSeconds, logger: logger, links: links,
             unrecorded: unrecorded)
     }
 

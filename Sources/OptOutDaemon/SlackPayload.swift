@@ -39,6 +39,7 @@ struct SlackPayload: Encodable, Equatable {
             if !item.actions.contains(where: { $0.url != nil }), let source = item.source {
                 lines.append("<\(Self.linkTarget(source))|About this change>")
             }
+            if let confirm = item.confirm { lines.append("<\(Self.linkTarget(confirm))|\(ChatSummary.confirmLabel)>") }
             let section = ChatSummary.clip(lines.joined(separator: "\n"), to: Self.sectionLimit)
             blocks.append(Block(type: "section", text: Text(type: "mrkdwn", text: section)))
         }

@@ -3,27 +3,38 @@ import GRDB
 import OptOutCore
 
 extension StateStore {
-    /// Records that `actions` of an account were done (or, with `undo`, are pending again),
-    /// one row each, in one transaction. The one way acknowledgements are written: by
-    /// `optoutd ack` and by the confirmation page alike.
+    /// Records that the actions of `requests` were done (or, with `undo`, are pending again),
+    /// one row each, in one transaction, then wakes a running daemon. The one way
+    /// acknowledgements are written: by `optoutd ack` and by the confirmation page alike.
     ///
-    /// - Parameters:
-    ///   - policy: the policy named, or `nil` when the platform's switches were named alone.
-    ///   - source: `cli:USER` or `link`.
+    /// - Parameter source: `cli:USER` or `link`.
+    /// - Returns: whether the daemon was told; when not, it acts at its next wake-up.
+    @discardableResult
     public func acknowledge(
-        account: String, policy: String?, actions: [String], note: String?, source: String, undo: Bool = false,
-        at now: Instant
-    ) throws {
+        _ requests: [AcknowledgementRequest], note: String?, source: String, undo: Bool = false, at now: Instant
+    ) throws -> Bool {
         try write { db in
-            for action in actions {
-                try db.execute(
-                    sql: """
-                        INSERT INTO acknowledgement (account, policy, action, at, note, source, undone)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [account, policy ?? "", action, now.secondsSince1970, note, source, undo])
+            for request in requests {
+                for action in request.actions {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO acknowledgement (account, policy, action, at, note, source, undone)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """,
+                        arguments: [
+                            request.account.id, request.policy?.id ?? "", action, now.secondsSince1970, note, source,
+                            undo,
+                        ])
+                }
             }
         }
+        // A running daemon watches for this file being written.
+        let trigger = path + ".ack"
+        guard FileManager.default.createFile(atPath: trigger, contents: Data("\(now.secondsSince1970)\n".utf8)) else {
+            return false
+        }
+        StateOwner.handOver(trigger)
+        return true
     }
 
     /// Acknowledgements recorded after the one with id `after` (0: all), oldest first.
@@ -37,23 +48,49 @@ extension StateStore {
                     WHERE id > ? ORDER BY id
                     """,
                 arguments: [id]
-            ).map { row in
-                Acknowledgement(
-                    id: row[0], account: row[1], policy: row[2], action: row[3], at: Instant(secondsSince1970: row[4]),
-                    note: row[5], source: row[6], undone: row[7])
-            }
+            ).map(Self.acknowledgement)
         }
     }
 
     /// The latest record of each action of each account that stands: what is done now,
     /// with when, how and why.
     public func standingAcknowledgements() throws -> [String: [String: Acknowledgement]] {
+        Self.standing(try acknowledgements())
+    }
+
+    /// The same for some accounts only (a confirmation page's), read without the others.
+    public func standingAcknowledgements(of accounts: [String]) throws -> [String: [String: Acknowledgement]] {
+        if isBlank || accounts.isEmpty { return [:] }
+        var records: [Acknowledgement] = []
+        // SQLite takes a bounded number of parameters per statement.
+        for part in stride(from: 0, to: accounts.count, by: 500).map({ accounts[$0..<min($0 + 500, accounts.count)] }) {
+            records += try reader.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, account, policy, action, at, note, source, undone FROM acknowledgement
+                        WHERE account IN (\(part.map { _ in "?" }.joined(separator: ", "))) ORDER BY id
+                        """,
+                    arguments: StatementArguments(Array(part))
+                ).map(Self.acknowledgement)
+            }
+        }
+        return Self.standing(records.sorted { $0.id < $1.id })
+    }
+
+    /// What stands after `records`, oldest first: each action's latest, unless it undid it.
+    private static func standing(_ records: [Acknowledgement]) -> [String: [String: Acknowledgement]] {
         var result: [String: [String: Acknowledgement]] = [:]
-        for acknowledgement in try acknowledgements() {
-            result[acknowledgement.account, default: [:]][acknowledgement.action] =
-                acknowledgement.undone ? nil : acknowledgement
+        for record in records {
+            result[record.account, default: [:]][record.action] = record.undone ? nil : record
         }
         return result
+    }
+
+    private static func acknowledgement(_ row: Row) -> Acknowledgement {
+        Acknowledgement(
+            id: row[0], account: row[1], policy: row[2], action: row[3], at: Instant(secondsSince1970: row[4]),
+            note: row[5], source: row[6], undone: row[7])
     }
 
     /// The actions recorded as done, per account (what `Scheduler` takes as `acknowledged`).

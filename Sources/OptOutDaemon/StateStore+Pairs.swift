@@ -22,14 +22,20 @@ extension StateStore {
     /// Records what a scheduler step decided, in one transaction: new notices with a
     /// pending delivery for each of their channels, skipped notices, and pair histories.
     public func record(
-        _ step: Scheduler.Step, at now: Instant, targets: (Notice) -> [(target: String, firstAttempt: Instant)]
+        _ step: Scheduler.Step, at now: Instant, links: ConfirmationLinks? = nil,
+        targets: (Notice) -> [(target: String, firstAttempt: Instant)]
     ) throws {
         guard !step.isEmpty else { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try write { db in
             for notice in step.notices {
-                let document = try String(decoding: encoder.encode(NoticeDocument(notice)), as: UTF8.self)
+                let document = try String(
+                    decoding: encoder.encode(
+                        NoticeDocument(
+                            notice,
+                            confirmURL: notice.event == .optedOut ? nil : links?.url(for: notice, now: now))),
+                    as: UTF8.self)
                 try db.execute(
                     sql: """
                         INSERT INTO notice (account, policy, event, date, scheduled_at, issued_at, late, document)

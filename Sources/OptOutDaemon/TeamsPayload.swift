@@ -71,6 +71,9 @@ struct TeamsPayload: Encodable, Equatable {
             if !item.actions.contains(where: { $0.url != nil }), let source = item.source {
                 facts.append(Fact(title: "About", value: "[\(item.policy)](\(source))"))
             }
+            if let confirm = item.confirm {
+                facts.append(Fact(title: "Done?", value: "[\(ChatSummary.confirmLabel)](\(confirm))"))
+            }
             body.append(
                 Element(
                     type: "Container", separator: true,

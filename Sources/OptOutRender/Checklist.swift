@@ -63,6 +63,8 @@ struct Checklist {
     var policies: [PolicyChange]
     var contact: String?
     var footer: String?
+    /// The person's link to confirm what they did, when `web:` is configured.
+    var confirmURL: String?
 
     var actions: [Action] { groups.flatMap(\.actions) }
 

@@ -23,10 +23,12 @@ public struct MessageRenderer: Sendable {
 
     /// One message for everything due for the person at `recipient`.
     public func checklist(
-        _ documents: [NoticeDocument], to recipient: String, from: String, date: Instant, messageID: String
+        _ documents: [NoticeDocument], to recipient: String, from: String, date: Instant, messageID: String,
+        confirmURL: String? = nil
     ) -> MailMessage {
         let language = language(of: documents)
-        let checklist = Checklist(documents, language: language, settings: settings)
+        var checklist = Checklist(documents, language: language, settings: settings)
+        checklist.confirmURL = confirmURL
         var byDeadline: [(date: CivilDate, actions: [Checklist.Action])] = []
         for action in checklist.actions {
             if let index = byDeadline.firstIndex(where: { $0.date == action.deadlineDate }) {

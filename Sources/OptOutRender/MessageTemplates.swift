@@ -14,8 +14,11 @@ public struct MessageTemplates: Sendable {
         case summarySubject = "summary-subject"
         case summaryText = "summary-text"
         case summaryHTML = "summary-html"
+        /// The confirmation page, and the page shown when a link or a form cannot be used.
+        case page
+        case pageProblem = "page-problem"
 
-        var isHTML: Bool { self == .html || self == .summaryHTML }
+        var isHTML: Bool { self == .html || self == .summaryHTML || self == .page || self == .pageProblem }
     }
 
     private let templates: [String: MustacheTemplate]

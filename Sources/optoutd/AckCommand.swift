@@ -41,7 +41,13 @@ struct AckCommand: ParsableCommand {
         guard let account = configuration.account(id: self.account) else {
             throw dataError("unknown account '\(self.account)'")
         }
-        let (policy, actions) = try choose(account, in: configuration.catalog)
+        let request: AcknowledgementRequest
+        do {
+            request = try AcknowledgementRequest(account: account, items: items, catalog: configuration.catalog)
+        } catch {
+            if error.isMissingItems { throw ValidationError(error.description) }
+            throw dataError(error.description)
+        }
         // A mistyped --state must not record into a new store that no daemon reads.
         guard create || state.exists else {
             throw dataError(
@@ -49,52 +55,17 @@ struct AckCommand: ParsableCommand {
             )
         }
         let store = try state.open(.readWrite(create: create))
-        try store.acknowledge(
-            account: account.id, policy: policy?.id, actions: actions, note: note, source: "cli:\(invokingUser)",
-            undo: undo, at: now)
-        // Wake a running daemon (it watches for this file being written).
-        let trigger = state.path + ".ack"
-        if FileManager.default.createFile(atPath: trigger, contents: Data("\(now.secondsSince1970)\n".utf8)) {
-            StateOwner.handOver(trigger)
-        } else {
+        let told = try store.acknowledge(
+            [request], note: note, source: "cli:\(invokingUser)", undo: undo, at: now)
+        if !told {
             standardError(
-                "optoutd: recorded, but \(trigger) could not be written: a running daemon acts on it at its next wake-up"
+                "optoutd: recorded, but \(state.path).ack could not be written: a running daemon acts on it at its next wake-up"
             )
         }
-        let what = policy.map { "\($0.id): " } ?? ""
-        print("\(undo ? "pending again" : "recorded") for \(account.id), \(what)\(actions.joined(separator: ", "))")
-    }
-
-    /// The policy named (if the first item is one) and the actions to record.
-    private func choose(_ account: Account, in catalog: Catalog) throws -> (Policy?, [String]) {
-        let applying = catalog.policyIndices(platform: account.platform).map { catalog.policies[$0] }.filter {
-            $0.covers(platform: account.platform, country: account.region)
-        }
-        if let first = items.first, let policy = catalog[first] {
-            guard applying.contains(where: { $0 === policy }) else {
-                throw dataError(
-                    "policy '\(policy.id)' does not apply to '\(account.id)' (\(account.platform), \(account.region))")
-            }
-            let known = policy.actions.map(\.id)
-            let named = Array(items.dropFirst())
-            if let unknown = named.first(where: { !known.contains($0) }) {
-                throw dataError(
-                    "policy '\(policy.id)' has no action '\(unknown)'; it has: \(known.joined(separator: ", "))")
-            }
-            return (policy, named.isEmpty ? known : named)
-        }
-        guard !items.isEmpty else {
-            throw ValidationError("name a policy, or the actions done (such as ai-improvement-toggle)")
-        }
-        // The platform's switches: each must be asked for by a policy that applies to the account.
-        let asked = Set(applying.flatMap { $0.actions.map(\.id) })
-        if let unknown = items.first(where: { !asked.contains($0) }) {
-            let known = asked.sorted().joined(separator: ", ")
-            throw dataError(
-                "'\(unknown)' is neither a policy nor an action that applies to '\(account.id)'; its actions: \(known.isEmpty ? "none" : known)"
-            )
-        }
-        return (nil, items)
+        let what = request.policy.map { "\($0.id): " } ?? ""
+        print(
+            "\(undo ? "pending again" : "recorded") for \(account.id), \(what)\(request.actions.joined(separator: ", "))"
+        )
     }
 
     /// Who ran the command: the user who asked sudo, else the process's user.

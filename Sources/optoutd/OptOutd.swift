@@ -8,7 +8,7 @@ struct OptOutd: AsyncParsableCommand {
         version: OptOutVersion.current,
         subcommands: [
             RunCommand.self, CheckCommand.self, PlanCommand.self, StatusCommand.self, AckCommand.self,
-            CatalogCommand.self, ReportCommand.self, TestNotifyCommand.self,
+            CatalogCommand.self, ReportCommand.self, LinkCommand.self, ServeCommand.self, TestNotifyCommand.self,
         ]
     )
 }

@@ -53,10 +53,12 @@ struct RunCommand: AsyncParsableCommand, Sendable {
         // Run by hand in a terminal (`make run`): show each notice as it is sent.
         var echo: (@Sendable (String) -> Void)?
         if isatty(STDOUT_FILENO) == 1 { echo = { @Sendable line in print(line) } }
+        let factory = ChannelFactory(logger: logger, echo: echo, statePath: state.path)
         let daemon = Daemon(
             settings: DaemonSettings(configPath: options.path, statePath: state.path), configuration: configuration,
             store: store, lock: lock, logger: logger,
-            channels: { [echo] in ChannelFactory(logger: logger, echo: echo).channels(for: $0) }, clock: clock)
+            channels: { [factory] in factory.channels(for: $0) }, links: { [factory] in factory.links(for: $0) },
+            clock: clock)
         if once {
             try await daemon.runOnce()
             return

@@ -48,6 +48,13 @@ case let run as RunCommand:
     runAsTask(run)
 case let testNotify as TestNotifyCommand:
     runAsTask(testNotify)
+case let serve as ServeCommand:
+    // Long-running on swift-nio's own threads: the main thread only waits for it to end.
+    do {
+        try serve.run()
+    } catch {
+        exit(after: error)
+    }
 default:
     // A command that loads, works once and exits runs on the main thread, with memory
     // tuned for that (see OneShotMemory).

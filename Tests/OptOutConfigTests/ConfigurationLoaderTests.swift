@@ -159,7 +159,7 @@ import Testing
     }
 
     static let expectedErrors = [
-        "optoutd.yaml:3:1: error: unknown key 'colour' in the configuration; expected one of: version, timezone, reminders, catalog, policies, defaults, channels, messages, accounts, accounts_files",
+        "optoutd.yaml:3:1: error: unknown key 'colour' in the configuration; expected one of: version, timezone, reminders, catalog, policies, defaults, channels, messages, web, accounts, accounts_files",
         "optoutd.yaml:2:11: error: unknown time zone 'Mars/Base'; expected an IANA name such as Europe/Berlin",
         "optoutd.yaml:6:21: error: a lead time must be a duration such as 30d, 2w or 12h, from 1h to 3650d, not '0d'",
         "optoutd.yaml:6:25: error: a lead time must be a duration such as 30d, 2w or 12h, from 1h to 3650d, not '3x'",

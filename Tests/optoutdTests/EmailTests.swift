@@ -19,6 +19,11 @@ struct MailFixture {
 
     /// The messages received so far, each parsed by Python's email package, with its envelope.
     func messages() throws -> [(mail: [String: Any], envelope: [String: Any])] {
+        try Self.messages(in: mailbox)
+    }
+
+    /// The messages in `mailbox`, parsed, each with its envelope.
+    static func messages(in mailbox: URL) throws -> [(mail: [String: Any], envelope: [String: Any])] {
         try FileManager.default.contentsOfDirectory(atPath: mailbox.path).filter { $0.hasSuffix(".eml") }.sorted().map {
             name in
             let parsed = try Optoutd.runTool(

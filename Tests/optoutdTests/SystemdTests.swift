@@ -17,6 +17,7 @@ struct SystemdTests {
     static let userManagerDropIn = """
         [Service]
         DynamicUser=no
+        User=
         ProtectHome=no
         PrivateTmp=no
         ProtectKernelTunables=no
@@ -137,10 +138,11 @@ struct SystemdTests {
             "/usr/bin/systemd-analyze",
             [
                 "verify", "--man=no", unit("optoutd.service"), unit("optoutd-once.service"), unit("optoutd-once.timer"),
-                unit("optoutd-metrics.service"), unit("optoutd-metrics.timer"),
+                unit("optoutd-metrics.service"), unit("optoutd-metrics.timer"), unit("optoutd-web.socket"),
+                unit("optoutd-web.service"),
             ])
         #expect(verify.status == 0, "\(verify.stderr)")
-        for name in ["optoutd.service", "optoutd-once.service", "optoutd-metrics.service"] {
+        for name in ["optoutd.service", "optoutd-once.service", "optoutd-metrics.service", "optoutd-web.service"] {
             let security = try tool(
                 "/usr/bin/systemd-analyze", ["security", "--offline=true", "--no-pager", unit(name)])
             let overall = security.stdout.split(separator: "\n").first { $0.contains("Overall exposure level") }

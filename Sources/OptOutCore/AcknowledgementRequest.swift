@@ -1,0 +1,57 @@
+/// What someone asks to record as done (or, undone, as pending again) for one account,
+/// checked against the catalog: the one reading of `optoutd ack` and of the confirmation
+/// page alike.
+public struct AcknowledgementRequest: Sendable {
+    public let account: Account
+    /// The policy named, or `nil` when the platform's switches were named alone.
+    public let policy: Policy?
+    public let actions: [String]
+
+    /// Why a request cannot be recorded, in words for the person who made it.
+    public struct Problem: Error, Sendable, CustomStringConvertible {
+        public let description: String
+        /// Nothing was named at all: a usage error rather than a wrong name.
+        public let isMissingItems: Bool
+    }
+
+    /// Reads `items`: a policy id and some of its action ids (all of them when none are
+    /// named), or action ids alone, each asked for by a policy that applies to the account.
+    public init(account: Account, items: [String], catalog: Catalog) throws(Problem) {
+        self.account = account
+        let applying = catalog.policies(of: account)
+        if let first = items.first, let policy = catalog[first] {
+            guard applying.contains(where: { $0 === policy }) else {
+                throw Problem(
+                    description:
+                        "policy '\(policy.id)' does not apply to '\(account.id)' (\(account.platform), \(account.region))",
+                    isMissingItems: false)
+            }
+            let known = policy.actions.map(\.id)
+            let named = Array(items.dropFirst())
+            if let unknown = named.first(where: { !known.contains($0) }) {
+                throw Problem(
+                    description:
+                        "policy '\(policy.id)' has no action '\(unknown)'; it has: \(known.joined(separator: ", "))",
+                    isMissingItems: false)
+            }
+            self.policy = policy
+            actions = named.isEmpty ? known : named
+            return
+        }
+        guard !items.isEmpty else {
+            throw Problem(
+                description: "name a policy, or the actions done (such as ai-improvement-toggle)", isMissingItems: true)
+        }
+        let asked = Set(applying.flatMap { $0.actions.map(\.id) })
+        if let unknown = items.first(where: { !asked.contains($0) }) {
+            let known = asked.sorted().joined(separator: ", ")
+            throw Problem(
+                description:
+                    "'\(unknown)' is neither a policy nor an action that applies to '\(account.id)'; its actions: \(known.isEmpty ? "none" : known)",
+                isMissingItems: false)
+        }
+        policy = nil
+        var seen = Set<String>()
+        actions = items.filter { seen.insert($0).inserted }
+    }
+}

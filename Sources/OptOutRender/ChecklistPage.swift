@@ -1,0 +1,82 @@
+import OptOutCore
+
+/// What the `page` template sees: a person's accounts grouped by platform, each step with
+/// a checkbox while pending and with when it was done once done.
+struct ChecklistPage {
+    struct Step {
+        /// The form value: `ACCOUNT:ACTION`.
+        var value: String
+        var inputID: String
+        var title: String
+        var location: String
+        var url: String?
+        var deadline: String
+        var overdue: Bool
+        var done: Bool
+        /// When it was recorded, written out; `nil` for the configuration's `done:`.
+        var doneOn: String?
+    }
+
+    struct Group {
+        var platform: String
+        /// The account's name or id, when the person has more than one on the platform.
+        var account: String?
+        var actions: [Step]
+    }
+
+    var language: String
+    var style: String
+    var name: String?
+    var formAction: String
+    var groups: [Group]
+    var submitted: Bool
+    var anyRecorded: Bool
+    /// The steps just recorded, by title.
+    var recorded: [String]
+    var pendingCount: Int
+    var onePending: Bool
+    var allDone: Bool
+    var contact: String?
+    var footer: String?
+
+    init(
+        _ accounts: [AccountActions], language: MessageLanguage, settings: MessageSettings, formAction: String,
+        recorded: [String]?, now: Instant
+    ) {
+        self.language = language.rawValue
+        style = ConfirmationPages.style
+        name = accounts.lazy.compactMap(\.account.name).first
+        self.formAction = formAction
+        var perPlatform: [String: Int] = [:]
+        for entry in accounts { perPlatform[entry.account.platform, default: 0] += 1 }
+        var number = 0
+        var titles: [String: String] = [:]
+        groups = accounts.filter { !$0.items.isEmpty }.sorted { $0.account.platform < $1.account.platform }.map {
+            entry in
+            let account = entry.account
+            let today = account.zone.localDate(of: now)
+            let label = perPlatform[account.platform, default: 0] > 1 ? account.name ?? account.id : nil
+            return Group(
+                platform: PlatformName.display(account.platform), account: label,
+                actions: entry.items.map { item in
+                    number += 1
+                    let value = "\(account.id):\(item.action.id)"
+                    titles[value] = label.map { "\(item.action.title) (\($0))" } ?? item.action.title
+                    return Step(
+                        value: value, inputID: "step-\(number)", title: item.action.title,
+                        location: item.action.location, url: item.action.url,
+                        deadline: language.longDate(item.deadline), overdue: item.deadline <= today,
+                        done: item.isDone,
+                        doneOn: item.record.map { language.longDate(account.zone.localDate(of: $0.at)) })
+                })
+        }
+        submitted = recorded != nil
+        self.recorded = (recorded ?? []).compactMap { titles[$0] }
+        anyRecorded = !self.recorded.isEmpty
+        pendingCount = groups.reduce(0) { $0 + $1.actions.count { !$0.done } }
+        onePending = pendingCount == 1
+        allDone = pendingCount == 0
+        contact = settings.contact
+        footer = settings.footer
+    }
+}

@@ -1,0 +1,184 @@
+import Crypto
+import Foundation
+import Logging
+import NIOHTTP1
+import OptOutCore
+import OptOutDaemon
+import OptOutRender
+
+/// What `optoutd serve` answers: the confirmation pages behind `/c/TOKEN`, `/healthz` and
+/// `/metrics`. Plain synchronous code: the server runs it on its thread pool, since reading
+/// and writing the store blocks.
+public final class ConfirmationSite: Sendable {
+    let configuration: Configuration
+    let links: ConfirmationLinks
+    let store: StateStore
+    let pages: ConfirmationPages
+    let logger: Logger
+    let clock: @Sendable () -> Instant
+
+    /// A note longer than this is refused: it is a remark, not a document.
+    static let longestNote = 1000
+
+    public init(
+        configuration: Configuration, links: ConfirmationLinks, store: StateStore, logger: Logger,
+        clock: @escaping @Sendable () -> Instant
+    ) {
+        self.configuration = configuration
+        self.links = links
+        self.store = store
+        self.pages = ConfirmationPages(settings: configuration.messages)
+        self.logger = logger
+        self.clock = clock
+    }
+
+    /// The origin a form must come from: the one of `web.base_url`.
+    public var origin: String { links.settings.origin }
+
+    public func respond(to request: WebRequest) -> WebResponse {
+        switch (request.method, request.path) {
+        case (.GET, "/healthz"):
+            return .text(.ok, "ok\n")
+        case (.GET, "/metrics"):
+            return metrics()
+        case (.GET, _) where request.path.hasPrefix("/c/"), (.POST, _) where request.path.hasPrefix("/c/"):
+            return confirmation(request, token: String(request.path.dropFirst(3)))
+        case (.GET, _), (.POST, _):
+            return .html(.notFound, pages.problem(.unknown))
+        default:
+            var response = WebResponse.text(.methodNotAllowed, "only GET and POST\n")
+            response.headers.append(("Allow", "GET, POST"))
+            return response
+        }
+    }
+
+    private func confirmation(_ request: WebRequest, token text: String) -> WebResponse {
+        let now = clock()
+        let fingerprint = LinkToken.fingerprint(text)
+        if request.method == .POST, Self.isCrossSite(request.headers, origin: origin) {
+            logger.warning("refused a form sent from another site", metadata: ["link": "\(fingerprint)"])
+            return .html(.forbidden, pages.problem(.crossSite))
+        }
+        let token: LinkToken
+        do {
+            token = try links.open(text, now: now)
+        } catch .expired {
+            return .html(.gone, pages.problem(.expired))
+        } catch {
+            return .html(.notFound, pages.problem(.unknown))
+        }
+        let accounts = accounts(of: token)
+        guard !accounts.isEmpty else { return .html(.notFound, pages.problem(.unknown)) }
+        let formAction = "/c/" + text
+        do {
+            var standing = try store.standingAcknowledgements(of: accounts.map(\.id))
+            var recorded: [String]?
+            if request.method == .POST {
+                let language = pages.language(of: accounts)
+                guard let form = FormBody(request.body), let submission = submission(form, accounts, standing) else {
+                    logger.warning(
+                        "refused a form naming steps its link does not cover", metadata: ["link": "\(fingerprint)"])
+                    return .html(.badRequest, pages.problem(.rejected, language: language, back: formAction))
+                }
+                if !submission.requests.isEmpty {
+                    try store.acknowledge(submission.requests, note: submission.note, source: "link", at: now)
+                    standing = try store.standingAcknowledgements(of: accounts.map(\.id))
+                    logger.notice(
+                        "recorded \(submission.values.count) step\(submission.values.count == 1 ? "" : "s") confirmed by link",
+                        metadata: [
+                            "link": "\(fingerprint)",
+                            "accounts": "\(submission.requests.map(\.account.id).joined(separator: ","))",
+                        ])
+                }
+                recorded = submission.values
+            }
+            let checklist = accounts.map {
+                AccountActions(account: $0, catalog: configuration.catalog, standing: standing[$0.id] ?? [:])
+            }
+            return .html(.ok, pages.checklist(checklist, formAction: formAction, recorded: recorded, now: now))
+        } catch {
+            logger.error("the state store cannot be used: \(error)", metadata: ["link": "\(fingerprint)"])
+            return .text(.serviceUnavailable, "The service cannot record anything right now. Please try again later.\n")
+        }
+    }
+
+    /// The configured accounts a link covers; those removed since it was made are left out.
+    private func accounts(of token: LinkToken) -> [Account] {
+        switch token.scope {
+        case .accounts(let ids): ids.compactMap { configuration.account(id: $0) }
+        case .allOfRecipient: configuration.accounts.filter { $0.email == token.recipient }
+        }
+    }
+
+    /// The checked steps that are not done yet, by account, and the note; `nil` when a value
+    /// is malformed or names a step the link does not cover (then nothing is recorded).
+    private func submission(
+        _ form: FormBody, _ accounts: [Account], _ standing: [String: [String: Acknowledgement]]
+    ) -> (requests: [AcknowledgementRequest], values: [String], note: String?)? {
+        let note = form.values("note").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let note, note.count > Self.longestNote || note.unicodeScalars.contains(where: Self.isForbidden) {
+            return nil
+        }
+        var byAccount: [(account: Account, actions: [String])] = []
+        var values: [String] = []
+        for value in form.values("done") {
+            guard let colon = value.firstIndex(of: ":"),
+                let account = accounts.first(where: { $0.id == value[..<colon] })
+            else { return nil }
+            let action = String(value[value.index(after: colon)...])
+            guard
+                configuration.catalog.policies(of: account).contains(where: { $0.actions.contains { $0.id == action } })
+            else { return nil }
+            let done =
+                standing[account.id]?[action] != nil
+                || account.done.contains { $0.actionIDs(in: configuration.catalog).contains(action) }
+            guard !done, !values.contains(value) else { continue }
+            values.append(value)
+            if let index = byAccount.firstIndex(where: { $0.account === account }) {
+                byAccount[index].actions.append(action)
+            } else {
+                byAccount.append((account, [action]))
+            }
+        }
+        var requests: [AcknowledgementRequest] = []
+        for (account, actions) in byAccount {
+            guard
+                let request = try? AcknowledgementRequest(
+                    account: account, items: actions, catalog: configuration.catalog)
+            else { return nil }
+            requests.append(request)
+        }
+        return (requests, values, note?.isEmpty == false ? note : nil)
+    }
+
+    /// Controls other than a line break have no place in a note.
+    private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\n" && scalar != "\r" && scalar != "\t")
+            || (0x7F...0x9F).contains(scalar.value)
+            || scalar == "\u{2028}" || scalar == "\u{2029}"
+    }
+
+    /// Whether the browser says the form came from another site. `Sec-Fetch-Site` decides
+    /// where a browser sends it; the pages' `no-referrer` policy makes browsers send
+    /// `Origin: null` with their own forms, so without it only a matching `Origin` passes.
+    static func isCrossSite(_ headers: HTTPHeaders, origin: String) -> Bool {
+        if let site = headers.first(name: "sec-fetch-site") { return site != "same-origin" && site != "none" }
+        if let sent = headers.first(name: "origin") { return sent != origin }
+        return false
+    }
+
+    private func metrics() -> WebResponse {
+        do {
+            let now = clock()
+            let report = ComplianceReport(
+                configuration: configuration, records: try store.acknowledgements(),
+                firstSeen: try store.firstSightings(), at: now)
+            let bytes = ComplianceMetrics.exposition(
+                of: report, counts: try store.counts(), channels: configuration.channels)
+            return WebResponse(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: bytes)
+        } catch {
+            logger.error("metrics cannot be read from the state store: \(error)")
+            return .text(.serviceUnavailable, "the state store cannot be read\n")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// One connection's requests: read each whole within the limits, hand it to the site on the
+/// thread pool, write the answer with the headers every answer carries.
+///
+/// A connection has `requestTimeout` from its start, or from the end of its last answer,
+/// to send a whole request; a client sending a byte now and then gets no longer.
+final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    static let maximumBody = 16 * 1024
+    static let requestTimeout = TimeAmount.seconds(10)
+
+    private let site: ConfirmationSite
+    private let pool: NIOThreadPool
+    private let roster: ConnectionRoster
+    private let commonHeaders: [(String, String)]
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+    /// An answer was given before the request ended (it was too large): the rest is ignored.
+    private var refused = false
+    private var deadline: Scheduled<Void>?
+
+    init(site: ConfirmationSite, pool: NIOThreadPool, roster: ConnectionRoster, commonHeaders: [(String, String)]) {
+        self.site = site
+        self.pool = pool
+        self.roster = roster
+        self.commonHeaders = commonHeaders
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armDeadline(context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        roster.remove(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            body = []
+            if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > Self.maximumBody {
+                refuse(context, version: head.version)
+            }
+        case .body(var buffer):
+            guard !refused else { return }
+            guard body.count + buffer.readableBytes <= Self.maximumBody else {
+                refuse(context, version: head?.version ?? .http1_1)
+                return
+            }
+            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+        case .end:
+            guard !refused, let head else { return }
+            self.head = nil
+            deadline?.cancel()
+            roster.markBusy(context.channel)
+            let uri = head.uri
+            let request = WebRequest(
+                method: head.method, path: String(uri[..<(uri.firstIndex(of: "?") ?? uri.endIndex)]),
+                headers: head.headers, body: body)
+            body = []
+            let site = site
+            pool.runIfActive(eventLoop: context.eventLoop) { site.respond(to: request) }
+                .assumeIsolated().whenComplete { result in
+                    let response =
+                        (try? result.get()) ?? .text(.serviceUnavailable, "optoutd serve is stopping\n")
+                    self.write(response, context: context, version: head.version, keepAlive: head.isKeepAlive)
+                }
+        }
+    }
+
+    /// Answers 413 at once and closes: a body over the limit is never read.
+    private func refuse(_ context: ChannelHandlerContext, version: HTTPVersion) {
+        refused = true
+        deadline?.cancel()
+        write(
+            .text(.payloadTooLarge, "A request body may hold at most \(Self.maximumBody / 1024) KB.\n"),
+            context: context, version: version, keepAlive: false)
+    }
+
+    private func write(_ response: WebResponse, context: ChannelHandlerContext, version: HTTPVersion, keepAlive: Bool) {
+        guard context.channel.isActive else { return }
+        var headers = HTTPHeaders(commonHeaders)
+        headers.add(name: "Content-Type", value: response.contentType)
+        headers.add(name: "Content-Length", value: String(response.body.count))
+        for (name, value) in response.headers { headers.add(name: name, value: value) }
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))),
+            promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+        buffer.writeBytes(response.body)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if keepAlive {
+            roster.markIdle(context.channel)
+            armDeadline(context)
+        } else {
+            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    private func armDeadline(_ context: ChannelHandlerContext) {
+        deadline?.cancel()
+        deadline = context.eventLoop.assumeIsolated().scheduleTask(in: Self.requestTimeout) {
+            context.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Crypto
+import Dispatch
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import OptOutDaemon
+import OptOutRender
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `optoutd serve`: HTTP/1.1 on swift-nio's event loop, one thread for the connections and
+/// a small pool for the store. It adopts the socket systemd passes (and then exits after
+/// `idleExit` without connections, so that nothing runs between visits), or binds
+/// `listen` itself.
+public struct WebServer: Sendable {
+    public static let defaultListen = "127.0.0.1:8470"
+    /// More connections than this share the places: the longest idle one is closed first.
+    public static let connectionLimit = 64
+    /// The request line and headers together.
+    static let headerLimit = 8 * 1024
+
+    let site: ConfirmationSite
+    let logger: Logger
+
+    public init(site: ConfirmationSite, logger: Logger) {
+        self.site = site
+        self.logger = logger
+    }
+
+    /// Every answer carries these: nothing may load from elsewhere, be framed, leak the
+    /// link in a Referer or stay in a cache.
+    static var commonHeaders: [(String, String)] {
+        let styleHash = Data(SHA256.hash(data: Array(ConfirmationPages.style.utf8))).base64EncodedString()
+        return [
+            (
+                "Content-Security-Policy",
+                "default-src 'none'; style-src 'sha256-\(styleHash)'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            ),
+            ("Referrer-Policy", "no-referrer"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("X-Frame-Options", "DENY"),
+            ("Cache-Control", "no-store"),
+        ]
+    }
+
+    /// Serves until SIGTERM or SIGINT, or until idle when socket-activated.
+    ///
+    /// - Parameters:
+    ///   - listen: `HOST:PORT` to bind when systemd passed no socket.
+    ///   - ready: called once the socket accepts connections, with where it listens.
+    public func run(listen: String, idleExit: TimeAmount, ready: (String) -> Void) throws {
+        let passed = try SocketActivation.passedSocket()
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let pool = NIOThreadPool(numberOfThreads: 2)
+        pool.start()
+        defer {
+            try? group.syncShutdownGracefully()
+            try? pool.syncShutdownGracefully()
+        }
+        let eventLoop = group.next()
+        let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
+        let stop: @Sendable () -> Void = { serverChannel.withLockedValue { $0 }?.close(promise: nil) }
+        let roster = ConnectionRoster(
+            limit: Self.connectionLimit, eventLoop: eventLoop, idleExit: passed == nil ? nil : idleExit,
+            onIdle: { [logger] in
+                logger.info("no connections for a while: exiting until systemd passes the next one")
+                stop()
+            })
+        var limits = NIOHTTPDecoderLimitConfiguration()
+        limits.maxHeaderListSize = Self.headerLimit
+        limits.maxHeaderFieldSize = Self.headerLimit
+        limits.maxHeaderFieldCount = 100
+        let site = site
+        let headers = Self.commonHeaders
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard roster.admit(channel) else {
+                        channel.close(promise: nil)
+                        return
+                    }
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withErrorHandling: true, withEncoderConfiguration: .init(),
+                        withDecoderLimitConfiguration: limits)
+                    try channel.pipeline.syncOperations.addHandler(
+                        RequestHandler(site: site, pool: pool, roster: roster, commonHeaders: headers))
+                }
+            }
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 4)
+        let channel: any Channel
+        if let passed {
+            channel = try bootstrap.withBoundSocket(passed).wait()
+        } else {
+            let (host, port) = try Self.address(listen)
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        }
+        serverChannel.withLockedValue { $0 = channel }
+        try eventLoop.submit { roster.start() }.wait()
+        let signals = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop() }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        ready(passed == nil ? listen : "the socket systemd passed")
+        try channel.closeFuture.wait()
+    }
+
+    /// `HOST:PORT`, with `[…]` around an IPv6 host.
+    static func address(_ text: String) throws -> (host: String, port: Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (1...65535).contains(port)
+        else { throw ListenAddressError(text: text) }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ListenAddressError(text: text) }
+        return (host, port)
+    }
+}
+
+/// `--listen` is not `HOST:PORT`.
+public struct ListenAddressError: Error, CustomStringConvertible {
+    let text: String
+    public var description: String { "--listen '\(text)' is not HOST:PORT, such as 127.0.0.1:8470 or [::1]:8470" }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import Logging
+import NIOCore
+import OptOutCore
+import OptOutDaemon
+import OptOutWeb
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the pages where people confirm their opt-outs (BASE_URL/c/TOKEN).",
+        discussion: """
+            HTTP/1.1 for a reverse proxy that adds TLS. Adopts the socket systemd passes
+            (optoutd-web.socket) and then exits after --idle-exit without connections; otherwise
+            binds --listen. Needs web: in the configuration and the daemon's state store, where
+            confirmations are recorded (source link) for the running daemon to act on. Also
+            answers GET /healthz and GET /metrics (Prometheus).
+            """
+    )
+
+    @OptionGroup var options: ConfigOptions
+    @OptionGroup var state: StateOptions
+
+    @Option(help: "Where to listen when systemd passes no socket (HOST:PORT).")
+    var listen = WebServer.defaultListen
+
+    @Option(help: "Exit after this long without connections when socket-activated (such as 30s, 5min, 1h).")
+    var idleExit = "5min"
+
+    func validate() throws {
+        guard Self.seconds(idleExit) != nil else {
+            throw ValidationError("--idle-exit '\(idleExit)' is not a duration from 1s to 24h, such as 30s, 5min or 1h")
+        }
+    }
+
+    func run() throws {
+        signal(SIGPIPE, SIG_IGN)
+        LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
+        let logger = Logger(label: "optoutd-web")
+        let configuration = try options.load(now: currentInstant())
+        guard configuration.web != nil else {
+            standardError("optoutd: \(options.path): serve needs a web: section with base_url")
+            throw ExitCode.invalidConfiguration
+        }
+        guard state.exists else {
+            standardError(
+                "optoutd: no state store at \(state.path): start the daemon first, or check --state (the daemon's store)"
+            )
+            throw ExitCode.dataError
+        }
+        let links = try loadLinks(configuration, state: state)!
+        let store = try state.open(.readWrite(create: false))
+        let site = ConfirmationSite(
+            configuration: configuration, links: links, store: store, logger: logger, clock: currentInstant)
+        let notifier = ServiceNotifier()
+        try WebServer(site: site, logger: logger).run(
+            listen: listen, idleExit: .seconds(Int64(Self.seconds(idleExit)!))
+        ) { place in
+            logger.info("serving confirmation pages on \(place) for \(configuration.web!.baseURL)")
+            notifier.ready(status: "serving on \(place)")
+        }
+        notifier.stopping()
+    }
+
+    /// `30s`, `5min`, `5m`, `1h`: whole seconds from 1 to a day.
+    static func seconds(_ text: String) -> Int? {
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, digits.count <= 6, let count = Int(digits) else { return nil }
+        let unit: Int? =
+            switch text.dropFirst(digits.count) {
+            case "s": 1
+            case "m", "min": 60
+            case "h": 3600
+            default: nil
+            }
+        guard let unit, (1...86_400).contains(count * unit) else { return nil }
+        return count * unit
+    }
+}
+
+/// The configuration's link maker, its key read (or made) beside the store; a key that
+/// cannot be had ends the command with the reason.
+func loadLinks(_ configuration: Configuration, state: StateOptions) throws -> ConfirmationLinks? {
+    do {
+        return try ConfirmationLinks.load(for: configuration, credentials: Credentials(), statePath: state.path)
+    } catch {
+        standardError("optoutd: \(error)")
+        throw ExitCode.failure
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import OptOutCore
+import Testing
+
+/// The whole loop as a person lives it: the reminder mail (through a real SMTP server)
+/// carries a link, a real Chromium opens it, ticks two boxes and submits, and the running
+/// daemon sends `opted-out` and stops reminding.
+@Suite(.serialized, .enabled(if: hasTestJournal, "needs scripts/test-sandbox (make test)"))
+struct ConfirmationBrowserTests {
+    @Test func aPersonConfirmsFromTheLinkInTheirMailAndTheDaemonActsOnIt() throws {
+        let web = WebFixture()
+        let fixture = web.fixture
+        let mailbox = try fixture.subdirectory("mailbox")
+        let smtp = try LocalServer(script: "smtp_server.py", [mailbox.path])
+        let account = fixture.account("soren")
+        try fixture.writeConfig(
+            accounts: "  - {id: \(account), region: DK, name: Søren, email: soren@example.org}",
+            extra: """
+                \(web.webSection)
+                channels:
+                  email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(smtp.port)", starttls: off}
+                """)
+        #expect(try fixture.runOnce().status == 0)
+
+        // The link, from the mail as the person's mail program shows it.
+        let mail = try #require(try MailFixture.messages(in: mailbox).first?.mail)
+        let body = mail["body"] as? String ?? ""
+        let link = try #require(
+            body.split(whereSeparator: \.isWhitespace).map(String.init).first { $0.hasPrefix(web.base + "/c/") },
+            "\(body)")
+        #expect((mail["html"] as? String)?.contains(#"<a href="\#(link)">"#) == true)
+
+        let daemon = try fixture.start()
+        defer { daemon.stop() }
+        try fixture.waitForNotices { $0.contains { $0["OPTOUT_EVENT"] == "policy-applies" } }
+        try web.serve()
+
+        let started = ContinuousClock.now
+        let browser = try Optoutd.runTool(
+            "/usr/bin/python3",
+            [
+                Optoutd.repository.appendingPathComponent("Tests/support/confirm_in_browser.py").path, link,
+                "Done on my phone", "\(account):ai-improvement-toggle", "\(account):objection-form",
+            ])
+        #expect(browser.status == 0, "\(browser.stderr)")
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(browser.stdout.utf8)) as? [String: Any])
+        let labels = page["labels"] as? [String: String?] ?? [:]
+        #expect(labels.count == 2)
+        #expect(labels.values.allSatisfy { $0?.isEmpty == false }, "every checkbox has a label")
+        #expect(page["overflow"] as? Bool == false, "readable on a phone's width")
+        #expect((page["outcome"] as? String)?.contains("We recorded") == true, "\(page)")
+        #expect((page["body"] as? String)?.contains("Everything is done.") == true)
+        #expect((page["remaining"] as? [String])?.isEmpty == true)
+        #expect((page["done"] as? [String])?.count == 2)
+
+        // The daemon, told through the store, acts within seconds.
+        let notices = try fixture.waitForNotices(timeout: .seconds(5)) {
+            $0.contains { $0["OPTOUT_EVENT"] == "opted-out" }
+        }
+        #expect(ContinuousClock.now - started < .seconds(8))
+        #expect(notices.contains { $0["OPTOUT_EVENT"] == "opted-out" })
+        let acks = try web.acks(account)
+        #expect(acks.map { $0["action"] as? String } == ["ai-improvement-toggle", "objection-form"])
+        #expect(acks.allSatisfy { $0["source"] as? String == "link" && $0["note"] as? String == "Done on my phone" })
+    }
+}

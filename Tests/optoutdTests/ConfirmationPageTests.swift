@@ -1,0 +1,173 @@
+import Foundation
+import OptOutCore
+import Testing
+
+/// `optoutd serve` over real HTTP: what a person's link shows and records, and what it
+/// refuses, whoever sends it.
+@Suite(.enabled(if: hasTestJournal, "needs scripts/test-sandbox (make test)"))
+struct ConfirmationPageTests {
+    let web = WebFixture()
+    var fixture: DaemonFixture { web.fixture }
+    var alice: String { fixture.account("alice") }
+    var bob: String { fixture.account("bob") }
+
+    init() throws {
+        try web.start(
+            accounts: """
+                  - {id: \(fixture.account("alice")), region: DE, email: alice@example.org, name: Alice}
+                  - {id: \(fixture.account("bob")), region: FR, email: bob@example.org, language: fr}
+                """)
+    }
+
+    func path(_ link: String) -> String { String(link.dropFirst(web.base.count)) }
+
+    @Test func thePageListsTheStepsAndRecordsTheCheckedOnesAsAckWould() throws {
+        let link = try web.link(alice)
+        #expect(link.hasPrefix(web.base + "/c/"))
+        let page = try web.get(path(link))
+        #expect(page.status == 200)
+        #expect(page.headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(page.body.contains(#"<html lang="en">"#))
+        #expect(page.body.contains("Hello Alice,"))
+        #expect(page.body.contains(#"value="\#(alice):ai-improvement-toggle""#))
+        #expect(page.body.contains(#"value="\#(alice):objection-form""#))
+        #expect(!page.body.contains(bob), "a link shows only the accounts it covers")
+
+        let answer = try web.post(path(link), "done=\(alice)%3Aai-improvement-toggle&note=Switched+off+on+my+phone")
+        #expect(answer.status == 200)
+        #expect(answer.body.contains("We recorded"))
+        #expect(answer.body.contains("One step is still to do."))
+        #expect(!answer.body.contains(#"value="\#(alice):ai-improvement-toggle""#), "done steps have no checkbox")
+        let acks = try web.acks(alice)
+        #expect(acks.count == 1)
+        #expect(acks.first?["action"] as? String == "ai-improvement-toggle")
+        #expect(acks.first?["source"] as? String == "link")
+        #expect(acks.first?["note"] as? String == "Switched off on my phone")
+
+        // Sending the same form again records nothing twice.
+        _ = try web.post(path(link), "done=\(alice)%3Aai-improvement-toggle")
+        #expect(try web.acks(alice).count == 1)
+    }
+
+    @Test func thePageSpeaksTheAccountsLanguage() throws {
+        let page = try web.get(path(try web.link(bob)))
+        #expect(page.body.contains(#"<html lang="fr">"#))
+        #expect(page.body.contains("J’ai fait les étapes cochées"))
+    }
+
+    @Test func aTamperedMalformedOrForeignLinkGets404AndTheSamePage() throws {
+        let link = path(try web.link(alice))
+        var tampered = Array(link.utf8)
+        tampered[8] = tampered[8] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+        // A link made with another store's key, for the same account.
+        let other = try DaemonFixture()
+        try FileManager.default.copyItem(atPath: fixture.configPath, toPath: other.configPath)
+        let foreign = try other.run(["link", alice]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let answers = try [
+            String(decoding: tampered, as: UTF8.self), "/c/abc", "/c/", "/c/\(alice)", path(foreign), "/nothing",
+        ]
+        .map { try web.get($0) }
+        #expect(answers.map(\.status) == Array(repeating: 404, count: answers.count))
+        #expect(Set(answers.map(\.body)).count == 1, "the same page whatever was wrong")
+        #expect(answers[0].body.contains("This link does not work"))
+        #expect(try web.post(String(decoding: tampered, as: UTF8.self), "done=\(alice)%3Aobjection-form").status == 404)
+        #expect(try web.acks(alice).isEmpty)
+    }
+
+    @Test func anExpiredLinkGets410AndSaysAFreshOneComes() throws {
+        let expired = try web.link(alice, now: "2020-01-01T00:00:00Z")
+        let answer = try web.get(path(expired))
+        #expect(answer.status == 410)
+        #expect(answer.body.contains("A fresh link comes with the next reminder"))
+        #expect(try web.post(path(expired), "done=\(alice)%3Aobjection-form").status == 410)
+        #expect(try web.acks(alice).isEmpty)
+    }
+
+    @Test(arguments: [
+        "done=BOB%3Aai-improvement-toggle", "done=ALICE%3Ano-such-action", "done=ALICE", "done=ALICE%3A",
+        "done=ALICE%3Aobjection-form&done=BOB%3Aobjection-form", "note=%ZZ&done=ALICE%3Aobjection-form",
+        "done=ALICE%3Aobjection-form&note=bell%07",
+    ])
+    func aWrongDoneValueIsRefusedAndNothingIsRecorded(form: String) throws {
+        let link = path(try web.link(alice))
+        let body = form.replacingOccurrences(of: "ALICE", with: alice).replacingOccurrences(of: "BOB", with: bob)
+        let answer = try web.post(link, body)
+        #expect(answer.status == 400)
+        #expect(answer.body.contains("nothing was recorded"))
+        #expect(try web.acks(alice).isEmpty)
+        #expect(try web.acks(bob).isEmpty)
+    }
+
+    @Test func aBodyOverSixteenKilobytesGets413() throws {
+        let link = path(try web.link(alice))
+        let form = "done=\(alice)%3Aobjection-form&note="
+        // A megabyte, with its length announced, and in chunks without one.
+        for way in ["padded-post", "chunked-post"] {
+            #expect(try web.probe([way, web.base + link, form, String(1 << 20)])["status"] as? Int == 413)
+        }
+        #expect(try web.acks(alice).isEmpty)
+        // Just under the limit is read (and refused only for its too long note).
+        #expect(try web.probe(["padded-post", web.base + link, form, "16000"])["status"] as? Int == 400)
+        #expect(try web.probe(["huge-header", web.base + "/healthz"])["status"] as? Int == 400)
+    }
+
+    @Test func aFormFromAnotherSiteIsRefused() throws {
+        let link = path(try web.link(alice))
+        let form = "done=\(alice)%3Aobjection-form"
+        #expect(try web.post(link, form, headers: ["Origin:https://evil.example"]).status == 403)
+        #expect(try web.post(link, form, headers: ["Sec-Fetch-Site:cross-site"]).status == 403)
+        #expect(try web.post(link, form, headers: ["Origin:null"]).status == 403)
+        #expect(try web.acks(alice).isEmpty)
+        // A browser posting the page's own form (no-referrer makes its Origin null).
+        let own = try web.post(link, form, headers: ["Sec-Fetch-Site:same-origin", "Origin:null"])
+        #expect(own.status == 200)
+        #expect(try web.acks(alice).count == 1)
+    }
+
+    @Test func everyAnswerCarriesTheProtectiveHeaders() throws {
+        for answer in [try web.get(path(try web.link(alice))), try web.get("/c/nothing"), try web.get("/healthz")] {
+            let policy = answer.headers["Content-Security-Policy"] ?? ""
+            for part in ["default-src 'none'", "form-action 'self'", "frame-ancestors 'none'", "style-src 'sha256-"] {
+                #expect(policy.contains(part), "\(policy)")
+            }
+            #expect(answer.headers["Referrer-Policy"] == "no-referrer")
+            #expect(answer.headers["X-Content-Type-Options"] == "nosniff")
+            #expect(answer.headers["Cache-Control"] == "no-store")
+        }
+    }
+
+    @Test func healthAndMetricsAnswerAndOtherMethodsDoNot() throws {
+        let health = try web.get("/healthz")
+        #expect(health.status == 200 && health.body == "ok\n")
+        _ = try web.post(path(try web.link(alice)), "done=\(alice)%3Aobjection-form")
+        let metrics = try web.get("/metrics")
+        #expect(metrics.status == 200)
+        #expect(metrics.headers["Content-Type"]?.hasPrefix("text/plain; version=0.0.4") == true)
+        let file = fixture.directory.appendingPathComponent("metrics.prom")
+        try metrics.body.write(to: file, atomically: true, encoding: .utf8)
+        let parsed = try Optoutd.runTool(
+            "/usr/bin/python3",
+            [Optoutd.repository.appendingPathComponent("Tests/support/parse_metrics.py").path, file.path])
+        #expect(parsed.status == 0, "\(parsed.stderr)")
+        let samples =
+            (try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Any])?["samples"]
+            as? [[String: Any]] ?? []
+        let pending = samples.first {
+            $0["name"] as? String == "optoutd_actions_pending"
+                && ($0["labels"] as? [String: String])?["action"] == "objection-form"
+        }
+        #expect(pending?["value"] as? Double == 1, "bob's is pending, alice's done")
+        #expect(try web.probe(["method", "DELETE", web.base + "/healthz"])["status"] as? Int == 405)
+    }
+
+    @Test func aHundredIdleConnectionsDoNotStopARealRequest() throws {
+        let result = try web.probe(["idle-then-get", "100", web.base + "/healthz"])
+        #expect(result["status"] as? Int == 200)
+        #expect((result["closed"] as? Int ?? 0) >= 100 + 1 - 64, "the longest idle ones made room")
+    }
+
+    @Test func aClientSendingAByteNowAndThenIsCutOffAfterTenSeconds() throws {
+        let seconds = try web.probe(["slow", web.base + "/healthz"])["seconds"] as? Double ?? 0
+        #expect((9...14).contains(seconds), "\(seconds)")
+    }
+}

@@ -1,0 +1,146 @@
+"""Talks HTTP to optoutd serve the way browsers and hostile clients do, on loopback only,
+and prints what came back as JSON.
+
+    python3 Tests/support/web_probe.py get URL [HEADER:VALUE ...]
+    python3 Tests/support/web_probe.py post URL BODY [HEADER:VALUE ...]
+    python3 Tests/support/web_probe.py method METHOD URL
+    python3 Tests/support/web_probe.py padded-post URL BODY COUNT
+    python3 Tests/support/web_probe.py chunked-post URL BODY COUNT
+    python3 Tests/support/web_probe.py idle-then-get COUNT URL
+    python3 Tests/support/web_probe.py slow URL
+    python3 Tests/support/web_probe.py huge-header URL
+
+get, post and method print {"status", "headers", "body"}; padded-post sends BODY with
+COUNT more "a" after it (with Content-Length), chunked-post the same in 4 KB chunks
+without a length, and both print {"status"} (0 when the server closed without one). idle-then-get opens COUNT connections
+that send nothing, then GETs URL on a new one while they stay open, and prints its
+status and how many of the idle ones the server closed. slow sends half a request line
+and prints how many seconds pass before the server closes the connection. huge-header
+sends a 9 KB header and prints the status line's code (or 0 when the server just closed).
+"""
+import http.client
+import json
+import socket
+import sys
+import time
+import urllib.parse
+
+
+def connection(url):
+    parts = urllib.parse.urlsplit(url)
+    return parts, http.client.HTTPConnection(parts.hostname, parts.port, timeout=20)
+
+
+def request(method, url, body=None, headers=()):
+    parts, conn = connection(url)
+    fields = dict(h.split(":", 1) for h in headers)
+    if body is not None:
+        fields.setdefault("Content-Type", "application/x-www-form-urlencoded")
+    conn.request(method, parts.path, body=body.encode() if body is not None else None, headers=fields)
+    response = conn.getresponse()
+    text = response.read().decode("utf-8", "replace")
+    return {"status": response.status, "headers": dict(response.getheaders()), "body": text}
+
+
+def large_post(url, body, count, chunked):
+    parts = urllib.parse.urlsplit(url)
+    data = body.encode() + b"a" * count
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    head = f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nOrigin: {parts.scheme}://{parts.netloc}\r\n"
+    head += "Content-Type: application/x-www-form-urlencoded\r\n"
+    head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else f"Content-Length: {len(data)}\r\n\r\n"
+    reply = b""
+    try:
+        sock.sendall(head.encode())
+        step = 4096
+        for start in range(0, len(data), step):
+            piece = data[start:start + step]
+            sock.sendall(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+        if chunked:
+            sock.sendall(b"0\r\n\r\n")
+    except OSError:
+        pass  # the server may close before all is sent: its answer is already there
+    try:
+        while b"\r\n" not in reply:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    except OSError:
+        pass
+    line = reply.split(b"\r\n", 1)[0].split()
+    return {"status": int(line[1]) if len(line) > 1 else 0}
+
+
+def idle_then_get(count, url):
+    parts = urllib.parse.urlsplit(url)
+    idle = [socket.create_connection((parts.hostname, parts.port)) for _ in range(count)]
+    time.sleep(0.5)
+    result = request("GET", url)
+    closed = 0
+    for sock in idle:
+        sock.settimeout(0.2)
+        try:
+            if sock.recv(1) == b"":
+                closed += 1
+        except socket.timeout:
+            pass
+        except OSError:
+            closed += 1
+        sock.close()
+    return {"status": result["status"], "closed": closed}
+
+
+def slow(url):
+    parts = urllib.parse.urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port))
+    start = time.monotonic()
+    sock.sendall(b"GET /healthz HT")
+    sock.settimeout(1)
+    while time.monotonic() - start < 30:
+        try:
+            sock.sendall(b"T")  # a byte now and then must not keep it open
+            if sock.recv(1) == b"":
+                break
+        except socket.timeout:
+            continue
+        except OSError:
+            break
+    return {"seconds": round(time.monotonic() - start, 1)}
+
+
+def huge_header(url):
+    parts = urllib.parse.urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Filler: " + b"a" * 9000 + b"\r\n\r\n")
+    reply = b""
+    try:
+        while b"\r\n" not in reply:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    except OSError:
+        pass
+    line = reply.split(b"\r\n", 1)[0].split()
+    return {"status": int(line[1]) if len(line) > 1 else 0}
+
+
+command = sys.argv[1]
+if command == "get":
+    result = request("GET", sys.argv[2], headers=sys.argv[3:])
+elif command == "post":
+    result = request("POST", sys.argv[2], body=sys.argv[3], headers=sys.argv[4:])
+elif command == "method":
+    result = request(sys.argv[2], sys.argv[3])
+elif command in ("padded-post", "chunked-post"):
+    result = large_post(sys.argv[2], sys.argv[3], int(sys.argv[4]), command == "chunked-post")
+elif command == "idle-then-get":
+    result = idle_then_get(int(sys.argv[2]), sys.argv[3])
+elif command == "slow":
+    result = slow(sys.argv[2])
+elif command == "huge-header":
+    result = huge_header(sys.argv[2])
+else:
+    sys.exit(f"unknown command {command}")
+print(json.dumps(result))
