@@ -202,4 +202,9 @@ if [[ $(id -u) -eq 0 ]]; then
 else
     echo "daemon benchmarks: need root (a private journald)"
 fi
+
+# --- the confirmation pages -----------------------------------------------------
+echo
+command -v wrk >/dev/null || { [[ $(id -u) -eq 0 ]] && apt-get install -y wrk >/dev/null 2>&1; } || true
+(cd "$repo" && /usr/bin/python3 Benchmarks/web_bench.py "$optoutd" "$outdir") || echo "web benchmarks: failed" >&2
 exit 0
