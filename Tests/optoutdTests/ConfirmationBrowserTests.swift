@@ -63,4 +63,40 @@ struct ConfirmationBrowserTests {
         #expect(acks.map { $0["action"] as? String } == ["ai-improvement-toggle", "objection-form"])
         #expect(acks.allSatisfy { $0["source"] as? String == "link" && $0["note"] as? String == "Done on my phone" })
     }
+
+    @Test func theJSONDocumentAndChatPostsCarryTheOwnersLinkToTheirPage() throws {
+        let web = WebFixture()
+        let fixture = web.fixture
+        let received = try fixture.subdirectory("received")
+        let http = try LocalServer(script: "http_server.py", [received.path, "200"])
+        let account = fixture.account("kenji")
+        try fixture.writeConfig(
+            accounts: "  - {id: \(account), region: CA, email: kenji@example.org}",
+            extra: """
+                \(web.webSection)
+                channels:
+                  webhooks:
+                    - {name: json, url: "http://127.0.0.1:\(http.port)/json"}
+                    - {name: chat, url: "http://127.0.0.1:\(http.port)/chat", format: mattermost}
+                """)
+        #expect(try fixture.runOnce().status == 0)
+        try web.serve()
+        let requests = try FileManager.default.contentsOfDirectory(atPath: received.path).sorted().map {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: received.appendingPathComponent($0))) as? [String: Any]
+                ?? [:]
+        }
+        let documents = requests.filter { $0["path"] as? String == "/json" }.compactMap {
+            try? JSONSerialization.jsonObject(with: Data(($0["body"] as? String ?? "").utf8)) as? [String: Any]
+        }
+        #expect(!documents.isEmpty)
+        for document in documents {
+            let link = try #require(document["confirm_url"] as? String)
+            let page = try web.get(String(link.dropFirst(web.base.count)))
+            #expect(page.status == 200)
+            #expect(page.body.contains(#"value="\#(account):"#))
+        }
+        let chat = try #require(requests.first { $0["path"] as? String == "/chat" }?["body"] as? String)
+        #expect(chat.contains("Confirm what you have switched off"))
+        #expect(chat.contains(web.base + "/c/"))
+    }
 }
