@@ -82,7 +82,8 @@ struct ConfirmationBrowserTests {
         #expect(try fixture.runOnce().status == 0)
         try web.serve()
         let requests = try FileManager.default.contentsOfDirectory(atPath: received.path).sorted().map {
-            try JSONSerialization.jsonObject(with: Data(contentsOf: received.appendingPathComponent($0))) as? [String: Any]
+            try JSONSerialization.jsonObject(with: Data(contentsOf: received.appendingPathComponent($0)))
+                as? [String: Any]
                 ?? [:]
         }
         let documents = requests.filter { $0["path"] as? String == "/json" }.compactMap {
