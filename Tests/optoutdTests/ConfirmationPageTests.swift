@@ -74,6 +74,16 @@ struct ConfirmationPageTests {
         #expect(try web.acks(alice).isEmpty)
     }
 
+    @Test func aNewKeyMakesEveryEarlierLinkUnusable() throws {
+        let before = path(try web.link(alice))
+        #expect(try web.get(before).status == 200)
+        web.stop()
+        try FileManager.default.removeItem(atPath: fixture.statePath + ".link-key")
+        try web.serve()
+        #expect(try web.get(before).status == 404)
+        #expect(try web.get(path(try web.link(alice))).status == 200)
+    }
+
     @Test func anExpiredLinkGets410AndSaysAFreshOneComes() throws {
         let expired = try web.link(alice, now: "2020-01-01T00:00:00Z")
         let answer = try web.get(path(expired))
