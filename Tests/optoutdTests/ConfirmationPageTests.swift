@@ -167,6 +167,20 @@ struct ConfirmationPageTests {
                 && ($0["labels"] as? [String: String])?["action"] == "objection-form"
         }
         #expect(pending?["value"] as? Double == 1, "bob's is pending, alice's done")
+        // The same families as `report --format prometheus` over the same store.
+        let report = try fixture.run(["report", "--format", "prometheus"])
+        #expect(report.status == 0, "\(report.stderr)")
+        func families(_ text: String) -> Set<String> {
+            Set(text.split(separator: "\n").filter { $0.hasPrefix("# TYPE ") }.map(String.init))
+        }
+        #expect(families(metrics.body) == families(report.stdout))
+        #expect(families(metrics.body).count >= 7)
+        // The audit trail: the report names the link as the step's source.
+        let csv = try fixture.run(["report", "--format", "csv"]).stdout
+        #expect(
+            csv.split(whereSeparator: \.isNewline).contains {
+                $0.hasPrefix("\(alice),") && $0.contains(",objection-form,done,") && $0.contains(",link,")
+            }, "\(csv)")
         #expect(try web.probe(["method", "DELETE", web.base + "/healthz"])["status"] as? Int == 405)
     }
 
