@@ -48,9 +48,13 @@ struct CSVInventory {
             // A copy of the path of its own: every location holds it, and threads that count
             // references on one string slow each other down.
             let piecePath = String(decoding: Array(path.utf8), as: UTF8.self)
+            let pieceBytes = UnsafeBufferPointer(rebasing: bytes[piece.range])
+            var reader = CSVReader(path: piecePath, log: pieceLog)
+            // Most inventories are plain ASCII: one look at the bytes spares looking at every field.
+            reader.isPlainASCII = CSVReader.isPlainASCII(pieceBytes)
             let accounts = layout.accounts(
-                UnsafeBufferPointer(rebasing: bytes[piece.range]), from: CSVReader.Position(index: 0, line: piece.line),
-                reader: CSVReader(path: piecePath, log: pieceLog), builder: builder.reporting(to: pieceLog))
+                pieceBytes, from: CSVReader.Position(index: 0, line: piece.line), reader: reader,
+                builder: builder.reporting(to: pieceLog))
             return (accounts, pieceLog.snapshot)
         }
         for (_, diagnostics) in results { log.append(diagnostics) }
@@ -145,8 +149,7 @@ struct CSVInventory {
                 RawAccount(
                     location: record.location(0), id: cell(.id), platform: cell(.platform), region: cell(.region),
                     name: cell(.name), email: cell(.email), timezone: cell(.timezone), language: cell(.language),
-                    manager: cell(.manager),
-                    done: done))
+                    manager: cell(.manager), done: done, isPrintableASCII: reader.isPlainASCII))
         }
     }
 }

@@ -15,17 +15,21 @@ struct PairTable: Sendable {
     }
 
     /// The pairs of the accounts in `accounts`: each account with each policy that covers it.
+    ///
+    /// - Parameter room: how many accounts to reserve room for, at least those of `accounts`
+    ///   (more when the tables of the accounts that follow will be appended to this one).
     init(
         accounts: Range<Int>, configuration: Configuration, histories: [PairKey: PairHistory],
-        acknowledged: [String: Set<String>]
+        acknowledged: [String: Set<String>], room: Int = 0
     ) {
         let catalog = configuration.catalog
         self.init(catalog)
-        pairRanges.reserveCapacity(accounts.count)
+        let room = max(room, accounts.count)
+        pairRanges.reserveCapacity(room)
         // At most every policy of a platform per account: memory reserved and not touched
         // costs nothing, while growing the array step by step copies it again and again.
         let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
-        pairs.reserveCapacity(accounts.count * mostPoliciesPerPlatform)
+        pairs.reserveCapacity(room * mostPoliciesPerPlatform)
         // Accounts of one platform tend to come together: its policies are looked up once per run.
         var platformPolicies = (platform: "", byCountry: CoverageTable.noPolicies)
         // Accounts with the same `done` entries and nothing acknowledged have the same pending
@@ -69,9 +73,11 @@ struct PairTable: Sendable {
         let reindexed = pendingLists.takeOn(other.pendingLists)
         let offset = pairs.count
         pairRanges += other.pairRanges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
-        for var pair in other.pairs {
-            pair.pending = reindexed[Int(pair.pending)]
-            pairs.append(pair)
+        pairs += other.pairs
+        // The policies' own lists keep their indices: only pairs with something done move.
+        let firstMade = Int32(pendingLists.policyCount)
+        for index in offset..<pairs.count where pairs[index].pending >= firstMade {
+            pairs[index].pending = reindexed[Int(pairs[index].pending)]
         }
     }
 
@@ -91,17 +97,13 @@ struct PairTable: Sendable {
         let ranges = (0..<partCount).map { part in
             (accountCount * part / partCount)..<(accountCount * (part + 1) / partCount)
         }
-        let parts = parallel.map(ranges) { accounts in
+        // The first part's table takes on the others: it has room for every account's pairs.
+        var parts = parallel.map(ranges) { accounts in
             PairTable(
-                accounts: accounts, configuration: configuration, histories: histories, acknowledged: acknowledged)
+                accounts: accounts, configuration: configuration, histories: histories, acknowledged: acknowledged,
+                room: accounts.lowerBound == 0 ? accountCount : 0)
         }
-        guard parts.count > 1 else {
-            self = parts[0]
-            return
-        }
-        self.init(configuration.catalog)
-        pairRanges.reserveCapacity(accountCount)
-        pairs.reserveCapacity(parts.reduce(0) { $0 + $1.pairs.count })
+        self = parts.removeFirst()
         for part in parts { append(part) }
     }
 
