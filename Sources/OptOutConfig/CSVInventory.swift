@@ -140,16 +140,26 @@ struct CSVInventory {
             func cell(_ column: Column) -> Located<String>? { positions[column.rawValue].map { record[$0] } }
             var done: [Located<String>] = []
             if let cell = cell(.done), !cell.value.isEmpty {
-                done = cell.value.utf8.split(separator: UInt8(ascii: ";")).map {
-                    Located(value: Substring($0).trimmingBlanks(), location: cell.location)
-                }
-                .filter { !$0.value.isEmpty }
+                done =
+                    Self.isOneEntry(cell.value)
+                    ? [cell]
+                    : cell.value.utf8.split(separator: UInt8(ascii: ";")).map {
+                        Located(value: Substring($0).trimmingBlanks(), location: cell.location)
+                    }
+                    .filter { !$0.value.isEmpty }
             }
             return builder.account(
                 RawAccount(
                     location: record.location(0), id: cell(.id), platform: cell(.platform), region: cell(.region),
                     name: cell(.name), email: cell(.email), timezone: cell(.timezone), language: cell(.language),
                     manager: cell(.manager), done: done, isPrintableASCII: reader.isPlainASCII))
+        }
+
+        /// Whether a `done` cell holds one entry as written, with no blanks to trim: it is
+        /// then the entry itself, and no new string is made of it.
+        private static func isOneEntry(_ text: String) -> Bool {
+            func isBlank(_ byte: UInt8?) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            return !text.utf8.contains(UInt8(ascii: ";")) && !isBlank(text.utf8.first) && !isBlank(text.utf8.last)
         }
     }
 }
