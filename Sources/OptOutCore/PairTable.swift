@@ -2,7 +2,7 @@
 /// name.
 ///
 /// Tables of consecutive ranges can be made apart (such as on several threads) and then
-/// appended in account order: the result is the table one pass over every account makes.
+/// joined in account order: the result is the table one pass over every account makes.
 struct PairTable: Sendable {
     private(set) var pairs: [SchedulerPair] = []
     private(set) var pendingLists: PendingLists
@@ -15,21 +15,17 @@ struct PairTable: Sendable {
     }
 
     /// The pairs of the accounts in `accounts`: each account with each policy that covers it.
-    ///
-    /// - Parameter room: how many accounts to reserve room for, at least those of `accounts`
-    ///   (more when the tables of the accounts that follow will be appended to this one).
     init(
         accounts: Range<Int>, configuration: Configuration, histories: [PairKey: PairHistory],
-        acknowledged: [String: Set<String>], room: Int = 0
+        acknowledged: [String: Set<String>]
     ) {
         let catalog = configuration.catalog
         self.init(catalog)
-        let room = max(room, accounts.count)
-        pairRanges.reserveCapacity(room)
+        pairRanges.reserveCapacity(accounts.count)
         // At most every policy of a platform per account: memory reserved and not touched
         // costs nothing, while growing the array step by step copies it again and again.
         let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
-        pairs.reserveCapacity(room * mostPoliciesPerPlatform)
+        pairs.reserveCapacity(accounts.count * mostPoliciesPerPlatform)
         // Accounts of one platform tend to come together: its policies are looked up once per run.
         var platformPolicies = (platform: "", byCountry: CoverageTable.noPolicies)
         // Accounts with the same `done` entries and nothing acknowledged have the same pending
@@ -67,20 +63,6 @@ struct PairTable: Sendable {
         }
     }
 
-    /// Appends the table of the accounts that follow this table's, made for the same catalog:
-    /// its pending lists are taken on, and its pairs pointed to them.
-    private mutating func append(_ other: PairTable) {
-        let reindexed = pendingLists.takeOn(other.pendingLists)
-        let offset = pairs.count
-        pairRanges += other.pairRanges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
-        pairs += other.pairs
-        // The policies' own lists keep their indices: only pairs with something done move.
-        let firstMade = Int32(pendingLists.policyCount)
-        for index in offset..<pairs.count where pairs[index].pending >= firstMade {
-            pairs[index].pending = reindexed[Int(pairs[index].pending)]
-        }
-    }
-
     /// The accounts a range made apart holds at least: fewer cost more to hand over than
     /// they save.
     static let smallestPart = 16_384
@@ -97,14 +79,37 @@ struct PairTable: Sendable {
         let ranges = (0..<partCount).map { part in
             (accountCount * part / partCount)..<(accountCount * (part + 1) / partCount)
         }
-        // The first part's table takes on the others: it has room for every account's pairs.
-        var parts = parallel.map(ranges) { accounts in
+        let parts = parallel.map(ranges) { accounts in
             PairTable(
-                accounts: accounts, configuration: configuration, histories: histories, acknowledged: acknowledged,
-                room: accounts.lowerBound == 0 ? accountCount : 0)
+                accounts: accounts, configuration: configuration, histories: histories, acknowledged: acknowledged)
         }
-        self = parts.removeFirst()
-        for part in parts { append(part) }
+        guard parts.count > 1 else {
+            self = parts[0]
+            return
+        }
+        self.init(configuration.catalog)
+        // Each part's pending lists are taken on here; the pairs of a part are then copied
+        // into the whole, pointed to these lists, with `parallel` too.
+        var takenOn: [[Int32]] = []
+        for part in parts { takenOn.append(pendingLists.takeOn(part.pendingLists)) }
+        let listIndices = takenOn
+        let starts = parts.reduce(into: [0]) { $0.append($0.last! + $1.pairs.count) }
+        pairs = [SchedulerPair](unsafeUninitializedCapacity: starts.last!) { whole, initialized in
+            // Each part initializes its own range of the buffer, and nothing else.
+            nonisolated(unsafe) let whole = whole
+            _ = parallel.map(Array(parts.indices)) { part in
+                for (offset, pair) in parts[part].pairs.enumerated() {
+                    var moved = pair
+                    moved.pending = listIndices[part][Int(pair.pending)]
+                    (whole.baseAddress! + starts[part] + offset).initialize(to: moved)
+                }
+            }
+            initialized = starts.last!
+        }
+        pairRanges.reserveCapacity(accountCount)
+        for (part, start) in zip(parts, starts) {
+            pairRanges += part.pairRanges.map { ($0.lowerBound + start)..<($0.upperBound + start) }
+        }
     }
 
     subscript(index: Int) -> SchedulerPair {

@@ -6,8 +6,8 @@ struct PendingLists: Sendable {
     private var lists: [[PolicyAction]]
     /// What each list says of its pairs, by index.
     private var standings: [PairStanding]
-    /// How many lists are the policies' own (the first ones).
-    let policyCount: Int
+    /// How many lists are the policies' own.
+    private let policyCount: Int
     private var indices: [Key: Int32] = [:]
     /// The keys of the lists after the policies' own, in order.
     private var keys: [Key] = []
