@@ -57,7 +57,9 @@ struct PairTable: Sendable {
                     ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyIndex].id)]
                 let pending = pendingByPolicy?[policyIndex] ?? Int32(policyIndex)
                 pairs.append(
-                    SchedulerPair(account: accountIndex, policy: policyIndex, history: history, pending: pending))
+                    SchedulerPair(
+                        account: accountIndex, zone: account.zone, policy: policyIndex, history: history,
+                        pending: pending))
             }
             pairRanges.append(firstPair..<pairs.count)
         }
