@@ -8,6 +8,10 @@ struct PairTable: Sendable {
     private(set) var pendingLists: PendingLists
     /// The pairs of each account of the range, by account index from the range's start.
     private(set) var pairRanges: [Range<Int>] = []
+    /// The region of each account of the range, likewise: what notices show of an account
+    /// besides its id, kept side by side, as reaching each account for it is a trip far off
+    /// in memory.
+    private(set) var regions: [CountryCode] = []
 
     /// An empty table.
     init(_ catalog: Catalog) {
@@ -22,6 +26,7 @@ struct PairTable: Sendable {
         let catalog = configuration.catalog
         self.init(catalog)
         pairRanges.reserveCapacity(accounts.count)
+        regions.reserveCapacity(accounts.count)
         // At most every policy of a platform per account: memory reserved and not touched
         // costs nothing, while growing the array step by step copies it again and again.
         let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
@@ -62,6 +67,7 @@ struct PairTable: Sendable {
                         pending: pending))
             }
             pairRanges.append(firstPair..<pairs.count)
+            regions.append(account.region)
         }
     }
 
@@ -112,6 +118,8 @@ struct PairTable: Sendable {
         for (part, start) in zip(parts, starts) {
             pairRanges += part.pairRanges.map { ($0.lowerBound + start)..<($0.upperBound + start) }
         }
+        regions.reserveCapacity(accountCount)
+        for part in parts { regions += part.regions }
     }
 
     subscript(index: Int) -> SchedulerPair {
@@ -123,6 +131,9 @@ struct PairTable: Sendable {
 
     /// The pairs of the account at `account`.
     func pairs(ofAccount account: Int) -> Range<Int> { pairRanges[account] }
+
+    /// The region of the account at `account`.
+    func region(ofAccount account: Int) -> CountryCode { regions[account] }
 
     /// Points the pair at `index` to the list of its policy's actions not in `done`.
     mutating func setPending(_ index: Int, done: Set<String>, catalog: Catalog) {

@@ -161,23 +161,27 @@ public struct Scheduler: Sendable {
                 step.skipped.append(NoticeKey(pair: key(of: index), event: missed.event, date: missed.date))
             }
         }
+        let region = pairs.region(ofAccount: pair.account)
         switch outcome.sending {
         case .now(let event):
             let local = localTime(of: now, pair: pair)
             found.append(
                 NoticeRecord(
-                    account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: event,
+                    account: pair.account, region: region, policy: pair.policy, pending: Int(pair.pending),
+                    event: event,
                     date: local.date, at: now, utcOffset: local.offset, late: false))
         case .scheduled(let notice, let late):
             for companion in outcome.companions {
                 found.append(
                     NoticeRecord(
-                        account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: companion.event,
+                        account: pair.account, region: region, policy: pair.policy, pending: Int(pair.pending),
+                        event: companion.event,
                         date: companion.date, at: companion.at, utcOffset: companion.utcOffset, late: late))
             }
             found.append(
                 NoticeRecord(
-                    account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: notice.event,
+                    account: pair.account, region: region, policy: pair.policy, pending: Int(pair.pending),
+                    event: notice.event,
                     date: notice.date, at: notice.at, utcOffset: notice.utcOffset, late: late))
         case nil:
             break
