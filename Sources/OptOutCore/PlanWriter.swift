@@ -165,14 +165,17 @@ public struct PlanWriter {
     private mutating func tableRow(
         at: Instant, utcOffset: Int, id: String, region: CountryCode, tail: [UInt8], into buffer: inout TextBuffer
     ) {
+        // The time cell with its padding, as rows share both.
+        let width = widths[0]
         let time = times.value(for: TimeKey(at: at, utcOffset: utcOffset)) {
             var text = TextBuffer()
+            var row = TableRow(0)
             text.append(instant: at, utcOffset: utcOffset)
+            row.endCell(width: width, in: &text)
             return text.bytes
         }
-        var row = TableRow(buffer.count)
         buffer.append(time)
-        row.endCell(width: widths[0], in: &buffer)
+        var row = TableRow(buffer.count)
         buffer.append(id)
         row.endCell(width: widths[1], in: &buffer)
         let region = region.index
