@@ -13,6 +13,9 @@ struct RawAccount {
     var language: Located<String>? = nil
     var manager: Located<String>? = nil
     var done: [Located<String>] = []
+    /// Every field is known to be printable ASCII (its reader checked the text it comes
+    /// from), so no field needs looking at for control characters.
+    var isPrintableASCII = false
 }
 
 extension RawAccount {
@@ -38,6 +41,15 @@ struct AccountBuilder {
     let defaultPlatform: String?
     let defaultZone: Zone
     let log: DiagnosticLog
+    /// Of this builder alone: a copy for another thread or log gets one of its own.
+    private let zoneNames = ZoneNameMemo()
+
+    init(catalog: Catalog, defaultPlatform: String?, defaultZone: Zone, log: DiagnosticLog) {
+        self.catalog = catalog
+        self.defaultPlatform = defaultPlatform
+        self.defaultZone = defaultZone
+        self.log = log
+    }
 
     /// The same builder, reporting to `log`.
     func reporting(to log: DiagnosticLog) -> AccountBuilder {
@@ -55,7 +67,12 @@ struct AccountBuilder {
         func requireSingleLine(
             _ field: Located<String>?, _ what: String, maximumLength: Int = ConfigurationLimits.idLength
         ) {
-            if let field, !log.requireSingleLine(field, what, maximumLength: maximumLength) { valid = false }
+            if let field,
+                !log.requireSingleLine(
+                    field, what, maximumLength: maximumLength, isPrintableASCII: raw.isPrintableASCII)
+            {
+                valid = false
+            }
         }
         requireSingleLine(raw.id, "the account id")
         requireSingleLine(raw.name, "the name", maximumLength: ConfigurationLimits.nameLength)
@@ -64,9 +81,8 @@ struct AccountBuilder {
         requireSingleLine(raw.platform, "the platform")
         requireSingleLine(raw.region, "the region")
         requireSingleLine(raw.timezone, "the time zone")
-        for mark in raw.done
-        where !log.requireSingleLine(mark, "a done entry", maximumLength: 2 * ConfigurationLimits.idLength + 1) {
-            valid = false
+        for mark in raw.done {
+            requireSingleLine(mark, "a done entry", maximumLength: 2 * ConfigurationLimits.idLength + 1)
         }
         guard valid else { return nil }
 
@@ -110,7 +126,7 @@ struct AccountBuilder {
 
         var zone = defaultZone
         if let timezone = raw.timezone, !timezone.value.isEmpty {
-            if let named = ZoneName.resolve(timezone, log: log) { zone = named } else { valid = false }
+            if let named = zoneNames.resolve(timezone, log: log) { zone = named } else { valid = false }
         }
 
         let name = raw.name?.value.isEmpty == false ? raw.name : nil

@@ -48,9 +48,13 @@ struct CSVInventory {
             // A copy of the path of its own: every location holds it, and threads that count
             // references on one string slow each other down.
             let piecePath = String(decoding: Array(path.utf8), as: UTF8.self)
+            let pieceBytes = UnsafeBufferPointer(rebasing: bytes[piece.range])
+            var reader = CSVReader(path: piecePath, log: pieceLog)
+            // Most inventories are plain ASCII: one look at the bytes spares looking at every field.
+            reader.isPlainASCII = CSVReader.isPlainASCII(pieceBytes)
             let accounts = layout.accounts(
-                UnsafeBufferPointer(rebasing: bytes[piece.range]), from: CSVReader.Position(index: 0, line: piece.line),
-                reader: CSVReader(path: piecePath, log: pieceLog), builder: builder.reporting(to: pieceLog))
+                pieceBytes, from: CSVReader.Position(index: 0, line: piece.line), reader: reader,
+                builder: builder.reporting(to: pieceLog))
             return (accounts, pieceLog.snapshot)
         }
         for (_, diagnostics) in results { log.append(diagnostics) }
@@ -136,17 +140,26 @@ struct CSVInventory {
             func cell(_ column: Column) -> Located<String>? { positions[column.rawValue].map { record[$0] } }
             var done: [Located<String>] = []
             if let cell = cell(.done), !cell.value.isEmpty {
-                done = cell.value.utf8.split(separator: UInt8(ascii: ";")).map {
-                    Located(value: Substring($0).trimmingBlanks(), location: cell.location)
-                }
-                .filter { !$0.value.isEmpty }
+                done =
+                    Self.isOneEntry(cell.value)
+                    ? [cell]
+                    : cell.value.utf8.split(separator: UInt8(ascii: ";")).map {
+                        Located(value: Substring($0).trimmingBlanks(), location: cell.location)
+                    }
+                    .filter { !$0.value.isEmpty }
             }
             return builder.account(
                 RawAccount(
                     location: record.location(0), id: cell(.id), platform: cell(.platform), region: cell(.region),
                     name: cell(.name), email: cell(.email), timezone: cell(.timezone), language: cell(.language),
-                    manager: cell(.manager),
-                    done: done))
+                    manager: cell(.manager), done: done, isPrintableASCII: reader.isPlainASCII))
+        }
+
+        /// Whether a `done` cell holds one entry as written, with no blanks to trim: it is
+        /// then the entry itself, and no new string is made of it.
+        private static func isOneEntry(_ text: String) -> Bool {
+            func isBlank(_ byte: UInt8?) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+            return !text.utf8.contains(UInt8(ascii: ";")) && !isBlank(text.utf8.first) && !isBlank(text.utf8.last)
         }
     }
 }

@@ -7,6 +7,9 @@ import OptOutCore
 struct CSVReader {
     let path: String
     let log: DiagnosticLog
+    /// The text is known to be printable ASCII and line breaks, without quotes (see
+    /// `isPlainASCII(_:)`): its columns are byte offsets.
+    var isPlainASCII = false
 
     /// A place where a record starts: a byte offset and its line number.
     struct Position {
@@ -70,7 +73,9 @@ struct CSVReader {
         // Column of byte `i` on the current line, counting scalars (skip UTF-8 continuation bytes);
         // counted on from the latest byte asked for, as fields are read left to right.
         var counted = (index: position.index, column: 1)
+        let isPlainASCII = isPlainASCII
         func column(_ i: Int) -> Int {
+            if isPlainASCII { return i - lineStart + 1 }
             if counted.index < lineStart || counted.index > i { counted = (lineStart, 1) }
             var count = counted.column
             for byte in bytes[counted.index..<i] where byte & 0xC0 != 0x80 { count += 1 }
@@ -121,8 +126,16 @@ struct CSVReader {
                     .init(range: start..<record.unquoted.count, isQuoted: true, line: fieldLine, column: fieldColumn))
             } else {
                 let start = index
-                while !isRecordEnd(index) && bytes[index] != UInt8(ascii: ",") {
-                    if bytes[index] == UInt8(ascii: "\"") {
+                while index < bytes.count {
+                    // Letters, digits and most punctuation come after `,` in ASCII, and none
+                    // of them ends a field: one comparison passes most bytes.
+                    let byte = bytes[index]
+                    if byte > UInt8(ascii: ",") {
+                        index += 1
+                        continue
+                    }
+                    if byte == UInt8(ascii: ",") || isRecordEnd(index) { break }
+                    if byte == UInt8(ascii: "\"") {
                         log.error(
                             "a quote inside an unquoted field; quote the whole field and double the quote",
                             at: location(index))
@@ -151,5 +164,55 @@ struct CSVReader {
             record.unquoted.removeAll(keepingCapacity: true)
         }
         return Position(index: index, line: line)
+    }
+
+    /// Whether every byte is printable ASCII other than `"`, or a line break (LF, or CR
+    /// before LF). No field read from such text can hold a control character or any
+    /// other scalar that a single line may not.
+    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        // Eight bytes at a time, as most words hold none of the bytes that need a closer
+        // look; a word that does is looked at byte by byte.
+        let raw = UnsafeRawBufferPointer(bytes)
+        var index = 0
+        var previous: UInt8 = 0
+        while index + 8 <= raw.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // A CR at the end of the word before must be followed by LF.
+            if needsCloserLook(word) || previous == UInt8(ascii: "\r") {
+                for byte in bytes[index..<index + 8] {
+                    guard isPlainASCII(byte, after: previous) else { return false }
+                    previous = byte
+                }
+            } else {
+                previous = UInt8(truncatingIfNeeded: word >> 56)
+            }
+            index += 8
+        }
+        for byte in bytes[index...] {
+            guard isPlainASCII(byte, after: previous) else { return false }
+            previous = byte
+        }
+        return previous != UInt8(ascii: "\r")
+    }
+
+    private static func isPlainASCII(_ byte: UInt8, after previous: UInt8) -> Bool {
+        if previous == UInt8(ascii: "\r"), byte != UInt8(ascii: "\n") { return false }
+        switch byte {
+        case 0x20...0x7E: return byte != UInt8(ascii: "\"")
+        case UInt8(ascii: "\n"), UInt8(ascii: "\r"): return true
+        default: return false
+        }
+    }
+
+    /// Whether any of the eight bytes of `word` is below 0x20 (line breaks included), 0x7F
+    /// or above, or `"`; `false` answers for all eight. (Subtracting from a byte below `n`
+    /// borrows into its top bit; adding 1 to 0x7F or more sets it; a quote XORed with
+    /// quotes is a zero byte, below 1.)
+    private static func needsCloserLook(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let tops: UInt64 = 0x8080_8080_8080_8080
+        func hasByteBelow(_ n: UInt64, _ word: UInt64) -> Bool { (word &- ones &* n) & ~word & tops != 0 }
+        return hasByteBelow(0x20, word) || (word &+ ones | word) & tops != 0
+            || hasByteBelow(1, word ^ (ones &* UInt64(UInt8(ascii: "\""))))
     }
 }

@@ -89,12 +89,15 @@ final class DiagnosticLog {
     /// Reports a string that holds a control character, a line separator or a bidirectional
     /// override where a single line is required (such values may end up in mail headers),
     /// or that is longer than `maximumLength` characters. Returns whether it is clean.
+    ///
+    /// - Parameter isPrintableASCII: the text is known to hold printable ASCII alone (its
+    ///   reader checked the bytes it comes from), so only its length is checked.
     @discardableResult
     func requireSingleLine(
         _ text: Located<String>, _ what: String, allowNewlines: Bool = false,
-        maximumLength: Int = ConfigurationLimits.lineLength
+        maximumLength: Int = ConfigurationLimits.lineLength, isPrintableASCII: Bool = false
     ) -> Bool {
-        if let bad = TextChecks.forbiddenScalar(in: text.value, allowNewlines: allowNewlines) {
+        if !isPrintableASCII, let bad = TextChecks.forbiddenScalar(in: text.value, allowNewlines: allowNewlines) {
             error(
                 "\(what) contains a control character (\(TextChecks.name(of: bad))); it must be \(allowNewlines ? "plain text" : "a single line of text")",
                 at: text.location)

@@ -55,8 +55,13 @@ func isHeaderName(_ text: String) -> Bool {
 }
 
 /// Ids are read by commands as arguments: one that starts with `-` would be taken for an option.
+/// Only ASCII letters and digits count: the first byte tells (any other scalar starts with
+/// a byte of 0x80 or more).
 func startsWithLetterOrDigit(_ text: String) -> Bool {
-    text.unicodeScalars.first.map { $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) } ?? false
+    guard let first = text.utf8.first else { return false }
+    return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first)
+        || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(first)
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
 }
 
 /// The parts of a `scheme://host[:port]/…` URL that optoutd connects to.

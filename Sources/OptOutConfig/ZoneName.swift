@@ -3,33 +3,54 @@ import OptOutCore
 /// Time zone names as configured, checked for the spellings that read differently from
 /// what their writer meant.
 enum ZoneName {
+    /// What a name stands for: a zone (perhaps with a warning about its spelling), or the
+    /// error that makes it unusable. It depends on the name alone.
+    enum Reading {
+        case zone(Zone, warning: String?)
+        case unusable(String)
+    }
+
     /// The zone named at `name`, or `nil` (having reported why).
     static func resolve(_ name: Located<String>, log: DiagnosticLog) -> Zone? {
-        let text = name.value
+        report(reading(of: name.value), at: name.location, log: log)
+    }
+
+    /// Reports what `reading` says about a name written at `location`; returns its zone.
+    static func report(_ reading: Reading, at location: SourceLocation, log: DiagnosticLog) -> Zone? {
+        switch reading {
+        case .zone(let zone, let warning):
+            if let warning { log.warning(warning, at: location) }
+            return zone
+        case .unusable(let error):
+            log.error(error, at: location)
+            return nil
+        }
+    }
+
+    static func reading(of text: String) -> Reading {
         // `GMT+5` means five hours east of UTC to the time zone library but five hours west
         // to POSIX (and to IANA's `Etc/GMT+5`): whoever wrote it may have meant either.
         if isOffsetName(text) {
-            log.error(
-                "time zone \(quoted(text)) is ambiguous (its sign is read both ways); name a place such as Asia/Karachi, or write Etc/GMT-5 for five hours east of UTC",
-                at: name.location)
-            return nil
+            return .unusable(
+                "time zone \(quoted(text)) is ambiguous (its sign is read both ways); name a place such as Asia/Karachi, or write Etc/GMT-5 for five hours east of UTC"
+            )
         }
         guard let zone = Zone(identifier: text) else {
-            log.error(
-                "unknown time zone \(quoted(text)); expected an IANA name such as Europe/Berlin", at: name.location)
-            return nil
+            return .unusable("unknown time zone \(quoted(text)); expected an IANA name such as Europe/Berlin")
         }
         if legacyNames.contains(text) {
-            log.warning(
-                "\(quoted(text)) is a legacy POSIX-style zone; name a place such as America/New_York instead",
-                at: name.location)
+            return .zone(
+                zone,
+                warning: "\(quoted(text)) is a legacy POSIX-style zone; name a place such as America/New_York instead")
         } else if text.hasPrefix("Etc/GMT+") || text.hasPrefix("Etc/GMT-") {
             let sign = text.dropFirst("Etc/GMT".count).first == "+" ? "west" : "east"
-            log.warning(
-                "\(quoted(text)) is \(text.dropFirst("Etc/GMT".count + 1)) hours \(sign) of UTC (POSIX signs are inverted)",
-                at: name.location)
+            return .zone(
+                zone,
+                warning:
+                    "\(quoted(text)) is \(text.dropFirst("Etc/GMT".count + 1)) hours \(sign) of UTC (POSIX signs are inverted)"
+            )
         }
-        return zone
+        return .zone(zone, warning: nil)
     }
 
     /// The zones of the POSIX era that the database keeps only for compatibility.
@@ -43,5 +64,22 @@ enum ZoneName {
             return rest.dropFirst().allSatisfy { $0.isASCII && ($0.isNumber || $0 == ":") }
         }
         return false
+    }
+}
+
+/// The readings of the zone names an inventory has used so far: a large one names a few
+/// hundred zones, each on thousands of rows, and each is read once. Only names of zones are
+/// kept (the database bounds them); a name that is an error is read again where it repeats.
+/// Belongs to one thread.
+final class ZoneNameMemo {
+    private var readings: [String: ZoneName.Reading] = [:]
+
+    /// `ZoneName.resolve`, reading each distinct name once; every row still gets its own
+    /// diagnostics.
+    func resolve(_ name: Located<String>, log: DiagnosticLog) -> Zone? {
+        if let known = readings[name.value] { return ZoneName.report(known, at: name.location, log: log) }
+        let reading = ZoneName.reading(of: name.value)
+        if case .zone = reading { readings[name.value] = reading }
+        return ZoneName.report(reading, at: name.location, log: log)
     }
 }

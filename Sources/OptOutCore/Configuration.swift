@@ -44,6 +44,9 @@ public struct Configuration: Sendable {
         self.accountsByID = accountsByID
     }
 
+    /// The ids of `accounts`, in order, side by side.
+    var accountIDs: [String] { accountsByID.ids }
+
     /// The index in `accounts` of the account with this id, if there is one.
     public func accountIndex(of id: String) -> Int? {
         accountsByID.index(of: id)

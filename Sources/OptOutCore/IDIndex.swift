@@ -11,7 +11,8 @@ public struct IDIndex: Sendable {
         var index: Int32
     }
 
-    private let ids: [String]
+    /// The ids indexed, in order.
+    let ids: [String]
     /// A power of two, at least twice the number of ids: probes stay short.
     private var slots: [Slot]
     /// The entries whose id repeats an earlier one, in order, each with the index of the

@@ -48,6 +48,8 @@ public struct PairHistory: Hashable, Sendable {
 /// references to the objects that every notice of a policy shares.
 public struct NoticeRecord: Sendable {
     public var account: Int
+    /// The account's region, which a plan shows (the account itself is far off in memory).
+    public var region: CountryCode
     public var policy: Int
     public var pending: Int
     public var event: EventKind

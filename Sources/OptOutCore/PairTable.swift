@@ -2,12 +2,16 @@
 /// name.
 ///
 /// Tables of consecutive ranges can be made apart (such as on several threads) and then
-/// appended in account order: the result is the table one pass over every account makes.
+/// joined in account order: the result is the table one pass over every account makes.
 struct PairTable: Sendable {
     private(set) var pairs: [SchedulerPair] = []
     private(set) var pendingLists: PendingLists
     /// The pairs of each account of the range, by account index from the range's start.
     private(set) var pairRanges: [Range<Int>] = []
+    /// The region of each account of the range, likewise: what notices show of an account
+    /// besides its id, kept side by side, as reaching each account for it is a trip far off
+    /// in memory.
+    private(set) var regions: [CountryCode] = []
 
     /// An empty table.
     init(_ catalog: Catalog) {
@@ -22,6 +26,7 @@ struct PairTable: Sendable {
         let catalog = configuration.catalog
         self.init(catalog)
         pairRanges.reserveCapacity(accounts.count)
+        regions.reserveCapacity(accounts.count)
         // At most every policy of a platform per account: memory reserved and not touched
         // costs nothing, while growing the array step by step copies it again and again.
         let mostPoliciesPerPlatform = catalog.platforms.map { catalog.policyIndices(platform: $0).count }.max() ?? 0
@@ -57,21 +62,12 @@ struct PairTable: Sendable {
                     ? nil : histories[PairKey(account: account.id, policy: catalog.policies[policyIndex].id)]
                 let pending = pendingByPolicy?[policyIndex] ?? Int32(policyIndex)
                 pairs.append(
-                    SchedulerPair(account: accountIndex, policy: policyIndex, history: history, pending: pending))
+                    SchedulerPair(
+                        account: accountIndex, zone: account.zone, policy: policyIndex, history: history,
+                        pending: pending))
             }
             pairRanges.append(firstPair..<pairs.count)
-        }
-    }
-
-    /// Appends the table of the accounts that follow this table's, made for the same catalog:
-    /// its pending lists are taken on, and its pairs pointed to them.
-    private mutating func append(_ other: PairTable) {
-        let reindexed = pendingLists.takeOn(other.pendingLists)
-        let offset = pairs.count
-        pairRanges += other.pairRanges.map { ($0.lowerBound + offset)..<($0.upperBound + offset) }
-        for var pair in other.pairs {
-            pair.pending = reindexed[Int(pair.pending)]
-            pairs.append(pair)
+            regions.append(account.region)
         }
     }
 
@@ -100,9 +96,30 @@ struct PairTable: Sendable {
             return
         }
         self.init(configuration.catalog)
+        // Each part's pending lists are taken on here; the pairs of a part are then copied
+        // into the whole, pointed to these lists, with `parallel` too.
+        var takenOn: [[Int32]] = []
+        for part in parts { takenOn.append(pendingLists.takeOn(part.pendingLists)) }
+        let listIndices = takenOn
+        let starts = parts.reduce(into: [0]) { $0.append($0.last! + $1.pairs.count) }
+        pairs = [SchedulerPair](unsafeUninitializedCapacity: starts.last!) { whole, initialized in
+            // Each part initializes its own range of the buffer, and nothing else.
+            nonisolated(unsafe) let whole = whole
+            _ = parallel.map(Array(parts.indices)) { part in
+                for (offset, pair) in parts[part].pairs.enumerated() {
+                    var moved = pair
+                    moved.pending = listIndices[part][Int(pair.pending)]
+                    (whole.baseAddress! + starts[part] + offset).initialize(to: moved)
+                }
+            }
+            initialized = starts.last!
+        }
         pairRanges.reserveCapacity(accountCount)
-        pairs.reserveCapacity(parts.reduce(0) { $0 + $1.pairs.count })
-        for part in parts { append(part) }
+        for (part, start) in zip(parts, starts) {
+            pairRanges += part.pairRanges.map { ($0.lowerBound + start)..<($0.upperBound + start) }
+        }
+        regions.reserveCapacity(accountCount)
+        for part in parts { regions += part.regions }
     }
 
     subscript(index: Int) -> SchedulerPair {
@@ -114,6 +131,9 @@ struct PairTable: Sendable {
 
     /// The pairs of the account at `account`.
     func pairs(ofAccount account: Int) -> Range<Int> { pairRanges[account] }
+
+    /// The region of the account at `account`.
+    func region(ofAccount account: Int) -> CountryCode { regions[account] }
 
     /// Points the pair at `index` to the list of its policy's actions not in `done`.
     mutating func setPending(_ index: Int, done: Set<String>, catalog: Catalog) {

@@ -13,6 +13,9 @@ public struct PlanWriter {
     private let channelNames: [EventKind: [String]]
     private let widths: [Int]
     private let accounts: [Account]
+    /// The accounts' ids, side by side in the configuration's index: table rows show them
+    /// by the hundred thousand, and reaching each account for its id is a trip far off in memory.
+    private let accountIDs: [String]
     private let policies: [Policy]
     /// Rows share few times, and most share their cells from POLICY on with many others.
     private var times = SlotCache<TimeKey, [UInt8]>(slotBits: 6)
@@ -43,6 +46,7 @@ public struct PlanWriter {
         channelNames = Dictionary(
             uniqueKeysWithValues: EventKind.allCases.map { ($0, configuration.channels.names(for: $0)) })
         accounts = configuration.accounts
+        accountIDs = configuration.accountIDs
         policies = configuration.catalog.policies
         let longestPending = policies.map { policy -> Int in
             policy.actions.map(\.id.count).reduce(0, +) + policy.actions.count - 1
@@ -50,7 +54,7 @@ public struct PlanWriter {
         let contents: [Int] = [
             "2025-10-27T09:00:00+01:00".count,
             // Ids are ASCII: bytes are characters, and counting them is far cheaper for 100,000 ids.
-            accounts.reduce(0) { max($0, $1.id.utf8.count) },
+            accountIDs.reduce(0) { max($0, $1.utf8.count) },
             2,
             policies.map(\.id.count).max() ?? 0,
             EventKind.allCases.map(\.rawValue.count).max() ?? 0,
@@ -98,7 +102,8 @@ public struct PlanWriter {
                 pending: pendingActionLists[record.pending], late: record.late, widths: widths)
         }
         tableRow(
-            at: record.at, utcOffset: record.utcOffset, account: accounts[record.account], tail: tail, into: &buffer)
+            at: record.at, utcOffset: record.utcOffset, id: accountIDs[record.account], region: record.region,
+            tail: tail, into: &buffer)
     }
 
     /// A notice from its parts, such as a `NoticeRecord`'s looked up in the configuration.
@@ -110,7 +115,7 @@ public struct PlanWriter {
         case .table:
             let tail = Self.tableTail(
                 policy: policy, event: event, date: date, pending: pending, late: late, widths: widths)
-            tableRow(at: at, utcOffset: utcOffset, account: account, tail: tail, into: &buffer)
+            tableRow(at: at, utcOffset: utcOffset, id: account.id, region: account.region, tail: tail, into: &buffer)
         case .json:
             let daysLeft = date.days(until: policy.deadline)
             swap(&json.buffer, &buffer)
@@ -158,19 +163,22 @@ public struct PlanWriter {
     /// A table row: the time, account and region cells, then `tail`. A cell longer than its
     /// column pushes the rest along.
     private mutating func tableRow(
-        at: Instant, utcOffset: Int, account: Account, tail: [UInt8], into buffer: inout TextBuffer
+        at: Instant, utcOffset: Int, id: String, region: CountryCode, tail: [UInt8], into buffer: inout TextBuffer
     ) {
+        // The time cell with its padding, as rows share both.
+        let width = widths[0]
         let time = times.value(for: TimeKey(at: at, utcOffset: utcOffset)) {
             var text = TextBuffer()
+            var row = TableRow(0)
             text.append(instant: at, utcOffset: utcOffset)
+            row.endCell(width: width, in: &text)
             return text.bytes
         }
-        var row = TableRow(buffer.count)
         buffer.append(time)
-        row.endCell(width: widths[0], in: &buffer)
-        buffer.append(account.id)
+        var row = TableRow(buffer.count)
+        buffer.append(id)
         row.endCell(width: widths[1], in: &buffer)
-        let region = account.region.index
+        let region = region.index
         buffer.append(byte: UInt8(65 + region / 26))
         buffer.append(byte: UInt8(65 + region % 26))
         row.endCell(width: widths[2], in: &buffer)

@@ -145,8 +145,9 @@ public struct Scheduler: Sendable {
             history: pair.history, standing: pairs.pendingLists.standing(pair.pending), at: now,
             lateAfterSeconds: lateAfterSeconds, timetable: { timetable(of: index) })
         // Outside `reminders.hours`, what would go out at once (a first sighting, a catch-up,
-        // opted-out) waits for the hours to begin; the rule is asked again then.
-        if let waiting = outcome.sending?.sentAtOnce {
+        // opted-out) waits for the hours to begin; the rule is asked again then. Without
+        // hours nothing waits, and the account (far off in memory) is not looked up.
+        if let waiting = outcome.sending?.sentAtOnce, configuration.reminders.quiet.hours != nil {
             let zone = configuration.accounts[pair.account].zone
             let allowed = configuration.reminders.quiet.allowedInstant(atOrAfter: now, in: zone)
             if allowed > now {
@@ -160,23 +161,27 @@ public struct Scheduler: Sendable {
                 step.skipped.append(NoticeKey(pair: key(of: index), event: missed.event, date: missed.date))
             }
         }
+        let region = pairs.region(ofAccount: pair.account)
         switch outcome.sending {
         case .now(let event):
-            let local = localTime(of: now, account: pair.account)
+            let local = localTime(of: now, pair: pair)
             found.append(
                 NoticeRecord(
-                    account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: event,
+                    account: pair.account, region: region, policy: pair.policy, pending: Int(pair.pending),
+                    event: event,
                     date: local.date, at: now, utcOffset: local.offset, late: false))
         case .scheduled(let notice, let late):
             for companion in outcome.companions {
                 found.append(
                     NoticeRecord(
-                        account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: companion.event,
+                        account: pair.account, region: region, policy: pair.policy, pending: Int(pair.pending),
+                        event: companion.event,
                         date: companion.date, at: companion.at, utcOffset: companion.utcOffset, late: late))
             }
             found.append(
                 NoticeRecord(
-                    account: pair.account, policy: pair.policy, pending: Int(pair.pending), event: notice.event,
+                    account: pair.account, region: region, policy: pair.policy, pending: Int(pair.pending),
+                    event: notice.event,
                     date: notice.date, at: notice.at, utcOffset: notice.utcOffset, late: late))
         case nil:
             break
@@ -207,7 +212,7 @@ public struct Scheduler: Sendable {
     mutating func timetable(of index: Int) -> [ScheduledNotice] {
         if let known = pairs[index].timetable { return timetables[known] }
         let pair = pairs[index]
-        let zoneNumber = configuration.accounts[pair.account].zone.number
+        let zoneNumber = pair.zone
         let firstSeen = pair.history?.firstSeen ?? .distantPast
         let found: Int32
         if let known = localTimes.timetable(policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen) {
@@ -225,11 +230,11 @@ public struct Scheduler: Sendable {
         return timetables[found]
     }
 
-    /// The local time at `now` of the account at `account`.
-    private mutating func localTime(of now: Instant, account: Int) -> LocalTime {
-        let zoneNumber = configuration.accounts[account].zone.number
+    /// The local time at `now` of the pair's account.
+    private mutating func localTime(of now: Instant, pair: SchedulerPair) -> LocalTime {
+        let zoneNumber = pair.zone
         if let known = localTimes.localTime(of: now, zone: zoneNumber) { return known }
-        let local = LocalTime(of: now, in: configuration.accounts[account].zone)
+        let local = LocalTime(of: now, in: configuration.accounts[pair.account].zone)
         localTimes.remember(local, of: now, zone: zoneNumber)
         return local
     }

@@ -15,11 +15,13 @@ struct SchedulerPair: Sendable {
     var history: PairHistory?
     /// What `dueSeconds` is for; meaningless when it is `Int.max`.
     private var dueEvent = EventKind.policyApplies
+    private let zoneNumber: Int32
     /// `Int.max` for never.
     private var dueSeconds = Int.max
 
-    init(account: Int, policy: Int, history: PairHistory?, pending: Int32) {
+    init(account: Int, zone: Zone, policy: Int, history: PairHistory?, pending: Int32) {
         accountIndex = Int32(account)
+        zoneNumber = Int32(zone.number)
         policyIndex = Int32(policy)
         self.history = history
         self.pending = pending
@@ -29,6 +31,9 @@ struct SchedulerPair: Sendable {
     var account: Int { Int(accountIndex) }
     /// The policy's index in the catalog.
     var policy: Int { Int(policyIndex) }
+    /// The `Zone.number` of the account's zone: kept with the pair, so that scheduling it
+    /// does not look up the account, far off in memory, for local times it has at hand.
+    var zone: Int { Int(zoneNumber) }
 
     /// The pair's timetable as an index in the scheduler's `TimetableStore`, known once the
     /// pair has been seen (it depends on the first sighting).

@@ -491,6 +491,28 @@ import Testing
             ])
     }
 
+    @Test func plainASCIIPiecesReportWhatOtherPiecesDo() throws {
+        // Columns count scalars, and these names have as many as the ones they replace: every
+        // place is the same whether a piece was seen to be plain ASCII (its fields then not
+        // scanned one by one) or not. Rows ending in CRLF stay plain.
+        let ascii = Self.inventory.replacingOccurrences(of: "Zoë Ünal", with: "Zoe Unal")
+        let original = try read(Self.inventory, processors: 4)
+        let plain = try read(ascii, processors: 4)
+        #expect(plain.pieces == 4)
+        #expect(plain.diagnostics == original.diagnostics)
+        #expect(plain.accounts == original.accounts.map { $0.replacingOccurrences(of: "Zoë Ünal", with: "Zoe Unal") })
+        // A tab sends its piece back to the field-by-field checks, and is reported where it is.
+        let tab = try read(ascii.replacingOccurrences(of: "Zoe Unal 120,", with: "Zoe\tUnal 120,"), processors: 4)
+        #expect(
+            tab.diagnostics == [
+                "team.csv:59:5: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+                "team.csv:123:9: error: the name contains a control character (U+0009); it must be a single line of text",
+                "team.csv:238:22: error: unknown time zone 'Mars/Olympus'; expected an IANA name such as Europe/Berlin",
+                "team.csv:308:23: error: done entry 'no-such-switch': no policy or action of platform 'linkedin' has this id",
+            ])
+        #expect(tab.accounts.count == plain.accounts.count - 1)
+    }
+
     @Test func aFileWithQuotesIsReadWhole() throws {
         // A quoted field may hold a line break, so no cut is safe.
         let text = Self.inventory.replacingOccurrences(of: "Zoë Ünal 399", with: "\"Zoë\nÜnal\"")
