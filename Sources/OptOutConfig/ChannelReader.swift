@@ -12,10 +12,7 @@ struct ChannelReader {
             return channels
         }
         if let node = fields["give_up_after"], let interval = yaml.interval(node, "give_up_after") {
-            switch interval {
-            case .days(let days): channels.giveUpAfterSeconds = days * 86_400
-            case .hours(let hours): channels.giveUpAfterSeconds = hours * 3600
-            }
+            channels.giveUpAfterSeconds = interval.seconds
         }
         channels.email = fields["email"].flatMap(email)
         let hooks = fields["hooks"].flatMap { yaml.sequence($0, "hooks") }?.compactMap(hook) ?? []

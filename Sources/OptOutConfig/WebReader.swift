@@ -15,7 +15,7 @@ struct WebReader {
         let key = fields["key_credential"].flatMap { yaml.credentialName($0, "key_credential") }
         guard let baseURL else { return nil }
         return WebSettings(
-            baseURL: baseURL, linkValidSeconds: valid.map(Self.seconds) ?? WebSettings.defaultLinkValidSeconds,
+            baseURL: baseURL, linkValidSeconds: valid?.seconds ?? WebSettings.defaultLinkValidSeconds,
             keyCredential: key)
     }
 
@@ -29,12 +29,5 @@ struct WebReader {
         }
         while url.hasSuffix("/") { url.removeLast() }
         return url
-    }
-
-    private static func seconds(_ interval: ReminderInterval) -> Int {
-        switch interval {
-        case .days(let days): days * 86_400
-        case .hours(let hours): hours * 3_600
-        }
     }
 }

@@ -26,6 +26,15 @@ public enum ReminderInterval: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var isZero: Bool { self == .days(0) || self == .hours(0) }
+
+    /// The span in seconds, days counted as 24 hours (for spans that are not scheduled at
+    /// a time of day: retries, link validity).
+    public var seconds: Int {
+        switch self {
+        case .days(let days): days * 86_400
+        case .hours(let hours): hours * 3_600
+        }
+    }
 }
 
 /// When scheduled notices are sent.

@@ -22,14 +22,16 @@ public struct ChannelFactory: Sendable {
         self.echo = echo
     }
 
-    public func channels(for configuration: Configuration) -> [any NotificationChannel] {
+    /// - Parameter links: what gives each mail its recipient's confirmation link, if anything.
+    public func channels(for configuration: Configuration, links: ConfirmationLinks? = nil) -> [any NotificationChannel]
+    {
         var channels: [any NotificationChannel] = [JournalChannel(echo: echo)]
         if let email = configuration.channels.email {
             channels.append(
                 EmailChannel(
                     settings: email, credentials: credentials,
                     renderer: MessageRenderer(settings: configuration.messages), digestTime: configuration.reminders.at,
-                    zone: configuration.defaultZone, links: links(for: configuration)))
+                    zone: configuration.defaultZone, links: links))
         }
         channels += configuration.channels.hooks.map { HookChannel(settings: $0, logger: logger) }
         channels += configuration.channels.webhooks.map { WebhookChannel(settings: $0, credentials: credentials) }

@@ -47,10 +47,10 @@ extension Daemon {
                 storeFailed(&state, "cannot read acknowledgements: \(error)", now: now)
             }
             state.scheduler = replacement
+            let links = makeLinks(replacement.configuration)
             state.outbox = state.outbox.with(
-                channels: makeChannels(replacement.configuration),
-                giveUpAfterSeconds: replacement.configuration.channels.giveUpAfterSeconds,
-                links: makeLinks(replacement.configuration))
+                channels: makeChannels(replacement.configuration, links),
+                giveUpAfterSeconds: replacement.configuration.channels.giveUpAfterSeconds, links: links)
             state.rejection = nil
             state.nextSummaryReport = try? nextSummaryReport(replacement.configuration, now: now)
             logger.notice(

@@ -32,7 +32,7 @@ public final class Daemon: Sendable {
     let logger: Logger
     let notifier: ServiceNotifier
     let clock: @Sendable () -> Instant
-    let makeChannels: @Sendable (Configuration) -> [any NotificationChannel]
+    let makeChannels: @Sendable (Configuration, ConfirmationLinks?) -> [any NotificationChannel]
     let makeLinks: @Sendable (Configuration) -> ConfirmationLinks?
     /// Notices recorded per turn of the scheduling loop.
     static let sliceSize = 500
@@ -40,13 +40,15 @@ public final class Daemon: Sendable {
     let preparedReload = Mutex<ReloadOutcome?>(nil)
 
     /// - Parameters:
-    ///   - channels: the channels of a configuration (the journal and the configured ones).
-    ///   - links: what makes the confirmation links of a configuration, when it has `web:`.
+    ///   - channels: the channels of a configuration (the journal and the configured ones),
+    ///     whose messages carry the links given.
+    ///   - links: what makes the confirmation links of a configuration, when it has `web:`;
+    ///     asked once per configuration.
     ///   - lock: the store's instance lock, which also shows the daemon's status to `optoutd status`.
     public init(
         settings: DaemonSettings, configuration: Configuration, store: StateStore, lock: StoreLock? = nil,
         logger: Logger, notifier: ServiceNotifier = ServiceNotifier(),
-        channels: @escaping @Sendable (Configuration) -> [any NotificationChannel],
+        channels: @escaping @Sendable (Configuration, ConfirmationLinks?) -> [any NotificationChannel],
         links: @escaping @Sendable (Configuration) -> ConfirmationLinks? = { _ in nil },
         clock: @escaping @Sendable () -> Instant
     ) {
@@ -271,10 +273,10 @@ public final class Daemon: Sendable {
     }
 
     func makeOutbox(_ configuration: Configuration) -> Outbox {
-        Outbox(
-            store: store, channels: makeChannels(configuration),
-            giveUpAfterSeconds: configuration.channels.giveUpAfterSeconds, logger: logger,
-            links: makeLinks(configuration))
+        let links = makeLinks(configuration)
+        return Outbox(
+            store: store, channels: makeChannels(configuration, links),
+            giveUpAfterSeconds: configuration.channels.giveUpAfterSeconds, logger: logger, links: links)
     }
 
     /// Records a step: its notices with a delivery for each channel (and recipient) they go to.

@@ -43,6 +43,12 @@ public struct LinkToken: Sendable, Equatable {
         scope = length > Self.longestAccountList ? .allOfRecipient : .accounts(accounts)
     }
 
+    private init(recipient: String, scope: Scope, expires: Instant) {
+        self.recipient = recipient
+        self.scope = scope
+        self.expires = expires
+    }
+
     /// The text for `BASE_URL/c/TEXT`.
     public func sealed(with key: SymmetricKey) -> String {
         let accounts: [String] =
@@ -71,8 +77,9 @@ public struct LinkToken: Sendable, Equatable {
             throw .unknown
         }
         let accounts = lines[3...].map(String.init)
-        var token = LinkToken(recipient: String(lines[2]), accounts: [], expires: Instant(secondsSince1970: expiry))
-        token.scope = accounts == ["*"] ? .allOfRecipient : .accounts(accounts)
+        let token = LinkToken(
+            recipient: String(lines[2]), scope: accounts == ["*"] ? .allOfRecipient : .accounts(accounts),
+            expires: Instant(secondsSince1970: expiry))
         guard now < token.expires else { throw .expired }
         return token
     }

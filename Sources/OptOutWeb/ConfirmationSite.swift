@@ -71,18 +71,18 @@ public final class ConfirmationSite: Sendable {
         guard !accounts.isEmpty else { return .html(.notFound, pages.problem(.unknown)) }
         let formAction = "/c/" + text
         do {
-            var standing = try store.standingAcknowledgements(of: accounts.map(\.id))
+            var checklist = try self.checklist(of: accounts)
             var recorded: [String]?
             if request.method == .POST {
                 let language = pages.language(of: accounts)
-                guard let form = FormBody(request.body), let submission = submission(form, accounts, standing) else {
+                guard let form = FormBody(request.body), let submission = submission(form, checklist) else {
                     logger.warning(
                         "refused a form naming steps its link does not cover", metadata: ["link": "\(fingerprint)"])
                     return .html(.badRequest, pages.problem(.rejected, language: language, back: formAction))
                 }
                 if !submission.requests.isEmpty {
                     try store.acknowledge(submission.requests, note: submission.note, source: "link", at: now)
-                    standing = try store.standingAcknowledgements(of: accounts.map(\.id))
+                    checklist = try self.checklist(of: accounts)
                     logger.notice(
                         "recorded \(submission.values.count) step\(submission.values.count == 1 ? "" : "s") confirmed by link",
                         metadata: [
@@ -91,9 +91,6 @@ public final class ConfirmationSite: Sendable {
                         ])
                 }
                 recorded = submission.values
-            }
-            let checklist = accounts.map {
-                AccountActions(account: $0, catalog: configuration.catalog, standing: standing[$0.id] ?? [:])
             }
             return .html(.ok, pages.checklist(checklist, formAction: formAction, recorded: recorded, now: now))
         } catch {
@@ -110,11 +107,19 @@ public final class ConfirmationSite: Sendable {
         }
     }
 
+    /// What is asked of `accounts` as the store has it now.
+    private func checklist(of accounts: [Account]) throws -> [AccountActions] {
+        let standing = try store.standingAcknowledgements(of: accounts.map(\.id))
+        return accounts.map {
+            AccountActions(account: $0, catalog: configuration.catalog, standing: standing[$0.id] ?? [:])
+        }
+    }
+
     /// The checked steps that are not done yet, by account, and the note; `nil` when a value
     /// is malformed or names a step the link does not cover (then nothing is recorded).
-    private func submission(
-        _ form: FormBody, _ accounts: [Account], _ standing: [String: [String: Acknowledgement]]
-    ) -> (requests: [AcknowledgementRequest], values: [String], note: String?)? {
+    private func submission(_ form: FormBody, _ checklist: [AccountActions])
+        -> (requests: [AcknowledgementRequest], values: [String], note: String?)?
+    {
         let note = form.values("note").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         if let note, note.count > Self.longestNote || note.unicodeScalars.contains(where: Self.isForbidden) {
             return nil
@@ -123,16 +128,12 @@ public final class ConfirmationSite: Sendable {
         var values: [String] = []
         for value in form.values("done") {
             guard let colon = value.firstIndex(of: ":"),
-                let account = accounts.first(where: { $0.id == value[..<colon] })
+                let entry = checklist.first(where: { $0.account.id == value[..<colon] })
             else { return nil }
+            let account = entry.account
             let action = String(value[value.index(after: colon)...])
-            guard
-                configuration.catalog.policies(of: account).contains(where: { $0.actions.contains { $0.id == action } })
-            else { return nil }
-            let done =
-                standing[account.id]?[action] != nil
-                || account.done.contains { $0.actionIDs(in: configuration.catalog).contains(action) }
-            guard !done, !values.contains(value) else { continue }
+            guard let item = entry.items.first(where: { $0.action.id == action }) else { return nil }
+            guard !item.isDone, !values.contains(value) else { continue }
             values.append(value)
             if let index = byAccount.firstIndex(where: { $0.account === account }) {
                 byAccount[index].actions.append(action)

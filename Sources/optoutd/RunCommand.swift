@@ -57,7 +57,8 @@ struct RunCommand: AsyncParsableCommand, Sendable {
         let daemon = Daemon(
             settings: DaemonSettings(configPath: options.path, statePath: state.path), configuration: configuration,
             store: store, lock: lock, logger: logger,
-            channels: { [factory] in factory.channels(for: $0) }, links: { [factory] in factory.links(for: $0) },
+            channels: { [factory] in factory.channels(for: $0, links: $1) },
+            links: { [factory] in factory.links(for: $0) },
             clock: clock)
         if once {
             try await daemon.runOnce()

@@ -42,6 +42,21 @@ def request(method, url, body=None, headers=()):
     return {"status": response.status, "headers": dict(response.getheaders()), "body": text}
 
 
+def status_line(sock):
+    """The status code of the answer on `sock`, or 0 when the server closed without one."""
+    reply = b""
+    try:
+        while b"\r\n" not in reply:
+            chunk = sock.recv(4096)
+            if not chunk:
+                break
+            reply += chunk
+    except OSError:
+        pass
+    line = reply.split(b"\r\n", 1)[0].split()
+    return int(line[1]) if len(line) > 1 else 0
+
+
 def large_post(url, body, count, chunked):
     parts = urllib.parse.urlsplit(url)
     data = body.encode() + b"a" * count
@@ -49,7 +64,6 @@ def large_post(url, body, count, chunked):
     head = f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nOrigin: {parts.scheme}://{parts.netloc}\r\n"
     head += "Content-Type: application/x-www-form-urlencoded\r\n"
     head += "Transfer-Encoding: chunked\r\n\r\n" if chunked else f"Content-Length: {len(data)}\r\n\r\n"
-    reply = b""
     try:
         sock.sendall(head.encode())
         step = 4096
@@ -60,16 +74,7 @@ def large_post(url, body, count, chunked):
             sock.sendall(b"0\r\n\r\n")
     except OSError:
         pass  # the server may close before all is sent: its answer is already there
-    try:
-        while b"\r\n" not in reply:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
-    except OSError:
-        pass
-    line = reply.split(b"\r\n", 1)[0].split()
-    return {"status": int(line[1]) if len(line) > 1 else 0}
+    return {"status": status_line(sock)}
 
 
 def idle_then_get(count, url):
@@ -113,17 +118,7 @@ def huge_header(url):
     parts = urllib.parse.urlsplit(url)
     sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Filler: " + b"a" * 9000 + b"\r\n\r\n")
-    reply = b""
-    try:
-        while b"\r\n" not in reply:
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
-    except OSError:
-        pass
-    line = reply.split(b"\r\n", 1)[0].split()
-    return {"status": int(line[1]) if len(line) > 1 else 0}
+    return {"status": status_line(sock)}
 
 
 command = sys.argv[1]
