@@ -64,13 +64,20 @@ def policies(bench_deadline):
     return [
         ("linkedin-genai-training-2024", lambda r: r not in WIDE,
          datetime.date(2024, 9, 18), ["ai-improvement-toggle", "objection-form"]),
+        ("linkedin-genai-training-2024-gb", lambda r: r == "GB",
+         datetime.date(2024, 9, 18), ["ai-improvement-toggle"]),
+        ("linkedin-genai-training-2024-hk", lambda r: r == "HK",
+         datetime.date(2024, 9, 18), ["ai-improvement-toggle"]),
+        ("linkedin-genai-training-2024-ca", lambda r: r == "CA",
+         datetime.date(2024, 9, 18), ["ai-improvement-toggle"]),
         ("linkedin-genai-training-2025", lambda r: r in WIDE,
          d2025, ["ai-improvement-toggle", "objection-form"]),
         ("linkedin-affiliate-ai-sharing-2025", lambda r: r in {"GB", "CA", "HK"},
          d2025, ["ai-improvement-toggle", "ads-off-linkedin", "data-from-others",
                  "measure-ad-success"]),
         ("linkedin-ads-sharing-2025", lambda r: r not in (EEA | {"CH", "GB"}),
-         d2025, ["ads-off-linkedin", "data-from-others", "measure-ad-success"]),
+         d2025, ["share-with-affiliates", "ads-off-linkedin", "data-from-others",
+                 "measure-ad-success", "microsoft-privacy"]),
         (BENCH_POLICY_ID, lambda r: True, bench_deadline, ["ai-improvement-toggle"]),
     ]
 

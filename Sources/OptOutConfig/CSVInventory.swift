@@ -3,7 +3,7 @@ import OptOutCore
 
 /// Reads an accounts CSV file: a header row naming the columns, in any order.
 ///
-/// A large file without quotes is read in pieces, one per processor, each cut at a line
+/// A large file without quotes is read in pieces, a few per processor, each cut at a line
 /// break; the accounts and diagnostics come out in file order all the same.
 struct CSVInventory {
     /// The columns a file may have, in the order error messages name them.
@@ -15,8 +15,11 @@ struct CSVInventory {
     let log: DiagnosticLog
     /// The least a piece holds, in bytes: threads cost more than they save on small files.
     var smallestPiece = 512 * 1024
-    /// How many pieces a file is read in at most.
+    /// How many threads read the pieces of a file.
     var processors = ProcessInfo.processInfo.activeProcessorCount
+    /// Pieces per thread: a thread that is done early takes another, so that one slow piece
+    /// (or a thread the system lets run less) holds up the others less.
+    static let piecesPerProcessor = 4
 
     /// The accounts of the file in order, in one run per piece read (joining them would copy
     /// every account once more).
@@ -43,7 +46,7 @@ struct CSVInventory {
         // Every piece reads the file's bytes, changing none, and makes a builder of its own
         // from this one, whose log it never touches.
         nonisolated(unsafe) let (bytes, builder) = (bytes, builder)
-        let results = concurrentMap(pieces(of: bytes, from: rows)) { piece in
+        let results = concurrentMap(pieces(of: bytes, from: rows), threads: processors) { piece in
             let pieceLog = DiagnosticLog()
             // A copy of the path of its own: every location holds it, and threads that count
             // references on one string slow each other down.
@@ -61,29 +64,33 @@ struct CSVInventory {
         return results.map(\.0)
     }
 
+    /// A part of the file read on its own: its bytes and the line it starts on.
+    private struct Piece {
+        var range: Range<Int>
+        var line: Int
+    }
+
     /// Where the rows from `start` on are cut for reading in parallel (one piece when that
-    /// does not pay), with the line each piece starts on. Cuts follow a line break; a quoted
-    /// field may hold one, so a file with quotes is one piece.
-    private func pieces(of bytes: UnsafeBufferPointer<UInt8>, from start: CSVReader.Position)
-        -> [(range: Range<Int>, line: Int)]
-    {
-        let whole = [(range: start.index..<bytes.count, line: start.line)]
+    /// does not pay). Cuts follow a line break; a quoted field may hold one, so a file with
+    /// quotes is one piece.
+    private func pieces(of bytes: UnsafeBufferPointer<UInt8>, from start: CSVReader.Position) -> [Piece] {
         let size = bytes.count - start.index
-        let count = min(processors, size / smallestPiece)
+        let count = processors > 1 ? min(processors * Self.piecesPerProcessor, size / smallestPiece) : 1
         guard count > 1, memchr(bytes.baseAddress! + start.index, Int32(UInt8(ascii: "\"")), size) == nil else {
-            return whole
+            return [Piece(range: start.index..<bytes.count, line: start.line)]
         }
-        var pieces: [(range: Range<Int>, line: Int)] = []
+        var pieces: [Piece] = []
         var begin = start.index
         var line = start.line
-        for cut in 1..<count {
-            var end = start.index + size / count * cut
+        for cut in 1...count {
+            // The first line break at or after the cut: never before the previous piece's end.
+            var end = cut == count ? bytes.count : start.index + size / count * cut
             while end < bytes.count, bytes[end - 1] != UInt8(ascii: "\n") { end += 1 }
-            pieces.append((begin..<end, line))
-            for byte in bytes[begin..<end] where byte == UInt8(ascii: "\n") { line += 1 }
+            guard end > begin else { continue }  // a line longer than a piece
+            pieces.append(Piece(range: begin..<end, line: line))
+            line += CSVReader.lineBreaks(in: UnsafeBufferPointer(rebasing: bytes[begin..<end]))
             begin = end
         }
-        pieces.append((begin..<bytes.count, line))
         return pieces
     }
 

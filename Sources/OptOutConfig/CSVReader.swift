@@ -195,6 +195,26 @@ struct CSVReader {
         return previous != UInt8(ascii: "\r")
     }
 
+    /// How many LF bytes there are; eight bytes at a time.
+    static func lineBreaks(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let raw = UnsafeRawBufferPointer(bytes)
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let linefeeds = 0x0101_0101_0101_0101 &* UInt64(UInt8(ascii: "\n"))
+        var count = 0
+        var index = 0
+        while index + 8 <= raw.count {
+            // XOR with linefeeds zeroes each LF byte; the top bit of a byte of `nonzero` is
+            // set when that byte of `others` is not zero (adding 0x7F to its low bits carries
+            // into the top bit, or its top bit was set), exactly, with no carries between bytes.
+            let others = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ linefeeds
+            let nonzero = ((others & lows) &+ lows) | others
+            count += 8 - (nonzero & ~lows).nonzeroBitCount
+            index += 8
+        }
+        for byte in bytes[index...] where byte == UInt8(ascii: "\n") { count += 1 }
+        return count
+    }
+
     private static func isPlainASCII(_ byte: UInt8, after previous: UInt8) -> Bool {
         if previous == UInt8(ascii: "\r"), byte != UInt8(ascii: "\n") { return false }
         switch byte {

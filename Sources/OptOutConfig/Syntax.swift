@@ -11,10 +11,16 @@ func isAddress(_ text: String) -> Bool {
 /// Mail goes out without SMTPUTF8, so an address must be ASCII: a domain with other
 /// letters is written in its ASCII (IDNA) form.
 func addressProblem(_ text: String) -> String? {
+    // Over the bytes in one piece: an inventory may hold 100,000 addresses.
+    var text = text
+    return text.withUTF8(addressProblem(bytes:))
+}
+
+private func addressProblem(bytes: UnsafeBufferPointer<UInt8>) -> String? {
     var at = 0
     var length = 0
     var lastAt = -1
-    for byte in text.utf8 {
+    for byte in bytes {
         switch byte {
         case 0...0x20, 0x7F, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"),
             UInt8(ascii: "\""), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "["), UInt8(ascii: "]"),

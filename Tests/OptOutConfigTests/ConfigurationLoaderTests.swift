@@ -477,7 +477,7 @@ import Testing
         let whole = try read(Self.inventory, processors: 1)
         let pieces = try read(Self.inventory, processors: 4)
         #expect(whole.pieces == 1)
-        #expect(pieces.pieces == 4)
+        #expect(pieces.pieces == 4 * CSVInventory.piecesPerProcessor)
         #expect(pieces.accounts == whole.accounts)
         #expect(pieces.diagnostics == whole.diagnostics)
         #expect(whole.accounts.count == 397)
@@ -498,7 +498,7 @@ import Testing
         let ascii = Self.inventory.replacingOccurrences(of: "Zoë Ünal", with: "Zoe Unal")
         let original = try read(Self.inventory, processors: 4)
         let plain = try read(ascii, processors: 4)
-        #expect(plain.pieces == 4)
+        #expect(plain.pieces == 4 * CSVInventory.piecesPerProcessor)
         #expect(plain.diagnostics == original.diagnostics)
         #expect(plain.accounts == original.accounts.map { $0.replacingOccurrences(of: "Zoë Ünal", with: "Zoe Unal") })
         // A tab sends its piece back to the field-by-field checks, and is reported where it is.
@@ -511,6 +511,32 @@ import Testing
                 "team.csv:308:23: error: done entry 'no-such-switch': no policy or action of platform 'linkedin' has this id",
             ])
         #expect(tab.accounts.count == plain.accounts.count - 1)
+    }
+
+    @Test func aLineLongerThanAPieceStaysWhole() throws {
+        // Cuts that fall inside the one long name all move to its end: no piece is empty or
+        // cut in a line, and nothing is read twice.
+        let long = String(repeating: "x", count: 4000)
+        let text = Self.inventory.replacingOccurrences(of: "Zoë Ünal 120,", with: "\(long),")
+        let whole = try read(text, processors: 1)
+        let pieces = try read(text, processors: 4)
+        #expect(pieces.pieces > 1)
+        #expect(pieces.pieces < 4 * CSVInventory.piecesPerProcessor)
+        #expect(pieces.accounts == whole.accounts)
+        #expect(pieces.diagnostics == whole.diagnostics)
+        #expect(whole.diagnostics.contains("team.csv:123:9: error: the name is longer than 256 characters"))
+    }
+
+    @Test func lineBreaksAreCountedInEveryByteAndWord() {
+        // LF in every position of a word, beside bytes one bit away from it and beside
+        // bytes with the top bit set.
+        var bytes: [UInt8] = []
+        for length in 0..<40 {
+            for index in 0..<length { bytes.append([0x0A, 0x0B, 0x8A, 0x0A, 0xFF, 0x00, 0x2A, 0x09][index % 8]) }
+            let naive = bytes.count { $0 == 0x0A }
+            #expect(bytes.withUnsafeBufferPointer { CSVReader.lineBreaks(in: $0) } == naive)
+            bytes.removeFirst(bytes.count / 3)
+        }
     }
 
     @Test func aFileWithQuotesIsReadWhole() throws {
