@@ -160,7 +160,7 @@ public struct ConfigurationLoader: Sendable {
                 hashes.withUnsafeMutableBufferPointer { hashes in
                     // Each part writes its own range of the three buffers, and nothing else.
                     nonisolated(unsafe) let (values, ids, hashes) = (values, ids, hashes)
-                    _ = concurrentMap(Array(0..<parts)) { part in
+                    _ = concurrentMap(Array(0..<parts), threads: processors) { part in
                         let range = (count * part / parts)..<(count * (part + 1) / parts)
                         guard !range.isEmpty else { return }
                         var (run, offset) = place(of: range.lowerBound)
