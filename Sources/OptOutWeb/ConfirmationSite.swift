@@ -17,9 +17,6 @@ public final class ConfirmationSite: Sendable {
     let logger: Logger
     let clock: @Sendable () -> Instant
 
-    /// A note longer than this is refused: it is a remark, not a document.
-    static let longestNote = 1000
-
     public init(
         configuration: Configuration, links: ConfirmationLinks, store: StateStore, logger: Logger,
         clock: @escaping @Sendable () -> Instant
@@ -77,7 +74,8 @@ public final class ConfirmationSite: Sendable {
                 let language = pages.language(of: accounts)
                 guard let form = FormBody(request.body), let submission = submission(form, checklist) else {
                     logger.warning(
-                        "refused a form naming steps its link does not cover", metadata: ["link": "\(fingerprint)"])
+                        "refused a form that is malformed, names steps its link does not cover or has a note that cannot be recorded",
+                        metadata: ["link": "\(fingerprint)"])
                     return .html(.badRequest, pages.problem(.rejected, language: language, back: formAction))
                 }
                 if !submission.requests.isEmpty {
@@ -121,9 +119,7 @@ public final class ConfirmationSite: Sendable {
         -> (requests: [AcknowledgementRequest], values: [String], note: String?)?
     {
         let note = form.values("note").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if let note, note.count > Self.longestNote || note.unicodeScalars.contains(where: Self.isForbidden) {
-            return nil
-        }
+        if let note, AcknowledgementRequest.problem(withNote: note) != nil { return nil }
         var byAccount: [(account: Account, actions: [String])] = []
         var values: [String] = []
         for value in form.values("done") {
@@ -152,16 +148,10 @@ public final class ConfirmationSite: Sendable {
         return (requests, values, note?.isEmpty == false ? note : nil)
     }
 
-    /// Controls other than a line break have no place in a note.
-    private static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        (scalar.value < 0x20 && scalar != "\n" && scalar != "\r" && scalar != "\t")
-            || (0x7F...0x9F).contains(scalar.value)
-            || scalar == "\u{2028}" || scalar == "\u{2029}"
-    }
-
     /// Whether the browser says the form came from another site. `Sec-Fetch-Site` decides
-    /// where a browser sends it; the pages' `no-referrer` policy makes browsers send
-    /// `Origin: null` with their own forms, so without it only a matching `Origin` passes.
+    /// where a browser sends it (`none` is a visit the person started themselves); without
+    /// it, an `Origin` must match `base_url` (the pages' `same-origin` referrer policy has
+    /// browsers send it with their own forms).
     static func isCrossSite(_ headers: HTTPHeaders, origin: String) -> Bool {
         if let site = headers.first(name: "sec-fetch-site") { return site != "same-origin" && site != "none" }
         if let sent = headers.first(name: "origin") { return sent != origin }

@@ -23,6 +23,11 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// An answer was given before the request ended (it was too large): the rest is ignored.
     private var refused = false
     private var deadline: Scheduled<Void>?
+    /// A request is with the site, and its answer is not written yet.
+    private var isAnswering = false
+    /// The client has closed its side: the connection ends once the answers are out.
+    private var isInputClosed = false
+    private var lastWrite: EventLoopFuture<Void>?
 
     init(site: ConfirmationSite, pool: NIOThreadPool, roster: ConnectionRoster, commonHeaders: [(String, String)]) {
         self.site = site
@@ -40,6 +45,20 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         deadline?.cancel()
         roster.remove(context.channel)
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let event = event as? ChannelEvent, event == .inputClosed else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        isInputClosed = true
+        guard !isAnswering else { return }  // `write` closes after the answer
+        if let lastWrite {
+            lastWrite.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        } else {
+            context.close(promise: nil)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -62,6 +81,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = nil
             deadline?.cancel()
             roster.markBusy(context.channel)
+            isAnswering = true
             let uri = head.uri
             let request = WebRequest(
                 method: head.method, path: String(uri[..<(uri.firstIndex(of: "?") ?? uri.endIndex)]),
@@ -87,7 +107,9 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func write(_ response: WebResponse, context: ChannelHandlerContext, version: HTTPVersion, keepAlive: Bool) {
+        isAnswering = false
         guard context.channel.isActive else { return }
+        let keepAlive = keepAlive && !isInputClosed
         var headers = HTTPHeaders(commonHeaders)
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: String(response.body.count))
@@ -100,6 +122,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         buffer.writeBytes(response.body)
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        lastWrite = written
         if keepAlive {
             roster.markIdle(context.channel)
             armDeadline(context)

@@ -33,7 +33,10 @@ public struct WebServer: Sendable {
     }
 
     /// Every answer carries these: nothing may load from elsewhere, be framed, leak the
-    /// link in a Referer or stay in a cache.
+    /// link in a Referer to another site or stay in a cache. (`same-origin` rather than
+    /// `no-referrer`: with the latter, browsers send the page's own form with `Origin: null`,
+    /// which only `Sec-Fetch-Site` could tell from a form elsewhere, and browsers send that
+    /// to secure origins alone.)
     static var commonHeaders: [(String, String)] {
         let styleHash = Data(SHA256.hash(data: Array(ConfirmationPages.style.utf8))).base64EncodedString()
         return [
@@ -41,7 +44,7 @@ public struct WebServer: Sendable {
                 "Content-Security-Policy",
                 "default-src 'none'; style-src 'sha256-\(styleHash)'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
             ),
-            ("Referrer-Policy", "no-referrer"),
+            ("Referrer-Policy", "same-origin"),
             ("X-Content-Type-Options", "nosniff"),
             ("X-Frame-Options", "DENY"),
             ("Cache-Control", "no-store"),
@@ -86,15 +89,21 @@ public struct WebServer: Sendable {
                         channel.close(promise: nil)
                         return
                     }
+                    // Reading stops while answers wait to be written: a client that sends
+                    // request after request and reads nothing cannot pile answers up in memory.
+                    try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-                        withErrorHandling: true, withEncoderConfiguration: .init(),
+                        withErrorHandling: false, withEncoderConfiguration: .init(),
                         withDecoderLimitConfiguration: limits)
-                    try channel.pipeline.syncOperations.addHandler(
+                    try channel.pipeline.syncOperations.addHandlers(
+                        BadRequestHandler(commonHeaders: headers),
                         RequestHandler(site: site, pool: pool, roster: roster, commonHeaders: headers))
                 }
             }
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 4)
+            // A client that ends its side after the request (`nc -N`) still gets the answer.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
         let channel: any Channel
         if let passed {
             channel = try bootstrap.withBoundSocket(passed).wait()

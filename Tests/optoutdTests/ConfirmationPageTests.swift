@@ -96,7 +96,8 @@ struct ConfirmationPageTests {
     @Test(arguments: [
         "done=BOB%3Aai-improvement-toggle", "done=ALICE%3Ano-such-action", "done=ALICE", "done=ALICE%3A",
         "done=ALICE%3Aobjection-form&done=BOB%3Aobjection-form", "note=%ZZ&done=ALICE%3Aobjection-form",
-        "done=ALICE%3Aobjection-form&note=bell%07",
+        "done=ALICE%3Aobjection-form&note=bell%07", "done=ALICE%3Aobjection-form&note=tab%09x",
+        "done=ALICE%3Aobjection-form&note=%E2%80%AEreversed",
     ])
     func aWrongDoneValueIsRefusedAndNothingIsRecorded(form: String) throws {
         let link = path(try web.link(alice))
@@ -128,10 +129,57 @@ struct ConfirmationPageTests {
         #expect(try web.post(link, form, headers: ["Sec-Fetch-Site:cross-site"]).status == 403)
         #expect(try web.post(link, form, headers: ["Origin:null"]).status == 403)
         #expect(try web.acks(alice).isEmpty)
-        // A browser posting the page's own form (no-referrer makes its Origin null).
+        // A browser posting the page's own form, with or without Fetch Metadata (browsers
+        // send it to secure origins alone, and the page's referrer policy keeps its Origin).
         let own = try web.post(link, form, headers: ["Sec-Fetch-Site:same-origin", "Origin:null"])
         #expect(own.status == 200)
         #expect(try web.acks(alice).count == 1)
+        let plain = try web.post(link, "done=\(alice)%3Aai-improvement-toggle")
+        #expect(plain.status == 200)
+        #expect(try web.acks(alice).count == 2)
+    }
+
+    /// A client that sends request after request and reads no answer once piled the
+    /// answers up in memory, hundreds of megabytes a minute.
+    @Test func aClientThatNeverReadsCannotFillTheServersMemory() throws {
+        let before = web.serverResidentKilobytes
+        let sent = try web.probe(["unread-pipeline", web.url(path(try web.link(alice))), "6"])["sent"] as? Int ?? 0
+        let grown = web.serverResidentKilobytes - before
+        #expect(sent > 0)
+        #expect(grown < 20_000, "the server grew by \(grown) KB")
+        #expect(try web.get("/healthz").status == 200)
+    }
+
+    /// `nc -N` and the like close their side once the request is sent: the answer still comes.
+    @Test func aClientThatClosesItsSideAfterTheRequestGetsTheAnswer() throws {
+        let link = path(try web.link(alice))
+        let form = "done=\(alice)%3Aobjection-form"
+        let request =
+            "POST \(link) HTTP/1.1\\r\\nHost: x\\r\\nOrigin: \(web.base)\\r\\n"
+            + "Content-Type: application/x-www-form-urlencoded\\r\\nContent-Length: \(form.utf8.count)\\r\\n\\r\\n\(form)"
+        let answer = try web.probe(["half-close", web.base, request])
+        #expect(answer["status"] as? Int == 200)
+        #expect(answer["answers"] as? Int == 1)
+        #expect(answer["closed"] as? Bool == true)
+        #expect(try web.acks(alice).count == 1)
+    }
+
+    /// What the HTTP decoder refuses gets one 400 with the headers of every answer, and the
+    /// connection ends at once.
+    @Test(arguments: [
+        "GET /healthz HTTP/2.0\\r\\n\\r\\n", "GET /healthz\\r\\n\\r\\n",
+        "POST /healthz HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: 5\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\n0\\r\\n\\r\\n",
+        "GET /healthz HTTP/1.1\\r\\nHost: x\\r\\nA header: with a space\\r\\n\\r\\n",
+    ])
+    func aMalformedRequestGetsOneAnswerWithTheProtectiveHeaders(request: String) throws {
+        let answer = try web.probe(["half-close", web.base, request])
+        #expect(answer["status"] as? Int == 400)
+        #expect(answer["answers"] as? Int == 1)
+        #expect(answer["closed"] as? Bool == true)
+        let headers = answer["headers"] as? [String: String] ?? [:]
+        #expect(headers["Content-Security-Policy"]?.contains("default-src 'none'") == true, "\(headers)")
+        #expect(headers["X-Frame-Options"] == "DENY")
+        #expect(headers["Cache-Control"] == "no-store")
     }
 
     @Test func everyAnswerCarriesTheProtectiveHeaders() throws {
@@ -140,7 +188,7 @@ struct ConfirmationPageTests {
             for part in ["default-src 'none'", "form-action 'self'", "frame-ancestors 'none'", "style-src 'sha256-"] {
                 #expect(policy.contains(part), "\(policy)")
             }
-            #expect(answer.headers["Referrer-Policy"] == "no-referrer")
+            #expect(answer.headers["Referrer-Policy"] == "same-origin")
             #expect(answer.headers["X-Content-Type-Options"] == "nosniff")
             #expect(answer.headers["Cache-Control"] == "no-store")
         }

@@ -12,6 +12,14 @@ final class WebFixture {
     let fixture = try! DaemonFixture()
     let port = EmailTests.freePort()
     private var server: Process?
+    /// The resident memory of the running server, in kilobytes.
+    var serverResidentKilobytes: Int {
+        guard let server,
+            let status = try? String(contentsOfFile: "/proc/\(server.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
+        return Int(line.split(separator: " ")[1]) ?? 0
+    }
 
     var base: String { "http://127.0.0.1:\(port)" }
     var webSection: String { "web: {base_url: \"\(base)\"}" }
@@ -90,7 +98,7 @@ final class WebFixture {
         return rows.filter { $0["account"] as? String == account }.flatMap { $0["acks"] as? [[String: Any]] ?? [] }
     }
 
-    private func url(_ target: String) -> String { target.hasPrefix("http") ? target : base + target }
+    func url(_ target: String) -> String { target.hasPrefix("http") ? target : base + target }
 
     private func answer(_ json: [String: Any]) -> Answer {
         Answer(

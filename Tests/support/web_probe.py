@@ -9,6 +9,8 @@ and prints what came back as JSON.
     python3 Tests/support/web_probe.py idle-then-get COUNT URL
     python3 Tests/support/web_probe.py slow URL
     python3 Tests/support/web_probe.py huge-header URL
+    python3 Tests/support/web_probe.py half-close URL REQUEST
+    python3 Tests/support/web_probe.py unread-pipeline URL SECONDS
 
 get, post and method print {"status", "headers", "body"}; padded-post sends BODY with
 COUNT more "a" after it (with Content-Length), chunked-post the same in 4 KB chunks
@@ -17,6 +19,10 @@ that send nothing, then GETs URL on a new one while they stay open, and prints i
 status and how many of the idle ones the server closed. slow sends half a request line
 and prints how many seconds pass before the server closes the connection. huge-header
 sends a 9 KB header and prints the status line's code (or 0 when the server just closed).
+half-close sends REQUEST (with \\r\\n written as such), closes its sending side and reads
+until the server closes: it prints the first answer's status and headers, how many
+answers came and whether the server closed. unread-pipeline sends GET requests for URL
+one after the other for SECONDS without reading any answer, and prints how many it sent.
 """
 import http.client
 import json
@@ -100,11 +106,12 @@ def slow(url):
     parts = urllib.parse.urlsplit(url)
     sock = socket.create_connection((parts.hostname, parts.port))
     start = time.monotonic()
-    sock.sendall(b"GET /healthz HT")
+    # A query that never ends: every byte is valid, so only the time limit can end it.
+    sock.sendall(b"GET /healthz?")
     sock.settimeout(1)
     while time.monotonic() - start < 30:
         try:
-            sock.sendall(b"T")  # a byte now and then must not keep it open
+            sock.sendall(b"a")  # a byte now and then must not keep it open
             if sock.recv(1) == b"":
                 break
         except socket.timeout:
@@ -119,6 +126,46 @@ def huge_header(url):
     sock = socket.create_connection((parts.hostname, parts.port), timeout=10)
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Filler: " + b"a" * 9000 + b"\r\n\r\n")
     return {"status": status_line(sock)}
+
+
+def half_close(url, text):
+    parts = urllib.parse.urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=15)
+    sock.sendall(text.replace("\\r\\n", "\r\n").encode())
+    sock.shutdown(socket.SHUT_WR)
+    reply, closed = b"", False
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                closed = True
+                break
+            reply += chunk
+    except socket.timeout:
+        pass
+    head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    status = int(head[0].split()[1]) if len(head[0].split()) > 1 else 0
+    headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+    return {"status": status, "headers": headers, "answers": reply.count(b"HTTP/1.1 "), "closed": closed}
+
+
+def unread_pipeline(url, seconds):
+    parts = urllib.parse.urlsplit(url)
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect((parts.hostname, parts.port))
+    sock.setblocking(False)
+    requests = f"GET {parts.path} HTTP/1.1\r\nHost: x\r\n\r\n".encode() * 100
+    sent, end = 0, time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            sent += sock.send(requests)
+        except BlockingIOError:
+            time.sleep(0.01)
+        except OSError:
+            break
+    sock.close()
+    return {"sent": sent}
 
 
 command = sys.argv[1]
@@ -136,6 +183,10 @@ elif command == "slow":
     result = slow(sys.argv[2])
 elif command == "huge-header":
     result = huge_header(sys.argv[2])
+elif command == "half-close":
+    result = half_close(sys.argv[2], sys.argv[3])
+elif command == "unread-pipeline":
+    result = unread_pipeline(sys.argv[2], float(sys.argv[3]))
 else:
     sys.exit(f"unknown command {command}")
 print(json.dumps(result))
