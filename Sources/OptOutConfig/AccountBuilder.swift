@@ -92,10 +92,12 @@ struct AccountBuilder {
         }
         check(
             Account.isValidID(id.value),
-            "account id \(quoted(id.value)) may hold only letters, digits, '.', '_', '-' and '@'", at: id.location)
+            "account id \(TerminalText.quoted(id.value)) may hold only letters, digits, '.', '_', '-' and '@'",
+            at: id.location)
         // An id that starts like an option would be read as one by any command given it.
         check(
-            startsWithLetterOrDigit(id.value), "account id \(quoted(id.value)) must start with a letter or a digit",
+            startsWithLetterOrDigit(id.value),
+            "account id \(TerminalText.quoted(id.value)) must start with a letter or a digit",
             at: id.location)
 
         let platformText = raw.platform?.value.isEmpty == false ? raw.platform : nil
@@ -104,11 +106,12 @@ struct AccountBuilder {
             // Most rows name the default platform: a comparison spares hashing the name.
             check(
                 platformText.value == defaultPlatform || catalog.platforms.contains(platformText.value),
-                "unknown platform \(quoted(platformText.value)); the catalog knows: \(catalog.platforms.sorted().joined(separator: ", "))",
+                "unknown platform \(TerminalText.quoted(platformText.value)); the catalog knows: \(catalog.platforms.sorted().joined(separator: ", "))",
                 at: platformText.location)
         } else {
             check(
-                defaultPlatform != nil, "account \(quoted(id.value)) needs a platform (or set defaults.platform)",
+                defaultPlatform != nil,
+                "account \(TerminalText.quoted(id.value)) needs a platform (or set defaults.platform)",
                 at: id.location)
         }
 
@@ -121,7 +124,9 @@ struct AccountBuilder {
             case nil: valid = false
             }
         } else {
-            check(false, "account \(quoted(id.value)) needs a region", at: raw.region?.location ?? id.location)
+            check(
+                false, "account \(TerminalText.quoted(id.value)) needs a region",
+                at: raw.region?.location ?? id.location)
         }
 
         var zone = defaultZone
@@ -133,13 +138,13 @@ struct AccountBuilder {
         let email = raw.email?.value.isEmpty == false ? raw.email : nil
         if let email {
             if let problem = addressProblem(email.value) {
-                check(false, "\(quoted(email.value)) \(problem)", at: email.location)
+                check(false, "\(TerminalText.quoted(email.value)) \(problem)", at: email.location)
             }
         }
 
         let manager = raw.manager?.value.isEmpty == false ? raw.manager : nil
         if let manager, let problem = addressProblem(manager.value) {
-            check(false, "manager \(quoted(manager.value)) \(problem)", at: manager.location)
+            check(false, "manager \(TerminalText.quoted(manager.value)) \(problem)", at: manager.location)
         }
 
         var language: String?
@@ -147,7 +152,7 @@ struct AccountBuilder {
             language = MessageLanguage(rawValue: text.value)?.rawValue
             check(
                 language != nil,
-                "unknown language \(quoted(text.value)); optoutd ships templates for \(MessageLanguage.codes)",
+                "unknown language \(TerminalText.quoted(text.value)); optoutd ships templates for \(MessageLanguage.codes)",
                 at: text.location)
         }
 
@@ -156,7 +161,7 @@ struct AccountBuilder {
             for text in raw.done {
                 let mark = DoneMark(parsing: text.value, catalog: catalog)
                 if let problem = problem(with: mark, platform: platform) {
-                    check(false, "done entry \(quoted(text.value)): \(problem)", at: text.location)
+                    check(false, "done entry \(TerminalText.quoted(text.value)): \(problem)", at: text.location)
                 } else {
                     done.append(mark)
                 }

@@ -109,10 +109,10 @@ struct CSVInventory {
                 let name = cell.value.trimmingCharacters(in: .whitespaces)
                 if !CSVInventory.columns.contains(name) {
                     inventory.log.error(
-                        "unknown column '\(name)'; expected: \(CSVInventory.columns.joined(separator: ", "))",
+                        "unknown column \(TerminalText.quoted(name)); expected: \(CSVInventory.columns.joined(separator: ", "))",
                         at: cell.location)
                 } else if named[name] != nil {
-                    inventory.log.error("column '\(name)' appears twice", at: cell.location)
+                    inventory.log.error("column \(TerminalText.quoted(name)) appears twice", at: cell.location)
                 } else {
                     named[name] = index
                 }

@@ -45,7 +45,7 @@ struct ChannelReader {
         if let from {
             if let address = mailboxAddress(from.value), let problem = addressProblem(address) {
                 log.error(
-                    "from: \(quoted(address)) \(problem); write an address such as 'optoutd <privacy@example.org>' or 'privacy@example.org'",
+                    "from: \(TerminalText.quoted(address)) \(problem); write an address such as 'optoutd <privacy@example.org>' or 'privacy@example.org'",
                     at: from.location)
             }
         }
@@ -59,7 +59,7 @@ struct ChannelReader {
         let cc = fields["cc"].flatMap { yaml.strings($0, "cc", maximumCount: ConfigurationLimits.listLength) } ?? []
         for address in cc {
             if let problem = addressProblem(address.value) {
-                log.error("\(quoted(address.value)) \(problem)", at: address.location)
+                log.error("\(TerminalText.quoted(address.value)) \(problem)", at: address.location)
             }
         }
         let digest = fields["digest"].flatMap { node in
@@ -71,7 +71,7 @@ struct ChannelReader {
             ?? []
         for address in reportTo {
             if let problem = addressProblem(address.value) {
-                log.error("\(quoted(address.value)) \(problem)", at: address.location)
+                log.error("\(TerminalText.quoted(address.value)) \(problem)", at: address.location)
             }
         }
         var reportEveryDays = 7

@@ -8,7 +8,10 @@ import OptOutCore
 /// What a load produced: a configuration when there were no errors, and every diagnostic.
 public struct LoadedConfiguration: Sendable {
     public var configuration: Configuration?
+    /// Past a file's limit, its further errors are summed up in one last diagnostic.
     public var diagnostics: [Diagnostic]
+    /// Every error found, those summed up included.
+    public var errorCount: Int
     /// The files that were read (config, catalog includes, inventories), for display.
     public var files: [String]
 }
@@ -40,7 +43,8 @@ public struct ConfigurationLoader: Sendable {
         var files = [path]
         let configuration = load(path: path, log: log, files: &files)
         return LoadedConfiguration(
-            configuration: log.hasErrors ? nil : configuration, diagnostics: log.diagnostics, files: files)
+            configuration: log.hasErrors ? nil : configuration, diagnostics: log.diagnostics,
+            errorCount: log.errorCount, files: files)
     }
 
     private func load(path: String, log: DiagnosticLog, files: inout [String]) -> Configuration? {

@@ -34,10 +34,12 @@ final class DiagnosticLog {
             }
     }
 
-    private(set) var hasErrors = false
+    var hasErrors: Bool { errorCount > 0 }
+    /// Every error reported, kept or not.
+    private(set) var errorCount = 0
 
     func error(_ message: String, at location: SourceLocation) {
-        hasErrors = true
+        errorCount += 1
         var count = errorsPerFile[location.path] ?? (0, 0, location)
         if count.kept < ConfigurationLimits.diagnosticsPerFile {
             count.kept += 1
@@ -78,7 +80,7 @@ final class DiagnosticLog {
             }
         }
         for (path, count) in other.dropped {
-            hasErrors = true
+            errorCount += count.count
             var mine = errorsPerFile[path] ?? (0, 0, count.last)
             mine.dropped += count.count
             mine.last = count.last

@@ -116,7 +116,7 @@ struct PolicyReader {
     private func link(_ node: YAMLNode, _ what: String) -> Located<String>? {
         guard let url = yaml.string(node, what) else { return nil }
         if let problem = URLAuthority.problem(in: url.value, schemes: ["https", "http"]) {
-            log.error("\(what) \(quoted(url.value)) \(problem)", at: url.location)
+            log.error("\(what) \(TerminalText.quoted(url.value)) \(problem)", at: url.location)
             return nil
         }
         return url
@@ -164,7 +164,7 @@ func isIdentifier(_ text: String) -> Bool {
 func resolveRegion(_ name: Located<String>, log: DiagnosticLog) -> RegionName? {
     guard let region = RegionName(name.value) else {
         log.error(
-            "unknown region \(quoted(name.value)); expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+            "unknown region \(TerminalText.quoted(name.value)); expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
             at: name.location)
         return nil
     }

@@ -16,12 +16,12 @@ struct QuietTimesReader {
         for name in names {
             guard let day = Weekday(name: name.value) else {
                 yaml.log.error(
-                    "unknown day \(quoted(name.value)) in days; expected \(Weekday.allCases.map(\.name).joined(separator: ", "))",
+                    "unknown day \(TerminalText.quoted(name.value)) in days; expected \(Weekday.allCases.map(\.name).joined(separator: ", "))",
                     at: name.location)
                 continue
             }
             if !days.insert(day).inserted {
-                yaml.log.error("day '\(name.value)' is listed twice in days", at: name.location)
+                yaml.log.error("day \(TerminalText.quoted(name.value)) is listed twice in days", at: name.location)
             }
         }
         guard !days.isEmpty else {

@@ -1,8 +1,10 @@
+import OptOutCore
+
 /// Checks on text that reaches a header, a protocol line or a terminal.
 enum TextChecks {
     /// The first scalar that may not stand in one line of text: C0 and C1 controls, DEL,
-    /// the line and paragraph separators, and the bidirectional overrides that make text
-    /// read differently from what it holds. Swift reads "\r\n" as one `Character`, so this
+    /// the line and paragraph separators, the bidirectional controls that make text read
+    /// differently from what it holds, and invisible characters (`TerminalText.isUnsafe`). Swift reads "\r\n" as one `Character`, so this
     /// looks at Unicode scalars, never at characters.
     static func forbiddenScalar(in text: String, allowNewlines: Bool = false) -> Unicode.Scalar? {
         // Most text is ASCII: the bytes answer for it.
@@ -15,12 +17,7 @@ enum TextChecks {
             if byte >= 0x80 { hasNonASCII = true }
         }
         guard hasNonASCII else { return nil }
-        return text.unicodeScalars.first { scalar in
-            switch scalar.value {
-            case 0x80...0x9F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: true
-            default: false
-            }
-        }
+        return text.unicodeScalars.first { TerminalText.isUnsafe($0) }
     }
 
     /// How a forbidden scalar is named in a message.
@@ -32,25 +29,6 @@ enum TextChecks {
         default: "U+" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 4)
         }
     }
-}
-
-/// A value as an error message quotes it: in single quotes, at most 80 characters, with
-/// anything that could break the message's line shown as `?`.
-func quoted(_ text: some StringProtocol) -> String {
-    let limit = 80
-    var shown = ""
-    var count = 0
-    for scalar in text.unicodeScalars {
-        if count == limit {
-            shown += "…"
-            break
-        }
-        shown.unicodeScalars.append(
-            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
-                || scalar.value == 0x2029 ? "?" : scalar)
-        count += 1
-    }
-    return "'" + shown + "'"
 }
 
 extension String {

@@ -24,7 +24,8 @@ struct WebReader {
         guard var url = yaml.checkedURL(node, "base_url", schemes: ["http", "https"]) else { return nil }
         guard !url.contains("?"), !url.contains("#") else {
             yaml.error(
-                "base_url \(quoted(url)) must not hold a query or fragment: links are BASE_URL/c/TOKEN", at: node)
+                "base_url \(TerminalText.quoted(url)) must not hold a query or fragment: links are BASE_URL/c/TOKEN",
+                at: node)
             return nil
         }
         while url.hasSuffix("/") { url.removeLast() }

@@ -69,6 +69,8 @@ final class YAMLComposer {
     /// times would take hours and gigabytes to read).
     private var nodeBudget = 0
     private var nodes = 0
+    /// The document's bytes, while `document(_:)` reads them.
+    private var input = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
     /// The tags of YAML's core schema, which mean what an untagged value means here. Any
     /// other tag (`!!binary`, `!!set`, application tags) asks for something optoutd does not do.
     static let coreTags: Set<String> = [
@@ -95,6 +97,7 @@ final class YAMLComposer {
     }
 
     private func document(_ bytes: UnsafeBufferPointer<UInt8>) throws(YAMLSyntaxError) -> YAMLNode? {
+        input = bytes
         yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
         nodeBudget = 2 * bytes.count + 10_000
         try skip()  // stream start
@@ -132,13 +135,23 @@ final class YAMLComposer {
             let problem = parser.problem.map { String(cString: $0) } ?? "unknown problem"
             let context = parser.context.map { String(cString: $0) + "; " } ?? ""
             if parser.error == YAML_READER_ERROR {
-                throw YAMLSyntaxError(message: problem, line: 1, column: 1)
+                // The reader gives no line and column, only the offset of the byte it refused.
+                let (line, column) = place(ofOffset: min(Int(parser.problem_offset), input.count))
+                throw YAMLSyntaxError(message: problem, line: line, column: column)
             }
             throw YAMLSyntaxError(
                 message: context + problem, line: Int(parser.problem_mark.line) + 1,
                 column: Int(parser.problem_mark.column) + 1)
         }
         return event
+    }
+
+    /// The line and column (counting Unicode scalars) of byte `offset` of the input.
+    private func place(ofOffset offset: Int) -> (line: Int, column: Int) {
+        let before = UnsafeBufferPointer(rebasing: input[..<offset])
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        let line = 1 + before.count { $0 == UInt8(ascii: "\n") }
+        return (line, 1 + before[lineStart...].count { $0 & 0xC0 != 0x80 })
     }
 
     /// The node that starts with `event` (which it consumes), through its end event; `depth`

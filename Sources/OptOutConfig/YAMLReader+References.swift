@@ -1,3 +1,5 @@
+import OptOutCore
+
 /// Values that point elsewhere: credentials in `$CREDENTIALS_DIRECTORY` and URLs optoutd
 /// connects to or hands out.
 extension YAMLReader {
@@ -12,7 +14,7 @@ extension YAMLReader {
     func checkedURL(_ node: YAMLNode, _ what: String, schemes: [String]) -> String? {
         guard let text = string(node, what) else { return nil }
         if let problem = URLAuthority.problem(in: text.value, schemes: schemes) {
-            error("\(what) \(quoted(text.value)) \(problem)", at: node)
+            error("\(what) \(TerminalText.quoted(text.value)) \(problem)", at: node)
             return nil
         }
         return text.value

@@ -62,12 +62,12 @@ struct YAMLReader {
             }
             guard allowed.contains(name) else {
                 error(
-                    "unknown key \(quoted(name)) in \(what); expected one of: \(allowed.joined(separator: ", "))",
+                    "unknown key \(TerminalText.quoted(name)) in \(what); expected one of: \(allowed.joined(separator: ", "))",
                     at: key)
                 continue
             }
             guard !values.contains(where: { $0.key == name }) else {
-                error("duplicate key '\(name)' in \(what)", at: key)
+                error("duplicate key \(TerminalText.quoted(name)) in \(what)", at: key)
                 continue
             }
             values.append((name, value))
@@ -133,7 +133,7 @@ struct YAMLReader {
     {
         guard let text = string(node, what) else { return nil }
         guard let value = parse(text.value) else {
-            error("\(what) must be \(expectation), not \(quoted(text.value))", at: node)
+            error("\(what) must be \(expectation), not \(TerminalText.quoted(text.value))", at: node)
             return nil
         }
         return value
@@ -148,7 +148,7 @@ struct YAMLReader {
                 events.insert(event)
             } else {
                 log.error(
-                    "unknown event \(quoted(name.value)) in \(what); expected one of: \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))",
+                    "unknown event \(TerminalText.quoted(name.value)) in \(what); expected one of: \(EventKind.allCases.map(\.rawValue).joined(separator: ", "))",
                     at: name.location)
             }
         }

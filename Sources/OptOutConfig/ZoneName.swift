@@ -32,22 +32,25 @@ enum ZoneName {
         // to POSIX (and to IANA's `Etc/GMT+5`): whoever wrote it may have meant either.
         if isOffsetName(text) {
             return .unusable(
-                "time zone \(quoted(text)) is ambiguous (its sign is read both ways); name a place such as Asia/Karachi, or write Etc/GMT-5 for five hours east of UTC"
+                "time zone \(TerminalText.quoted(text)) is ambiguous (its sign is read both ways); name a place such as Asia/Karachi, or write Etc/GMT-5 for five hours east of UTC"
             )
         }
         guard let zone = Zone(identifier: text) else {
-            return .unusable("unknown time zone \(quoted(text)); expected an IANA name such as Europe/Berlin")
+            return .unusable(
+                "unknown time zone \(TerminalText.quoted(text)); expected an IANA name such as Europe/Berlin")
         }
         if legacyNames.contains(text) {
             return .zone(
                 zone,
-                warning: "\(quoted(text)) is a legacy POSIX-style zone; name a place such as America/New_York instead")
+                warning:
+                    "\(TerminalText.quoted(text)) is a legacy POSIX-style zone; name a place such as America/New_York instead"
+            )
         } else if text.hasPrefix("Etc/GMT+") || text.hasPrefix("Etc/GMT-") {
             let sign = text.dropFirst("Etc/GMT".count).first == "+" ? "west" : "east"
             return .zone(
                 zone,
                 warning:
-                    "\(quoted(text)) is \(text.dropFirst("Etc/GMT".count + 1)) hours \(sign) of UTC (POSIX signs are inverted)"
+                    "\(TerminalText.quoted(text)) is \(text.dropFirst("Etc/GMT".count + 1)) hours \(sign) of UTC (POSIX signs are inverted)"
             )
         }
         return .zone(zone, warning: nil)

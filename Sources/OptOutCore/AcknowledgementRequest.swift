@@ -14,6 +14,19 @@ public struct AcknowledgementRequest: Sendable {
         public let isMissingItems: Bool
     }
 
+    /// The most a note may hold: it is a remark, not a document.
+    public static let longestNote = 1000
+
+    /// Why `note` cannot be recorded with an acknowledgement, if it cannot: whoever holds a
+    /// link writes it, and `status` and `report` show it beside what optoutd says itself.
+    public static func problem(withNote note: String) -> String? {
+        if note.count > longestNote { return "a note holds at most \(longestNote) characters" }
+        if note.unicodeScalars.contains(where: { TerminalText.isUnsafe($0) && $0 != "\n" && $0 != "\r" }) {
+            return "a note may hold line breaks, but no other control, invisible or direction-changing character"
+        }
+        return nil
+    }
+
     /// Reads `items`: a policy id and some of its action ids (all of them when none are
     /// named), or action ids alone, each asked for by a policy that applies to the account.
     public init(account: Account, items: [String], catalog: Catalog) throws(Problem) {
@@ -27,6 +40,11 @@ public struct AcknowledgementRequest: Sendable {
                     isMissingItems: false)
             }
             let known = policy.actions.map(\.id)
+            guard !known.isEmpty else {
+                throw Problem(
+                    description: "policy '\(policy.id)' offers nothing to switch off: there is nothing to record",
+                    isMissingItems: false)
+            }
             let named = Array(items.dropFirst())
             if let unknown = named.first(where: { !known.contains($0) }) {
                 throw Problem(

@@ -42,7 +42,7 @@ extension ComplianceReport {
         forEachRow { row in
             var column = 0
             row.forEachField { field in
-                widths[column] = max(widths[column], Self.width(field))
+                widths[column] = max(widths[column], Self.width(TerminalText.oneLine(field)))
                 column += 1
             }
         }
@@ -62,7 +62,8 @@ extension ComplianceReport {
             text.append(byte: UInt8(ascii: "\n"))
         }
         appendLine { body in header.forEach(body) }
-        forEachRow { appendLine($0.forEachField) }
+        // Notes and sources come from outside: each on one line, shown safely.
+        forEachRow { row in appendLine { body in row.forEachField { body(TerminalText.oneLine($0)) } } }
     }
 
     /// Columns a cell takes: its bytes when it is ASCII, as almost every cell is.

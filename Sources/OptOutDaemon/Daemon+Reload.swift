@@ -77,7 +77,7 @@ extension Daemon {
                     "OPTOUT_CONFIG_ERRORS": "\(errors.map(\.description).joined(separator: "\n"))",
                 ])
             return .rejected(
-                "reload rejected (\(errors.count) error\(errors.count == 1 ? "" : "s")): \(errors.first?.description ?? "")"
+                "reload rejected (\(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s")): \(errors.first?.description ?? "")"
             )
         }
         do {

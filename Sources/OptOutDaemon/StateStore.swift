@@ -37,6 +37,10 @@ public final class StateStore: Sendable {
     public init(path: String, access: Access = .readWrite(create: true)) throws(StoreError) {
         self.path = path
         let exists = FileManager.default.fileExists(atPath: path)
+        // SQLite would wait for a writer on a FIFO forever, and reads a folder as a broken disk.
+        if exists, let kind = Self.notARegularFile(path) {
+            throw StoreError(path, "it is \(kind), not a file; --state names the store's SQLite file")
+        }
         switch access {
         case .readOnly:
             guard exists else { throw StoreError(path, "no such file") }
@@ -70,6 +74,19 @@ public final class StateStore: Sendable {
         var status = stat()
         guard stat(path, &status) == 0 else { throw StoreError(path, "it vanished while being opened") }
         identity = (UInt64(status.st_dev), UInt64(status.st_ino))
+    }
+
+    /// What `path` is when it is not a regular file (or a link to one).
+    private static func notARegularFile(_ path: String) -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFDIR: return "a folder"
+        case S_IFIFO: return "a FIFO"
+        case S_IFSOCK: return "a socket"
+        default: return "a device"
+        }
     }
 
     /// `path` with what a SQLite URI gives a meaning (`%`, `?`, `#`) percent-encoded.

@@ -70,6 +70,11 @@ public struct MessageTemplates: Sendable {
     private static let plainText = "{{% CONTENT_TYPE: TEXT}}"
 
     private static func compile(_ source: TemplateText, as name: Name) throws(TemplateProblem) -> MustacheTemplate {
+        if let problem = TemplateTags.problem(in: source.text) {
+            throw TemplateProblem(
+                path: source.path, line: problem.line, column: problem.column,
+                message: "not a valid Mustache template: \(problem.message)")
+        }
         do {
             return try MustacheTemplate(string: name.isHTML ? source.text : plainText + source.text)
         } catch let error as MustacheTemplate.ParserError {

@@ -36,10 +36,13 @@ struct AckCommand: ParsableCommand {
     @OptionGroup var state: StateOptions
 
     func run() throws {
+        if let note, let problem = AcknowledgementRequest.problem(withNote: note) {
+            throw ValidationError("--note: \(problem)")
+        }
         let now = currentInstant()
         let configuration = try options.load(now: now)
         guard let account = configuration.account(id: self.account) else {
-            throw dataError("unknown account '\(self.account)'")
+            throw dataError("unknown account \(TerminalText.quoted(self.account))")
         }
         let request: AcknowledgementRequest
         do {
@@ -70,7 +73,8 @@ struct AckCommand: ParsableCommand {
 
     /// Who ran the command: the user who asked sudo, else the process's user.
     private var invokingUser: String {
-        if getuid() == 0, let sudoUser = ProcessInfo.processInfo.environment["SUDO_USER"], !sudoUser.isEmpty {
+        // SUDO_USER is only an environment variable: a name that is not one is not taken.
+        if getuid() == 0, let sudoUser = ProcessInfo.processInfo.environment["SUDO_USER"], getpwnam(sudoUser) != nil {
             return sudoUser
         }
         return getpwuid(getuid()).map { String(cString: $0.pointee.pw_name) } ?? String(getuid())

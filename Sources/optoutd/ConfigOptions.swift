@@ -28,7 +28,7 @@ struct ConfigOptions: ParsableArguments, Sendable {
             standardError(diagnostic.description)
         }
         guard let configuration = loaded.configuration else {
-            let count = loaded.diagnostics.count { $0.severity == .error }
+            let count = loaded.errorCount
             standardError("optoutd: \(path): \(count) error\(count == 1 ? "" : "s"); configuration not loaded")
             throw ExitCode.invalidConfiguration
         }

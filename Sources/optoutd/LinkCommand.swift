@@ -29,7 +29,7 @@ struct LinkCommand: ParsableCommand {
         let configuration = try options.load(now: instant)
         if let now { instant = try commandLineInstant(now, "--now", zone: configuration.defaultZone) }
         guard let account = configuration.account(id: account) else {
-            standardError("optoutd: unknown account '\(self.account)'")
+            standardError("optoutd: unknown account \(TerminalText.quoted(self.account))")
             throw ExitCode.dataError
         }
         guard let links = try loadLinks(configuration, state: state) else {

@@ -50,7 +50,7 @@ struct PlanCommand: ParsableCommand {
         let start = try now.map { try commandLineInstant($0, "--now", zone: configuration.defaultZone) } ?? clock
         if let account {
             guard configuration.keepOnlyAccount(account) else {
-                standardError("optoutd: unknown account '\(account)'")
+                standardError("optoutd: unknown account \(TerminalText.quoted(account))")
                 throw ExitCode.dataError
             }
         }

@@ -44,13 +44,15 @@ struct ReportCommand: ParsableCommand {
         let configuration = try options.load(now: clock)
         let instant = try at.map { try commandLineInstant($0, "--at", zone: configuration.defaultZone) } ?? clock
         if let policy, configuration.catalog[policy] == nil {
-            standardError("optoutd: unknown policy '\(policy)' (optoutd catalog lists them)")
+            standardError("optoutd: unknown policy \(TerminalText.quoted(policy)) (optoutd catalog lists them)")
             throw ExitCode.dataError
         }
         var country: CountryCode?
         if let region {
-            guard let code = CountryCode(letters: region.uppercased()) else {
-                standardError("optoutd: '\(region)' is not a country code (ISO 3166-1 alpha-2, such as DE)")
+            // Read as the configuration reads an account's region: UK is GB, a group is not one country.
+            guard case .country(let code, _) = RegionName(region.uppercased()) else {
+                standardError(
+                    "optoutd: \(TerminalText.quoted(region)) is not a country code (ISO 3166-1 alpha-2, such as DE)")
                 throw ExitCode.dataError
             }
             country = code
@@ -88,6 +90,11 @@ struct ReportCommand: ParsableCommand {
     /// Writes a file beside `path`, readable by all (a metrics collector runs as a user of
     /// its own), then renames it over `path`.
     private func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        // Renaming over a device, a FIFO or a folder would replace it with a file.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw ValidationError("--output \(path) is not a regular file; name a file to write (or to replace)")
+        }
         let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
         guard
             FileManager.default.createFile(

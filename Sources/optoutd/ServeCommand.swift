@@ -30,7 +30,9 @@ struct ServeCommand: ParsableCommand {
 
     func validate() throws {
         guard Self.seconds(idleExit) != nil else {
-            throw ValidationError("--idle-exit '\(idleExit)' is not a duration from 1s to 24h, such as 30s, 5min or 1h")
+            throw ValidationError(
+                "--idle-exit \(TerminalText.quoted(idleExit)) is not a duration from 1s to 24h, such as 30s, 5min or 1h"
+            )
         }
     }
 

@@ -137,6 +137,7 @@ private struct StatusAck {
     /// As the table shows it: `action (2026-12-01, cli:alice: note)`.
     var shown: String {
         let when = at.map { String($0.prefix(10)) + ", " } ?? ""
-        return "\(action) (\(when)\(source)\(note.map { ": " + $0 } ?? ""))"
+        let shownNote = note.map { ": " + TerminalText.oneLine($0) } ?? ""
+        return "\(action) (\(when)\(TerminalText.oneLine(source))\(shownNote))"
     }
 }

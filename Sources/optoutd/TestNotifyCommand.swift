@@ -31,10 +31,13 @@ struct TestNotifyCommand: AsyncParsableCommand, Sendable {
             .filter { channel == nil || $0.name == channel }
         guard !channels.isEmpty else {
             throw ValidationError(
-                "no channel named '\(channel ?? "")'; configured: journal\(configuredNames(configuration))")
+                "no channel named \(TerminalText.quoted(channel ?? "")); configured: journal\(configuredNames(configuration))"
+            )
         }
         guard let notice = sampleNotice(configuration, now: now) else {
-            standardError("optoutd: no account\(account.map { " '\($0)'" } ?? "") with a policy to use for the test")
+            standardError(
+                "optoutd: no account\(account.map { " \(TerminalText.quoted($0))" } ?? "") with a policy to use for the test"
+            )
             throw ExitCode.dataError
         }
         let document = NoticeDocument(notice, test: true)

@@ -151,6 +151,33 @@ import Testing
         #expect(configuration == nil)
         #expect(diagnostics.count == 101)
         #expect(diagnostics.last == "optoutd.yaml:254:24: error: … and 150 more errors in this file")
+        let path = directory.write("optoutd.yaml", Self.base + "accounts:\n" + accounts)
+        #expect(ConfigurationLoader().load(path: path).errorCount == 250)
+    }
+
+    /// libyaml's reader gives only the offset of a byte it refuses: the place is counted from it.
+    @Test func aControlByteInYAMLIsReportedWhereItIs() {
+        let (_, diagnostics) = load(Self.base + "accounts:\n  - {id: a, region: DE, name: \"Ä x\u{1B}[2J\"}")
+        #expect(diagnostics.count == 1)
+        #expect(diagnostics.first?.hasPrefix("optoutd.yaml:5:35: error: ") == true, "\(diagnostics)")
+    }
+
+    /// What a file or the command line holds is shown safely in messages: controls,
+    /// direction changes and invisible characters are `?`, and zero-width spaces are errors.
+    @Test func outsideTextInMessagesCannotActOnTheTerminal() {
+        let header = directory.write("accounts.csv", "id,reg\u{1B}[31mion,we\u{202E}rd\nx,DE,y\n")
+        let (_, diagnostics) = load(Self.base + "accounts_files: [\(header)]")
+        #expect(
+            diagnostics.contains(
+                "accounts.csv:1:4: error: unknown column 'reg?[31mion'; expected: id, platform, region, email, name, timezone, done, language, manager"
+            ), "\(diagnostics)")
+        #expect(
+            diagnostics.contains { $0.hasPrefix("accounts.csv:1:16: error: unknown column 'we?rd'") }, "\(diagnostics)")
+        let (_, zone) = load(Self.base + "accounts:\n  - {id: a, region: DE, timezone: \"Europe/Berlin\u{200B}\"}")
+        #expect(zone.count == 1)
+        #expect(zone.first?.contains("U+200B") == true, "\(zone)")
+        #expect(TerminalText.quoted("a\u{202E}b\u{FEFF}c\u{200D}d") == "'a?b?c\u{200D}d'")
+        #expect(TerminalText.oneLine("ok\r\nnext\tx\u{202E}") == "ok ↵ next\\u{9}x\\u{202E}")
     }
 
     /// One anchored mapping repeated by aliases thousands of times over: it took minutes and

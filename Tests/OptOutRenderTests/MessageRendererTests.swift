@@ -149,6 +149,34 @@ enum Documents {
         #expect(firstLine.column < 10)
     }
 
+    /// The parser descends once per section: nesting deep enough to overflow its stack is
+    /// refused before it reads the template, at the first section too deep.
+    @Test func sectionsNestedTooDeepAreRefusedWithTheirPlace() throws {
+        let limit = TemplateTags.nestingLimit
+        let deepest = String(repeating: "{{#a}}", count: limit) + "x" + String(repeating: "{{/a}}", count: limit)
+        #expect(MessageTemplates.problem(in: TemplateText(path: "t", text: deepest), as: .text) == nil)
+        let bomb = "Hello\n" + String(repeating: "{{#a}}", count: 5000)
+        let problem = try #require(MessageTemplates.problem(in: TemplateText(path: "t", text: bomb), as: .text))
+        #expect(
+            problem.description
+                == "t:2:\(6 * limit + 1): error: not a valid Mustache template: sections are nested more than \(limit) deep"
+        )
+        // Inverted sections count too, and so do sections under changed delimiters.
+        let inverted = String(repeating: "{{^a}}", count: limit + 1)
+        #expect(TemplateTags.problem(in: inverted)?.column == 6 * limit + 1)
+        let changed = "{{=<% %>=}}" + String(repeating: "<%# a %>", count: limit + 1)
+        #expect(TemplateTags.problem(in: changed)?.column == 12 + 8 * limit)
+        // Sections opened and closed one after the other do not add up.
+        let flat = String(repeating: "{{#a}}x{{/a}}", count: 10 * limit)
+        #expect(MessageTemplates.problem(in: TemplateText(path: "t", text: flat), as: .html) == nil)
+    }
+
+    @Test func aTagNeverClosedIsNamedAsSuch() throws {
+        let problem = try #require(
+            MessageTemplates.problem(in: TemplateText(path: "t", text: "Grüße\nab {{name"), as: .subject))
+        #expect(problem.description == "t:2:4: error: not a valid Mustache template: a tag is not finished")
+    }
+
     /// Every file of `Config/templates/` is compiled into the binary, and every one compiles.
     @Test func everyShippedTemplateIsEmbedded() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -100,6 +100,30 @@ struct HostileInputTests {
         #expect(result.stdout.contains("chat: failed: webhook chat: libcurl (libcurl.so.4) cannot be loaded"))
     }
 
+    /// SQLite waits forever for a writer on a FIFO: every command that opens the store
+    /// refuses anything but a file, at once.
+    @Test func aStoreThatIsNotAFileIsRefusedAtOnce() throws {
+        try fixture.writeConfig(accounts: "  - {id: \(fixture.account("f")), region: DE}")
+        let fifo = fixture.directory.appendingPathComponent("state.fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let folder = try fixture.subdirectory("state.d").path
+        let commands = [
+            ["status"], ["plan", "--days", "1"], ["report"], ["run", "--once"],
+            ["ack", fixture.account("f"), "linkedin-genai-training-2025"],
+        ]
+        for (store, kind) in [(fifo, "a FIFO"), (folder, "a folder")] {
+            for command in commands {
+                let result = try Optoutd.runTool(
+                    "/usr/bin/timeout",
+                    ["20", Optoutd.executable.path] + command + ["--config", fixture.configPath, "--state", store])
+                #expect(result.status == 1, "\(command) on \(kind): \(result.stderr)")
+                #expect(
+                    result.stderr.contains("state store \(store): it is \(kind), not a file"),
+                    "\(command) on \(kind): \(result.stderr)")
+            }
+        }
+    }
+
     /// `plan` and `status` only read: they work for a user who may only read the store, and
     /// an empty store file stays empty.
     @Test func plansAndStatusOnlyRead() throws {

@@ -209,6 +209,17 @@ struct MessageTests {
         #expect(result.stderr.contains(": error: not a valid Mustache template"))
         #expect(result.stderr.contains("subjekt.mustache:1:1: warning: not a template name"))
     }
+
+    /// A few kilobytes of nested sections once overflowed the parser's stack: `check` (and a
+    /// daemon's reload) ended by a signal.
+    @Test func aTemplateNestedThousandsDeepIsALocatedErrorNotACrash() throws {
+        let templates = try fixture.subdirectory("templates/en")
+        let path = templates.appendingPathComponent("subject.mustache").path
+        try String(repeating: "{{#a}}", count: 5000).write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try check(accounts: "  - {id: a, region: DE}")
+        #expect(result.status == 78)
+        #expect(result.stderr.contains("\(path):1:385: error: not a valid Mustache template: sections are nested"))
+    }
 }
 
 /// A round larger than the outbox reads at once: the copy address still gets one summary.

@@ -1,0 +1,58 @@
+/// What text from outside (a note, a name from a file, an environment variable) may show
+/// on a terminal or in a table, where it sits beside what optoutd itself says.
+///
+/// Control characters move the cursor, clear the screen or start escape sequences; line
+/// breaks start what looks like another row; bidirectional overrides show text reversed;
+/// invisible characters make two different names look the same.
+public enum TerminalText {
+    /// Whether `scalar` would act on a terminal or hide itself rather than show as text.
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F: true  // C0, DEL, C1
+        case 0x2028, 0x2029: true  // line and paragraph separators
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidirectional controls
+        // Zero-width characters that no script needs (the joiners U+200C and U+200D are
+        // parts of words in Persian and Indic scripts, and of emoji).
+        case 0x200B, 0x2060, 0xFEFF: true
+        default: false
+        }
+    }
+
+    /// `text` on one line, safe to print: line breaks show as `↵`, any other unsafe
+    /// character as `\u{…}`.
+    public static func oneLine(_ text: String) -> String {
+        // Almost every text is printable ASCII, and stays as it is.
+        var text = text
+        if text.withUTF8({ $0.allSatisfy { (0x20..<0x7F).contains($0) } }) { return text }
+        var shown = ""
+        var afterCarriageReturn = false
+        for scalar in text.unicodeScalars {
+            defer { afterCarriageReturn = scalar == "\r" }
+            if scalar == "\n" || scalar == "\r" {
+                if !(scalar == "\n" && afterCarriageReturn) { shown += " ↵ " }
+            } else if isUnsafe(scalar) {
+                shown += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
+    }
+
+    /// A value as a message quotes it: in single quotes, at most 80 characters, with
+    /// anything unsafe shown as `?`.
+    public static func quoted(_ text: some StringProtocol) -> String {
+        let limit = 80
+        var shown = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count == limit {
+                shown += "…"
+                break
+            }
+            shown.unicodeScalars.append(isUnsafe(scalar) ? "?" : scalar)
+            count += 1
+        }
+        return "'" + shown + "'"
+    }
+}
