@@ -102,6 +102,17 @@ struct ChatSummary: Equatable {
         }
     }
 
+    /// Names and titles are text, not Markdown: punctuation that would format is escaped
+    /// (with the brackets escaped, parentheses cannot make a link).
+    static func markdownEscaped(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            if "\\`*_~[]<>#|".contains(character) { result.append("\\") }
+            result.append(character)
+        }
+        return result
+    }
+
     /// `text` cut to `textLimit` characters, with an ellipsis when it was longer.
     static func clip(_ text: String, to limit: Int = textLimit) -> String {
         text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"

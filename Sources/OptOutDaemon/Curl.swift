@@ -42,6 +42,18 @@ final class Curl: @unchecked Sendable {
         var password: String?
         var caFile: String?
         var timeoutSeconds: Int = 30
+
+        /// `text` with the password taken out, as written and as SMTP's AUTH PLAIN and
+        /// LOGIN send it (base64): a server may quote what it refused.
+        func redacted(_ text: String) -> String {
+            guard let password, !password.isEmpty else { return text }
+            let sent = [
+                password, Data(password.utf8).base64EncodedString(),
+                Data("\0\(username ?? "")\0\(password)".utf8).base64EncodedString(),
+            ]
+            // The longest first: one may end with another.
+            return sent.sorted { $0.count > $1.count }.reduce(text) { $0.replacing($1, with: "[credential]") }
+        }
     }
 
     /// What the server answered.
@@ -132,7 +144,7 @@ final class Curl: @unchecked Sendable {
             let detail = String(cString: errorText)
             var text = detail.isEmpty ? String(cString: optoutd_curl_easy_strerror(result)) : detail
             if let reply = answer.errorReply?.text, !text.contains(reply) { text += " (the server said: \(reply))" }
-            throw DeliveryError(text)
+            throw DeliveryError(transfer.redacted(text))
         }
         return Response(code: optoutd_curl_response_code(handle), body: answer.body)
     }

@@ -31,7 +31,7 @@ public final class StoreLock: Sendable {
 
     /// Takes the lock of the store at `storePath`, or throws `Held`.
     public init(storePath: String) throws {
-        path = storePath + ".lock"
+        path = Self.lockPath(ofStore: storePath)
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
             throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: path])
@@ -63,7 +63,7 @@ public final class StoreLock: Sendable {
 
     /// The holder's PID and status, when a running instance holds the lock of `storePath`.
     public static func holder(ofStore storePath: String) -> (pid: Int32, status: String)? {
-        let descriptor = open(storePath + ".lock", O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        let descriptor = open(lockPath(ofStore: storePath), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         // A shared lock that can be had means no instance holds the exclusive one.
@@ -72,6 +72,20 @@ public final class StoreLock: Sendable {
             return nil
         }
         return status(in: descriptor).map { ($0.pid ?? 0, $0.status) }
+    }
+
+    /// `STATE.lock` beside the store, with symbolic links resolved: a link to the store (or
+    /// to its folder) names the same lock, so that it cannot start a second instance.
+    static func lockPath(ofStore storePath: String) -> String {
+        func resolved(_ path: String) -> String? {
+            guard let real = realpath(path, nil) else { return nil }
+            defer { free(real) }
+            return String(cString: real)
+        }
+        if let store = resolved(storePath) { return store + ".lock" }
+        let folder = (storePath as NSString).deletingLastPathComponent
+        guard let real = resolved(folder.isEmpty ? "." : folder) else { return storePath + ".lock" }
+        return (real as NSString).appendingPathComponent((storePath as NSString).lastPathComponent) + ".lock"
     }
 
     private static func status(in descriptor: Int32) -> (pid: Int32?, status: String)? {

@@ -61,8 +61,10 @@ struct TeamsPayload: Encodable, Equatable {
         for item in summary.items {
             var facts = [Fact(title: "When", value: item.timing)]
             for action in item.actions {
-                let title = action.url.map { "[\(action.title)](\($0))" } ?? action.title
-                facts.append(Fact(title: "Switch off", value: "\(title) — \(action.location)"))
+                let shown = ChatSummary.markdownEscaped(action.title)
+                let title = action.url.map { "[\(shown)](\(MattermostPayload.linkTarget($0)))" } ?? shown
+                facts.append(
+                    Fact(title: "Switch off", value: "\(title) — \(ChatSummary.markdownEscaped(action.location))"))
                 if let url = action.url, actions.count < Self.buttonLimit, !actions.contains(where: { $0.url == url }) {
                     actions.append(Action(title: ChatSummary.clip(action.title, to: 40), url: url))
                 }
@@ -78,7 +80,10 @@ struct TeamsPayload: Encodable, Equatable {
                 Element(
                     type: "Container", separator: true,
                     items: [
-                        .textBlock("**\(item.who)** (\(item.account)) · \(item.policy)"),
+                        // Names come from inventories: shown as text, never as links or formatting.
+                        .textBlock(
+                            "**\(ChatSummary.markdownEscaped(item.who))** (\(ChatSummary.markdownEscaped(item.account))) · \(ChatSummary.markdownEscaped(item.policy))"
+                        ),
                         Element(type: "FactSet", facts: facts),
                     ]))
         }

@@ -100,6 +100,18 @@ struct ChatPayloadTests {
                 """)
     }
 
+    /// A name from an inventory once became a live link in the privacy team's channel.
+    @Test func teamsShowsNamesAsTextNotAsLinksOrFormatting() throws {
+        let name = "[Click to verify](https://evil.example/phish) _x_"
+        let payload = try json([NoticeDocuments.make(account: "x", name: name)], .teams)
+        let card = try #require((payload["attachments"] as? [[String: Any]])?.first?["content"] as? [String: Any])
+        let body = try #require(card["body"] as? [[String: Any]])
+        let items = try #require(body[1]["items"] as? [[String: Any]])
+        #expect(
+            items[0]["text"] as? String
+                == "**\\[Click to verify\\](https://evil.example/phish) \\_x\\_** (linkedin, CA) · AI training")
+    }
+
     @Test func anActionWithoutALinkPointsToThePolicysSource() {
         let document = NoticeDocuments.make(account: "x", actions: [("ai-data", "Data for AI", nil)])
         #expect(

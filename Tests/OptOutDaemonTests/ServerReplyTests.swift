@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import OptOutDaemon
@@ -29,5 +30,23 @@ struct ServerReplyTests {
     @Test func aCharacterCutByTheLimitIsDropped() {
         let bytes = Array(repeating: UInt8(ascii: "x"), count: ServerReply.limit - 1) + Array("é and more".utf8)
         #expect(reply(bytes).text == String(repeating: "x", count: ServerReply.limit - 1) + "…")
+    }
+}
+
+/// A server may quote what it refused, the password included (decoded or as sent): errors
+/// are logged, stored and printed, so the password never stays in them.
+@Suite struct CredentialRedactionTests {
+    @Test func thePasswordIsTakenOutOfAnErrorAsWrittenAndAsAuthSendsIt() {
+        var transfer = Curl.Transfer(url: "smtp://127.0.0.1:25")
+        transfer.username = "optoutd"
+        transfer.password = "hunter2-SMTP-PASS"
+        let plain = Data("\0optoutd\0hunter2-SMTP-PASS".utf8).base64EncodedString()
+        let login = Data("hunter2-SMTP-PASS".utf8).base64EncodedString()
+        let error = "535 5.7.8 credentials optoutd hunter2-SMTP-PASS rejected (\(plain), \(login))"
+        #expect(
+            transfer.redacted(error)
+                == "535 5.7.8 credentials optoutd [credential] rejected ([credential], [credential])")
+        transfer.password = nil
+        #expect(transfer.redacted(error) == error)
     }
 }

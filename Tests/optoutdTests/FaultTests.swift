@@ -51,6 +51,11 @@ struct FaultTests {
         #expect(second.stderr.contains("in use by process \(daemon.processIdentifier)"), "\(second.stderr)")
         let once = try fixture.run(["run", "--once"])
         #expect(once.status == 75)
+        // Through a link to the store, it is the same store.
+        let link = fixture.directory.appendingPathComponent("link.sqlite").path
+        #expect(symlink(fixture.statePath, link) == 0)
+        let linked = try Optoutd.run(["run", "--once", "--config", fixture.configPath, "--state", link])
+        #expect(linked.status == 75, "\(linked.stderr)")
         // The other commands work beside it.
         #expect(try Optoutd.run(["check", "--config", fixture.configPath]).status == 0)
         #expect(try fixture.run(["plan", "--days", "1"]).status == 0)
