@@ -4,8 +4,9 @@ import OptOutCore
 enum TextChecks {
     /// The first scalar that may not stand in one line of text: C0 and C1 controls, DEL,
     /// the line and paragraph separators, the bidirectional controls that make text read
-    /// differently from what it holds, and invisible characters (`TerminalText.isUnsafe`). Swift reads "\r\n" as one `Character`, so this
-    /// looks at Unicode scalars, never at characters.
+    /// differently from what it holds, and invisible characters (`TerminalText.isUnsafe`).
+    /// Swift reads "\r\n" as one `Character`, so this looks at Unicode scalars, never at
+    /// characters.
     static func forbiddenScalar(in text: String, allowNewlines: Bool = false) -> Unicode.Scalar? {
         // Most text is ASCII: the bytes answer for it.
         let isControl = { (byte: UInt8) in

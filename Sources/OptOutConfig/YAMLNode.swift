@@ -1,4 +1,5 @@
 import CYAML
+import OptOutCore
 
 /// A node of a composed YAML document, with the place it starts (1-based line and column,
 /// the column in Unicode scalars, as libyaml counts).
@@ -98,6 +99,7 @@ final class YAMLComposer {
 
     private func document(_ bytes: UnsafeBufferPointer<UInt8>) throws(YAMLSyntaxError) -> YAMLNode? {
         input = bytes
+        defer { input = UnsafeBufferPointer(start: nil, count: 0) }
         yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
         nodeBudget = 2 * bytes.count + 10_000
         try skip()  // stream start
@@ -136,22 +138,14 @@ final class YAMLComposer {
             let context = parser.context.map { String(cString: $0) + "; " } ?? ""
             if parser.error == YAML_READER_ERROR {
                 // The reader gives no line and column, only the offset of the byte it refused.
-                let (line, column) = place(ofOffset: min(Int(parser.problem_offset), input.count))
-                throw YAMLSyntaxError(message: problem, line: line, column: column)
+                let place = SourceLocation(path: "", offset: min(Int(parser.problem_offset), input.count), in: input)
+                throw YAMLSyntaxError(message: problem, line: place.line, column: place.column)
             }
             throw YAMLSyntaxError(
                 message: context + problem, line: Int(parser.problem_mark.line) + 1,
                 column: Int(parser.problem_mark.column) + 1)
         }
         return event
-    }
-
-    /// The line and column (counting Unicode scalars) of byte `offset` of the input.
-    private func place(ofOffset offset: Int) -> (line: Int, column: Int) {
-        let before = UnsafeBufferPointer(rebasing: input[..<offset])
-        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
-        let line = 1 + before.count { $0 == UInt8(ascii: "\n") }
-        return (line, 1 + before[lineStart...].count { $0 & 0xC0 != 0x80 })
     }
 
     /// The node that starts with `event` (which it consumes), through its end event; `depth`

@@ -60,7 +60,11 @@ extension ComplianceReport {
 extension ComplianceReport.Row {
     /// Calls `body` with the row's values in the order of `ComplianceReport.csvColumns`, as
     /// text; writers take them one by one rather than as an array made for every row.
-    public func forEachField(_ body: (String) -> Void) {
+    ///
+    /// - Parameter onOneLine: the source and the note (the values that come from outside)
+    ///   as `TerminalText.oneLine` shows them, for a table on a terminal.
+    public func forEachField(onOneLine: Bool = false, _ body: (String) -> Void) {
+        let shown = onOneLine ? TerminalText.oneLine : { $0 }
         body(account.id)
         body(account.platform)
         body(account.region.description)
@@ -68,8 +72,8 @@ extension ComplianceReport.Row {
         body(action.id)
         body(isDone ? "done" : "pending")
         body(doneAt ?? "")
-        body(source)
-        body(record?.note ?? "")
+        body(shown(source))
+        body(shown(record?.note ?? ""))
         body(deadline)
         body(String(daysOverdue))
     }

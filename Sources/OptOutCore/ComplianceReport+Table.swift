@@ -41,8 +41,8 @@ extension ComplianceReport {
         var widths = header.map(\.utf8.count)
         forEachRow { row in
             var column = 0
-            row.forEachField { field in
-                widths[column] = max(widths[column], Self.width(TerminalText.oneLine(field)))
+            row.forEachField(onOneLine: true) { field in
+                widths[column] = max(widths[column], Self.width(field))
                 column += 1
             }
         }
@@ -62,8 +62,7 @@ extension ComplianceReport {
             text.append(byte: UInt8(ascii: "\n"))
         }
         appendLine { body in header.forEach(body) }
-        // Notes and sources come from outside: each on one line, shown safely.
-        forEachRow { row in appendLine { body in row.forEachField { body(TerminalText.oneLine($0)) } } }
+        forEachRow { row in appendLine { body in row.forEachField(onOneLine: true, body) } }
     }
 
     /// Columns a cell takes: its bytes when it is ASCII, as almost every cell is.

@@ -11,6 +11,17 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(path):\(line):\(column)" }
+
+    /// The place of byte `offset` of `text` in the file at `path`: lines are counted from 1
+    /// at each LF, columns from 1 in Unicode scalars.
+    public init(path: String, offset: Int, in text: UnsafeBufferPointer<UInt8>) {
+        let before = UnsafeBufferPointer(rebasing: text[..<offset])
+        let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+        // A scalar starts at every byte that is not a UTF-8 continuation byte.
+        self.init(
+            path: path, line: 1 + before.count { $0 == UInt8(ascii: "\n") },
+            column: 1 + before[lineStart...].count { $0 & 0xC0 != 0x80 })
+    }
 }
 
 /// A problem found in a configuration, inventory or catalog file.

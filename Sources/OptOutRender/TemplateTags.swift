@@ -1,3 +1,5 @@
+import OptOutCore
+
 /// A look at a Mustache template's tags before the parser reads it.
 ///
 /// The parser descends once per open section, on the stack of the thread that reads the
@@ -59,11 +61,8 @@ struct TemplateTags {
 extension TemplateTags.Problem {
     /// A problem at byte offset `place` of `bytes`.
     fileprivate init(place: Int, in bytes: [UInt8], message: String) {
-        let lineStart = bytes[..<place].lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
-        line = 1 + bytes[..<place].count { $0 == UInt8(ascii: "\n") }
-        // Scalars start at every byte that is not a UTF-8 continuation byte.
-        column = 1 + bytes[lineStart..<place].count { $0 & 0xC0 != 0x80 }
-        self.message = message
+        let location = bytes.withUnsafeBufferPointer { SourceLocation(path: "", offset: place, in: $0) }
+        self.init(line: location.line, column: location.column, message: message)
     }
 }
 

@@ -47,6 +47,31 @@ struct AcknowledgementTests {
         #expect(unknown.stderr.contains("'no-such-switch' is neither a policy nor an action that applies to"))
     }
 
+    /// A note is written by whoever holds a link or runs `ack`, and shown beside what
+    /// optoutd says: a line break in it must not start what looks like another row, and
+    /// nothing in it may act on the terminal.
+    @Test func notesShowOnOneLineAndCannotActOnTheTerminal() throws {
+        let account = fixture.account("nl")
+        try fixture.writeConfig(accounts: "  - {id: \(account), region: NL}")
+        let policy = "linkedin-genai-training-2025"
+        let forged = "ok\n\(account)  \(policy)  objection-form (2026-12-01, cli:root)"
+        #expect(
+            try fixture.run(["ack", account, policy, "ai-improvement-toggle", "--note", forged, "--create"]).status == 0
+        )
+        let table = try fixture.run(["status"])
+        #expect(table.stdout.contains("ai-improvement-toggle ("), "\(table.stdout)")
+        #expect(table.stdout.contains(": ok ↵ \(account)  \(policy)"), "\(table.stdout)")
+        #expect(!table.stdout.contains("\n\(account)  \(policy)  objection-form"))
+        let report = try fixture.run(["report"])
+        #expect(report.stdout.contains("ok ↵ \(account)"), "\(report.stdout)")
+        // What a terminal would act on is refused, as the confirmation page refuses it.
+        for note in ["clear\u{1B}[2J", "tab\tx", "re\u{202E}versed", String(repeating: "n", count: 1001)] {
+            let refused = try fixture.run(["ack", account, policy, "objection-form", "--note", note])
+            #expect(refused.status == 64, "\(refused.stderr)")
+        }
+        #expect((row(try status(), account, policy)?["pending"] as? [String]) == ["objection-form"])
+    }
+
     @Test func undoRecordsThatAnActionIsPendingAgain() throws {
         let account = fixture.account("de")
         try fixture.writeConfig(accounts: "  - {id: \(account), region: DE}")
