@@ -8,8 +8,8 @@ import OptOutRender
 ///
 /// Each address is its own recipient, and everything due for it at once is one message:
 /// a person gets one checklist for all their accounts and policies, a copy address one
-/// bounded summary. With `digest: daily`, deliveries wait for `reminders.at`, so a
-/// recipient gets at most one message a day.
+/// bounded summary. With `digest: daily`, deliveries wait for the next `reminders.at`
+/// after they fell due, so a recipient gets at most one message a day.
 public struct EmailChannel: NotificationChannel {
     public let settings: EmailSettings
     public let credentials: Credentials
@@ -49,10 +49,15 @@ public struct EmailChannel: NotificationChannel {
         return result
     }
 
-    public func firstAttempt(issuedAt now: Instant) -> Instant {
+    /// The first digest round at or after the notice fell due. A round already past is
+    /// caught up at once: a notice issued late (by a timer that runs a few minutes after
+    /// `reminders.at`, or after the daemon was down) still goes out the day it belongs to.
+    public func firstAttempt(of notice: Notice, issuedAt now: Instant) -> Instant {
         guard settings.digest == .daily else { return now }
-        let today = zone.instant(of: zone.localDate(of: now), at: digestTime)
-        return today >= now ? today : zone.instant(of: zone.localDate(of: now).adding(days: 1), at: digestTime)
+        let day = zone.localDate(of: notice.at)
+        let sameDay = zone.instant(of: day, at: digestTime)
+        let round = sameDay >= notice.at ? sameDay : zone.instant(of: day.adding(days: 1), at: digestTime)
+        return max(round, now)
     }
 
     public func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError) {

@@ -10,8 +10,9 @@ public protocol NotificationChannel: Sendable {
     /// Who receives a notice through this channel: one delivery each. `nil` stands for
     /// the channel itself (journal, hook, webhook); mail lists addresses.
     func recipients(of notice: Notice) -> [String?]
-    /// When a delivery issued at `now` is first tried (a daily digest waits for its hour).
-    func firstAttempt(issuedAt now: Instant) -> Instant
+    /// When a delivery of `notice` issued at `now` is first tried (a daily digest waits
+    /// for its hour).
+    func firstAttempt(of notice: Notice, issuedAt now: Instant) -> Instant
     /// Delivers one notice, or (with `gathersPerRecipient`) every notice due for `recipient`
     /// in one drain of the outbox as one message.
     func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError)
@@ -24,5 +25,5 @@ extension NotificationChannel {
     public var concurrency: Int { 1 }
     public var gathersPerRecipient: Bool { false }
     public func recipients(of notice: Notice) -> [String?] { [nil] }
-    public func firstAttempt(issuedAt now: Instant) -> Instant { now }
+    public func firstAttempt(of notice: Notice, issuedAt now: Instant) -> Instant { now }
 }

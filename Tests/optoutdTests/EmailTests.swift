@@ -262,4 +262,35 @@ struct EmailTests {
         #expect(try fixture.runOnce(at: 7200, from: morning).status == 0)
         #expect(try messages().count == 2)
     }
+
+    /// The shipped timer runs a few minutes after `reminders.at`: a reminder due at 09:00
+    /// must still go out that day, not a day late.
+    @Test func aDailyDigestRunLateSendsTheRemindersOfThatDay() throws {
+        let server = try LocalServer(script: "smtp_server.py", [mailbox.path])
+        try fixture.writeConfig(
+            accounts: "  - {id: \(fixture.account("soren")), region: DE, email: soren@example.org}",
+            extra: """
+                channels:
+                  email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(server.port)", starttls: off, digest: daily}
+                policies:
+                  - {id: future-toggle, platform: linkedin, title: A future change, effective: 2026-12-15, deadline: 2026-12-15, regions: [DE], actions: [{id: future-switch, title: Switch it off, where: Settings}]}
+                """)
+        let first = Instant(iso: "2026-11-20T12:00:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: first).status == 0)
+        #expect(try messages().isEmpty)  // found after 09:00: the next day's round
+        let nextMorning = Instant(iso: "2026-11-21T09:05:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: nextMorning).status == 0)
+        #expect(try messages().count == 1)
+        // 14 days before the deadline, at 09:00: the timer runs at 09:05.
+        let reminderDay = Instant(iso: "2026-12-01T09:05:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: reminderDay).status == 0)
+        // The day's reminder and the week's overdue repeat, in one message, now.
+        let received = try messages().map(\.mail)
+        #expect(received.count == 2)
+        #expect(received.allSatisfy { ($0["body"] as? String)?.contains("3. Switch it off") == true })
+        #expect(!(try fixture.run(["status"]).stdout.contains("outbox:")))
+        // and only once
+        #expect(try fixture.runOnce(at: 3600, from: reminderDay).status == 0)
+        #expect(try messages().count == 2)
+    }
 }
