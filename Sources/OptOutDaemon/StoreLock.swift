@@ -8,6 +8,10 @@ import Foundation
 /// file beside the store (`STATE.lock`), held for the life of the process and released by
 /// the kernel however the process ends.
 ///
+/// The store file itself is locked too, with `flock(2)` (which SQLite's own `fcntl(2)` locks
+/// never meet on a local file system): a hard link to the store is another name, so it
+/// names another lock file, but it is the same file.
+///
 /// The file holds the holder's PID and its latest status line, so that a second instance
 /// and `optoutd status` can say who holds it and how it is doing. Its room is written out
 /// once when it is taken, and the status is written into that room in place: that needs no
@@ -15,6 +19,8 @@ import Foundation
 public final class StoreLock: Sendable {
     public let path: String
     private let descriptor: Int32
+    /// The store file, or -1 when it cannot be opened (the store then says why).
+    private let storeDescriptor: Int32
     static let room = 4096
 
     /// Another process holds the lock.
@@ -42,6 +48,16 @@ public final class StoreLock: Sendable {
             throw held
         }
         StateOwner.handOver(path)
+        // Made here when missing (SQLite takes an empty file as a new store), so that it is
+        // locked from the start; never waiting, should it be a FIFO the store then refuses.
+        let existed = access(storePath, F_OK) == 0
+        storeDescriptor = open(storePath, O_RDONLY | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOCTTY, 0o600)
+        if !existed, storeDescriptor >= 0 { StateOwner.handOver(storePath) }
+        guard storeDescriptor < 0 || flock(storeDescriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(storeDescriptor)
+            close(descriptor)
+            throw Held(path: storePath, holder: nil)
+        }
         var room = [UInt8](repeating: UInt8(ascii: " "), count: Self.room)
         room[room.count - 1] = UInt8(ascii: "\n")
         _ = ftruncate(descriptor, 0)
@@ -50,6 +66,7 @@ public final class StoreLock: Sendable {
     }
 
     deinit {
+        if storeDescriptor >= 0 { close(storeDescriptor) }
         close(descriptor)
     }
 

@@ -52,10 +52,16 @@ struct FaultTests {
         let once = try fixture.run(["run", "--once"])
         #expect(once.status == 75)
         // Through a link to the store, it is the same store.
-        let link = fixture.directory.appendingPathComponent("link.sqlite").path
-        #expect(symlink(fixture.statePath, link) == 0)
-        let linked = try Optoutd.run(["run", "--once", "--config", fixture.configPath, "--state", link])
+        let symbolicLink = fixture.directory.appendingPathComponent("link.sqlite").path
+        #expect(symlink(fixture.statePath, symbolicLink) == 0)
+        let linked = try Optoutd.run(["run", "--once", "--config", fixture.configPath, "--state", symbolicLink])
         #expect(linked.status == 75, "\(linked.stderr)")
+        // A hard link is another name for the same file, with a lock file of its own.
+        let hardLink = fixture.directory.appendingPathComponent("hard-link.sqlite").path
+        #expect(link(fixture.statePath, hardLink) == 0)
+        let hardLinked = try Optoutd.run(["run", "--once", "--config", fixture.configPath, "--state", hardLink])
+        #expect(hardLinked.status == 75, "\(hardLinked.stderr)")
+        #expect(hardLinked.stderr.contains("in use by another process (lock \(hardLink))"), "\(hardLinked.stderr)")
         // The other commands work beside it.
         #expect(try Optoutd.run(["check", "--config", fixture.configPath]).status == 0)
         #expect(try fixture.run(["plan", "--days", "1"]).status == 0)
