@@ -4,16 +4,16 @@ struct MattermostPayload: Encodable, Equatable {
     var text: String
 
     init(_ summary: ChatSummary) {
-        var lines = ["#### \(ChatSummary.markdownEscaped(summary.title))"]
+        var lines = ["#### \(Self.shown(summary.title))"]
         for item in summary.items {
             lines.append(
-                "- **\(ChatSummary.markdownEscaped(item.who))** (\(ChatSummary.markdownEscaped(item.account))) · \(ChatSummary.markdownEscaped(item.policy)): \(ChatSummary.markdownEscaped(item.timing))"
+                "- **\(Self.shown(item.who))** (\(Self.shown(item.account))) · \(Self.shown(item.policy)): \(Self.shown(item.timing))"
             )
             for action in item.actions {
                 let title =
-                    action.url.map { "[\(ChatSummary.markdownEscaped(action.title))](\(Self.linkTarget($0)))" }
-                    ?? ChatSummary.markdownEscaped(action.title)
-                lines.append("  - \(title) — \(ChatSummary.markdownEscaped(action.location))")
+                    action.url.map { "[\(Self.shown(action.title))](\(Self.linkTarget($0)))" }
+                    ?? Self.shown(action.title)
+                lines.append("  - \(title) — \(Self.shown(action.location))")
             }
             if item.moreActions > 0 { lines.append("  - and \(item.moreActions) more") }
             if !item.actions.contains(where: { $0.url != nil }), let source = item.source {
@@ -23,8 +23,15 @@ struct MattermostPayload: Encodable, Equatable {
                 lines.append("  - [\(ChatSummary.confirmLabel)](\(Self.linkTarget(confirm)))")
             }
         }
-        if let omitted = summary.omittedLine { lines.append("\n_\(ChatSummary.markdownEscaped(omitted))_") }
+        if let omitted = summary.omittedLine { lines.append("\n_\(Self.shown(omitted))_") }
         text = lines.joined(separator: "\n")
+    }
+
+    /// Outside text as Mattermost shows it: Markdown escaped, and each `@` followed by a
+    /// word joiner, so that a name such as `@channel` or `@all` notifies nobody (Mattermost
+    /// reads mentions in a webhook's text, and has no escape for them).
+    static func shown(_ text: String) -> String {
+        ChatSummary.markdownEscaped(text).replacing("@", with: "@\u{2060}")
     }
 
     /// A URL inside `(…)`, where a space or a parenthesis would end it.

@@ -100,6 +100,20 @@ struct ChatPayloadTests {
                 """)
     }
 
+    /// A name in an inventory must not notify a whole channel.
+    @Test func mattermostMentionsInNamesNotifyNobody() throws {
+        let payload = try json([NoticeDocuments.make(account: "x", name: "@channel @here and @all")], .mattermost)
+        let text = try #require(payload["text"] as? String)
+        // No `@` directly before a name, as Mattermost's mentions need.
+        #expect(
+            !text.unicodeScalars.indices.contains { index in
+                text.unicodeScalars[index] == "@"
+                    && text.unicodeScalars.index(after: index) < text.unicodeScalars.endIndex
+                    && text.unicodeScalars[text.unicodeScalars.index(after: index)].properties.isAlphabetic
+            }, "\(text)")
+        #expect(text.contains("**@\u{2060}channel @\u{2060}here and @\u{2060}all**"))
+    }
+
     /// A name from an inventory once became a live link in the privacy team's channel.
     @Test func teamsShowsNamesAsTextNotAsLinksOrFormatting() throws {
         let name = "[Click to verify](https://evil.example/phish) _x_"
