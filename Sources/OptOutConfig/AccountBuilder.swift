@@ -56,7 +56,7 @@ struct AccountBuilder {
         AccountBuilder(catalog: catalog, defaultPlatform: defaultPlatform, defaultZone: defaultZone, log: log)
     }
 
-    func account(_ raw: RawAccount) -> Located<Account>? {
+    func account(_ raw: consuming RawAccount) -> Located<Account>? {
         var valid = true
         func check(_ ok: Bool, _ message: @autoclosure () -> String, at location: SourceLocation) {
             if !ok {
@@ -64,51 +64,65 @@ struct AccountBuilder {
                 valid = false
             }
         }
-        func requireSingleLine(
-            _ field: Located<String>?, _ what: String, maximumLength: Int = ConfigurationLimits.idLength
-        ) {
-            if let field,
-                !log.requireSingleLine(
-                    field, what, maximumLength: maximumLength, isPrintableASCII: raw.isPrintableASCII)
-            {
-                valid = false
-            }
+        // A field that breaks the single-line rules is reported and then left out of the
+        // checks below, which would only repeat it; every other field is still checked, so
+        // that one run names every mistake of the account.
+        let isPrintableASCII = raw.isPrintableASCII
+        func isSingleLine(_ field: Located<String>, _ what: String, maximumLength: Int = ConfigurationLimits.idLength)
+            -> Bool
+        {
+            let ok = log.requireSingleLine(
+                field, what, maximumLength: maximumLength, isPrintableASCII: isPrintableASCII)
+            if !ok { valid = false }
+            return ok
         }
-        requireSingleLine(raw.id, "the account id")
-        requireSingleLine(raw.name, "the name", maximumLength: ConfigurationLimits.nameLength)
-        requireSingleLine(raw.email, "the e-mail address", maximumLength: ConfigurationLimits.nameLength)
-        requireSingleLine(raw.manager, "the manager's address", maximumLength: ConfigurationLimits.nameLength)
-        requireSingleLine(raw.platform, "the platform")
-        requireSingleLine(raw.region, "the region")
-        requireSingleLine(raw.timezone, "the time zone")
-        for mark in raw.done {
-            requireSingleLine(mark, "a done entry", maximumLength: 2 * ConfigurationLimits.idLength + 1)
+        func keepSingleLine(
+            _ field: inout Located<String>?, _ what: String, maximumLength: Int = ConfigurationLimits.idLength
+        ) -> Bool {
+            guard let text = field, !isSingleLine(text, what, maximumLength: maximumLength) else { return true }
+            field = nil
+            return false
         }
-        guard valid else { return nil }
+        let givenID = raw.id
+        let idIsText = keepSingleLine(&raw.id, "the account id")
+        _ = keepSingleLine(&raw.name, "the name", maximumLength: ConfigurationLimits.nameLength)
+        _ = keepSingleLine(&raw.email, "the e-mail address", maximumLength: ConfigurationLimits.nameLength)
+        _ = keepSingleLine(&raw.manager, "the manager's address", maximumLength: ConfigurationLimits.nameLength)
+        let platformIsText = keepSingleLine(&raw.platform, "the platform")
+        let regionIsText = keepSingleLine(&raw.region, "the region")
+        _ = keepSingleLine(&raw.timezone, "the time zone")
+        var brokenDoneEntries: Set<Int> = []
+        for (index, mark) in raw.done.enumerated()
+        where !isSingleLine(mark, "a done entry", maximumLength: 2 * ConfigurationLimits.idLength + 1) {
+            brokenDoneEntries.insert(index)
+        }
 
-        guard let id = raw.id, !id.value.isEmpty else {
+        guard let id = givenID, !id.value.isEmpty else {
             log.error("the account needs an id", at: raw.location)
             return nil
         }
-        check(
-            Account.isValidID(id.value),
-            "account id \(TerminalText.quoted(id.value)) may hold only letters, digits, '.', '_', '-' and '@'",
-            at: id.location)
-        // An id that starts like an option would be read as one by any command given it.
-        check(
-            startsWithLetterOrDigit(id.value),
-            "account id \(TerminalText.quoted(id.value)) must start with a letter or a digit",
-            at: id.location)
+        if idIsText {
+            check(
+                Account.isValidID(id.value),
+                "account id \(TerminalText.quoted(id.value)) may hold only letters, digits, '.', '_', '-' and '@'",
+                at: id.location)
+            // An id that starts like an option would be read as one by any command given it.
+            check(
+                startsWithLetterOrDigit(id.value),
+                "account id \(TerminalText.quoted(id.value)) must start with a letter or a digit",
+                at: id.location)
+        }
 
         let platformText = raw.platform?.value.isEmpty == false ? raw.platform : nil
-        let platform = platformText?.value ?? defaultPlatform
+        // Unknown when the platform given was not text: done entries then cannot be checked.
+        let platform = platformIsText ? platformText?.value ?? defaultPlatform : nil
         if let platformText {
             // Most rows name the default platform: a comparison spares hashing the name.
             check(
                 platformText.value == defaultPlatform || catalog.platforms.contains(platformText.value),
                 "unknown platform \(TerminalText.quoted(platformText.value)); the catalog knows: \(catalog.platforms.sorted().joined(separator: ", "))",
                 at: platformText.location)
-        } else {
+        } else if platformIsText {
             check(
                 defaultPlatform != nil,
                 "account \(TerminalText.quoted(id.value)) needs a platform (or set defaults.platform)",
@@ -123,7 +137,7 @@ struct AccountBuilder {
                 check(false, "an account's region must be one country, not the group '\(name)'", at: region.location)
             case nil: valid = false
             }
-        } else {
+        } else if regionIsText {
             check(
                 false, "account \(TerminalText.quoted(id.value)) needs a region",
                 at: raw.region?.location ?? id.location)
@@ -158,7 +172,7 @@ struct AccountBuilder {
 
         var done: [DoneMark] = []
         if let platform {
-            for text in raw.done {
+            for (index, text) in raw.done.enumerated() where !brokenDoneEntries.contains(index) {
                 let mark = DoneMark(parsing: text.value, catalog: catalog)
                 if let problem = problem(with: mark, platform: platform) {
                     check(false, "done entry \(TerminalText.quoted(text.value)): \(problem)", at: text.location)

@@ -306,6 +306,33 @@ import Testing
             ])
     }
 
+    /// One run names every mistake of an account, not only its first broken field.
+    @Test func aFieldThatIsNotOneLineHidesNoOtherMistake() {
+        let (configuration, diagnostics) = load(
+            """
+            version: 1
+            timezone: UTC
+            defaults: {platform: linkedin}
+            accounts:
+              - {id: a, region: XX, name: "Eve\\u0007", timezone: Mars/Base, done: ["x\\ty", nothing-like-this]}
+              - {id: "b\\u0007", region: DE, email: not-an-address}
+              - {id: c, region: "D\\u0000E", platform: "linked\\nin"}
+            """)
+        #expect(configuration == nil)
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:5:72: error: an item of done contains a control character (U+0009); it must be a single line of text",
+                "optoutd.yaml:5:31: error: the name contains a control character (U+0007); it must be a single line of text",
+                "optoutd.yaml:5:21: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+                "optoutd.yaml:5:54: error: unknown time zone 'Mars/Base'; expected an IANA name such as Europe/Berlin",
+                "optoutd.yaml:5:80: error: done entry 'nothing-like-this': no policy or action of platform 'linkedin' has this id",
+                "optoutd.yaml:6:10: error: the account id contains a control character (U+0007); it must be a single line of text",
+                "optoutd.yaml:6:40: error: 'not-an-address' is not a mail address",
+                "optoutd.yaml:7:43: error: the platform contains a control character (LF); it must be a single line of text",
+                "optoutd.yaml:7:21: error: the region contains a control character (NUL); it must be a single line of text",
+            ])
+    }
+
     @Test func yamlSyntaxErrorsAreNamedWhereTheyAre() {
         let (_, syntax) = load("version: 1\naccounts: [\n")
         #expect(syntax.count == 1 && syntax[0].hasPrefix("optoutd.yaml:3:1: error: invalid YAML"))
