@@ -56,7 +56,9 @@ public struct ConfigurationLoader: Sendable {
         if let version = fields["version"], version.scalar?.string != "1" {
             yaml.error("unsupported version; this optoutd reads version 1", at: version)
         }
-        let defaultZone = fields["timezone"].flatMap { zone($0, yaml) } ?? Zone.system
+        let defaultZone =
+            fields["timezone"].map { zone($0, yaml) ?? .utc }
+            ?? SystemZone.zone(log: log, at: SourceLocation(path: path, line: 1, column: 1))
         let reminders = fields["reminders"].flatMap { reminderSettings($0, yaml) } ?? ReminderSettings()
 
         // The catalog: shipped, included files and policies.d, inline.

@@ -45,6 +45,34 @@ import Testing
                 == true)
     }
 
+    /// Without `timezone`, the zone is `$TZ` as the C library reads it; one it cannot use
+    /// is said, never taken for UTC unseen.
+    @Test func theSystemZoneComesFromTZInEveryFormTheCLibraryReads() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "optoutd-tz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("optoutd.yaml").path
+        try "version: 1\ndefaults: {platform: linkedin}\naccounts:\n  - {id: a, region: DE}\n".write(
+            toFile: config, atomically: true, encoding: .utf8)
+        func plan(tz: String) throws -> Optoutd.Result {
+            try Optoutd.run(
+                ["plan", "--config", config, "--days", "1", "--now", "2027-01-15T12:00"], environment: ["TZ": tz])
+        }
+        for tz in [":Asia/Tokyo", "/usr/share/zoneinfo/Asia/Tokyo"] {
+            let result = try plan(tz: tz)
+            #expect(result.stdout.contains("2027-01-15T12:00:00+09:00"), "\(tz): \(result.stdout)")
+            #expect(result.stderr.isEmpty, "\(result.stderr)")
+        }
+        let unusable = try plan(tz: "CET-1CEST,M3.5.0,M10.5.0/3")
+        #expect(unusable.status == 0)
+        #expect(unusable.stdout.contains("2027-01-15T12:00:00Z"))
+        #expect(
+            unusable.stderr.contains(
+                "optoutd.yaml:1:1: warning: no timezone is set, and $TZ ('CET-1CEST,M3.5.0,M10.5.0/3') names no zone of the time zone database; UTC is used: set timezone, such as Europe/Berlin"
+            ), "\(unusable.stderr)")
+    }
+
     @Test func checkReportsEveryErrorAndExits78() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "optoutd-check-\(UUID().uuidString)")
