@@ -129,9 +129,20 @@ public struct ConfigurationLoader: Sendable {
                     }
                 })
         }
+        // Each file by the one it is, whatever its spelling or links: a file listed twice
+        // would make every account in it a duplicate of itself.
+        var inventories: [String: SourceLocation] = [:]
         for name in fields["accounts_files"].flatMap({ yaml.strings($0, "accounts_files") }) ?? [] {
             let file =
                 name.value.hasPrefix("/") ? name.value : (directory as NSString).appendingPathComponent(name.value)
+            let identity = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+            if let first = inventories[identity] {
+                log.warning(
+                    "\(TerminalText.quoted(name.value)) is the inventory already listed at line \(first.line), column \(first.column); it is read once",
+                    at: name.location)
+                continue
+            }
+            inventories[identity] = name.location
             files.append(file)
             guard let text = readUTF8File(file, log: log, referencedAt: name.location) else { continue }
             accounts += CSVInventory(path: file, log: log).accounts(text, builder: builder)

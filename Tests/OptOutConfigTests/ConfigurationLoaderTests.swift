@@ -196,6 +196,27 @@ import Testing
         #expect(accounts[0].zone.identifier == "UTC")
     }
 
+    /// An inventory listed twice, by any spelling or link, is read once: its accounts are
+    /// not duplicates of themselves.
+    @Test func anInventoryListedTwiceIsReadOnce() throws {
+        directory.write("team.csv", "id,region\nann,DE\nbob,FR\n")
+        directory.write("other/readme.txt", "")
+        #expect(symlink(directory.path + "/team.csv", directory.path + "/other/link.csv") == 0)
+        let (configuration, diagnostics) = load(
+            """
+            version: 1
+            timezone: UTC
+            defaults: {platform: linkedin}
+            accounts_files: [team.csv, ./other/../team.csv, other/link.csv]
+            """)
+        #expect(configuration?.accounts.map(\.id) == ["ann", "bob"])
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:4:28: warning: './other/../team.csv' is the inventory already listed at line 4, column 18; it is read once",
+                "optoutd.yaml:4:49: warning: 'other/link.csv' is the inventory already listed at line 4, column 18; it is read once",
+            ])
+    }
+
     /// Inventories are read straight from the file: a byte order mark is dropped, letters
     /// beyond ASCII are kept, and what is not a regular file is named as such.
     @Test func inventoryFilesAreReadAsUTF8Text() throws {
