@@ -80,7 +80,7 @@ public struct EmailChannel: NotificationChannel {
         if !summarised.isEmpty {
             messages.append(
                 renderer.summary(
-                    summarised, to: recipient, from: settings.from, date: now,
+                    summarised, day: zone.localDate(of: now), to: recipient, from: settings.from, date: now,
                     messageID: own.isEmpty ? messageID : "s-" + messageID))
         }
         for message in messages { try await send(message) }

@@ -58,12 +58,14 @@ public struct MessageRenderer: Sendable {
             from: from, date: date, messageID: messageID, headers: headers)
     }
 
-    /// The copy for `recipient` (a `cc` address) of everything sent in one round.
+    /// The copy for `recipient` (a `cc` address) of everything sent in one round, on the
+    /// local date `day` (the round's, which late notices of earlier days may join).
     public func summary(
-        _ documents: [NoticeDocument], to recipient: String, from: String, date: Instant, messageID: String
+        _ documents: [NoticeDocument], day: CivilDate, to recipient: String, from: String, date: Instant,
+        messageID: String
     ) -> MailMessage {
         let language = defaultLanguage
-        let summary = Summary(documents, language: language, settings: settings)
+        let summary = Summary(documents, day: day, language: language, settings: settings)
         var byDeadline: [String: [NoticeDocument]] = [:]
         for document in documents where !document.pending.isEmpty {
             byDeadline[document.policy.deadline, default: []].append(document)

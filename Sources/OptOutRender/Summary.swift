@@ -40,12 +40,11 @@ struct Summary {
     var contact: String?
     var footer: String?
 
-    init(_ documents: [NoticeDocument], language: MessageLanguage, settings: MessageSettings) {
+    init(_ documents: [NoticeDocument], day: CivilDate, language: MessageLanguage, settings: MessageSettings) {
         prefix = settings.subjectPrefix
         test = documents.contains(where: \.test)
         self.language = language.rawValue
-        let dates = documents.compactMap { CivilDate(iso: $0.date) }
-        date = dates.min().map(language.longDate) ?? ""
+        date = language.longDate(day)
         noticeCount = documents.count
         var accounts: [String: NoticeDocument.AccountInfo] = [:]
         for document in documents { accounts[document.account.id] = document.account }

@@ -109,8 +109,8 @@ enum Documents {
     @Test func aSummaryShowsAtMostFiftyRowsAndSaysHowManyMore() {
         let documents = (1...60).map { Documents.make(account: "user\($0)", name: nil) }
         let mail = MessageRenderer(settings: MessageSettings()).summary(
-            documents, to: "team@example.org", from: "privacy@example.org", date: Instant(secondsSince1970: 0),
-            messageID: "id@example.org")
+            documents, day: CivilDate(iso: "2025-10-27")!, to: "team@example.org", from: "privacy@example.org",
+            date: Instant(secondsSince1970: 0), messageID: "id@example.org")
         let rows = mail.body.split(separator: "\n").filter { $0.hasPrefix("user") }
         #expect(rows.count == 50)
         #expect(mail.body.contains("and 10 more."))

@@ -271,7 +271,7 @@ struct EmailTests {
             accounts: "  - {id: \(fixture.account("soren")), region: DE, email: soren@example.org}",
             extra: """
                 channels:
-                  email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(server.port)", starttls: off, digest: daily}
+                  email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(server.port)", starttls: off, digest: daily, cc: [team@example.org]}
                 policies:
                   - {id: future-toggle, platform: linkedin, title: A future change, effective: 2026-12-15, deadline: 2026-12-15, regions: [DE], actions: [{id: future-switch, title: Switch it off, where: Settings}]}
                 """)
@@ -280,17 +280,22 @@ struct EmailTests {
         #expect(try messages().isEmpty)  // found after 09:00: the next day's round
         let nextMorning = Instant(iso: "2026-11-21T09:05:00+01:00", defaultZone: .utc)!
         #expect(try fixture.runOnce(at: 0, from: nextMorning).status == 0)
-        #expect(try messages().count == 1)
+        #expect(try messages().count == 2)
         // 14 days before the deadline, at 09:00: the timer runs at 09:05.
         let reminderDay = Instant(iso: "2026-12-01T09:05:00+01:00", defaultZone: .utc)!
         #expect(try fixture.runOnce(at: 0, from: reminderDay).status == 0)
-        // The day's reminder and the week's overdue repeat, in one message, now.
+        // The day's reminder and last week's overdue repeat, in one message each, now.
         let received = try messages().map(\.mail)
-        #expect(received.count == 2)
-        #expect(received.allSatisfy { ($0["body"] as? String)?.contains("3. Switch it off") == true })
+        #expect(received.count == 4)
+        let own = received.filter { ($0["headers"] as? [String: String])?["To"] == "soren@example.org" }
+        #expect(own.count == 2)
+        #expect(own.allSatisfy { ($0["body"] as? String)?.contains("3. Switch it off") == true })
+        // The copy is of the round's day, although the overdue repeat is of 27 November.
+        let subjects = received.compactMap { ($0["headers"] as? [String: String])?["Subject"] }
+        #expect(subjects.contains { $0.hasPrefix("Opt-out notices of 1 December 2026: 2 notices") }, "\(subjects)")
         #expect(!(try fixture.run(["status"]).stdout.contains("outbox:")))
         // and only once
         #expect(try fixture.runOnce(at: 3600, from: reminderDay).status == 0)
-        #expect(try messages().count == 2)
+        #expect(try messages().count == 4)
     }
 }
