@@ -17,6 +17,7 @@ struct HookOutput {
     private var linesLogged = 0
     private var bytesLogged = 0
     private var linesDropped = 0
+    /// Of the lines dropped, and of the rests of lines cut.
     private var bytesDropped = 0
     private let emit: (Stream, String) -> Void
 
@@ -31,12 +32,15 @@ struct HookOutput {
             // Only the new bytes are searched for the end of a line.
             let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n"))
             let end = newline ?? chunk.count
-            if !skippingRest.contains(stream) {
+            if skippingRest.contains(stream) {
+                bytesDropped += end - start
+            } else {
                 let room = Self.lineLength - partial[stream, default: []].count
                 partial[stream, default: []] += chunk[start..<min(end, start + max(room, 0))]
                 if end - start > room {
                     line(from: stream, cut: true)
                     skippingRest.insert(stream)
+                    bytesDropped += end - start - room
                 }
             }
             guard let newline else { return }
@@ -55,6 +59,10 @@ struct HookOutput {
                 .standardError,
                 "… \(linesDropped) more line\(linesDropped == 1 ? "" : "s") (\(bytesDropped) bytes) of output not logged"
             )
+        } else if bytesDropped > 0 {
+            emit(
+                .standardError,
+                "… \(bytesDropped) more bytes of output not logged (lines are cut at \(Self.lineLength) bytes)")
         }
     }
 
