@@ -77,10 +77,14 @@ func standardOutput(_ bytes: UnsafeRawBufferPointer) {
 
 /// A time given on the command line (`--now`, `--at`): ISO 8601, in a year optoutd knows.
 func commandLineInstant(_ text: String, _ option: String, zone: Zone) throws -> Instant {
-    guard let instant = Instant(iso: text, defaultZone: zone),
-        ConfigurationLimits.years.contains(Zone.utc.localDate(of: instant).components.year)
-    else {
+    guard let instant = Instant(iso: text, defaultZone: zone) else {
         throw ValidationError("\(option) must be an ISO 8601 date or date-time, such as 2025-10-27T09:00:00+01:00")
+    }
+    let years = ConfigurationLimits.years
+    guard years.contains(Zone.utc.localDate(of: instant).components.year) else {
+        throw ValidationError(
+            "\(option) must fall in the years \(years.lowerBound) to \(years.upperBound) (in UTC); \(TerminalText.quoted(text)) does not"
+        )
     }
     return instant
 }

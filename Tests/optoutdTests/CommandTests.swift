@@ -155,6 +155,17 @@ import Testing
         #expect(result.status == 64, "\(result.stderr)")
     }
 
+    /// A time out of range says so, rather than that it is not a date.
+    @Test func aNowOutOfRangeSaysWhichYearsAreAllowed() throws {
+        let result = try Optoutd.run(["plan", "--config", example, "--now", "1900-01-01T00:30:00+01:00"])
+        #expect(result.status == 64)
+        #expect(
+            result.stderr.contains(
+                "--now must fall in the years 1900 to 9999 (in UTC); '1900-01-01T00:30:00+01:00' does not"),
+            "\(result.stderr)")
+        #expect(try Optoutd.run(["plan", "--config", example, "--now", "1900-01-01T00:30:00Z"]).status == 0)
+    }
+
     @Test func planAsICalendar() throws {
         let arguments = ["plan", "--config", example, "--account", "bob", "--format", "ics", "--now", "2025-10-01"]
         let result = try Optoutd.run(arguments)
