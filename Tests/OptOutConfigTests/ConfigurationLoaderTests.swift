@@ -451,6 +451,23 @@ import Testing
             ])
     }
 
+    @Test func aPolicyThatCoversNoCountrySaysWhy() {
+        let (configuration, diagnostics) = load(
+            """
+            version: 1
+            timezone: UTC
+            policies:
+              - {id: none-listed, platform: linkedin, title: T, effective: 2030-01-01, regions: [], actions: [{id: x1, title: X, where: W}]}
+              - {id: all-excepted, platform: linkedin, title: T, effective: 2030-01-01, regions: [DE], except: [EU], actions: [{id: x2, title: X, where: W}]}
+            """)
+        #expect(configuration == nil)
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:4:85: error: policy 'none-listed' covers no country: 'regions' is empty; list countries, groups such as EU, or *",
+                "optoutd.yaml:5:5: error: policy 'all-excepted' covers no country: every region is in 'except'",
+            ])
+    }
+
     @Test func aConfiguredPolicyCannotReuseAShippedId() {
         let (configuration, diagnostics) = load(
             """
