@@ -32,6 +32,10 @@ struct LinkCommand: ParsableCommand {
             standardError("optoutd: unknown account \(TerminalText.quoted(self.account))")
             throw ExitCode.dataError
         }
+        // The link key lives beside the store: with a mistyped --state, a link would be
+        // signed with a key that no server knows (and a key file made where it should not be).
+        try state.requireStore()
+        _ = try state.open(.readOnly)
         guard let links = try loadLinks(configuration, state: state) else {
             standardError("optoutd: \(options.path): links need a web: section with base_url")
             throw ExitCode.invalidConfiguration

@@ -45,12 +45,7 @@ struct ServeCommand: ParsableCommand {
             standardError("optoutd: \(options.path): serve needs a web: section with base_url")
             throw ExitCode.invalidConfiguration
         }
-        guard state.exists else {
-            standardError(
-                "optoutd: no state store at \(state.path): start the daemon first, or check --state (the daemon's store)"
-            )
-            throw ExitCode.dataError
-        }
+        try state.requireStore()
         let links = try loadLinks(configuration, state: state)!
         let store = try state.open(.readWrite(create: false))
         let site = ConfirmationSite(

@@ -33,6 +33,17 @@ struct StateOptions: ParsableArguments, Sendable {
         }
     }
 
+    /// Ends the command with status 65 when there is no store at `path`: commands that
+    /// work beside the daemon's store must not start one of their own where `--state` is
+    /// mistyped.
+    func requireStore() throws {
+        guard exists else {
+            standardError(
+                "optoutd: no state store at \(path): start the daemon first, or check --state (the daemon's store)")
+            throw ExitCode.dataError
+        }
+    }
+
     /// Opens the store; a store that cannot be opened is reported (path, and what to do)
     /// and ends the command with status 1.
     func open(_ access: StateStore.Access) throws -> StateStore {

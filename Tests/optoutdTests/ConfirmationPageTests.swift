@@ -62,6 +62,7 @@ struct ConfirmationPageTests {
         // A link made with another store's key, for the same account.
         let other = try DaemonFixture()
         try FileManager.default.copyItem(atPath: fixture.configPath, toPath: other.configPath)
+        #expect(try other.runOnce().status == 0)
         let foreign = try other.run(["link", alice]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         let answers = try [
             String(decoding: tampered, as: UTF8.self), "/c/abc", "/c/", "/c/\(alice)", path(foreign), "/nothing",
@@ -72,6 +73,23 @@ struct ConfirmationPageTests {
         #expect(answers[0].body.contains("This link does not work"))
         #expect(try web.post(String(decoding: tampered, as: UTF8.self), "done=\(alice)%3Aobjection-form").status == 404)
         #expect(try web.acks(alice).isEmpty)
+    }
+
+    /// A link needs the daemon's store: its key is kept beside it.
+    @Test func linkRefusesAStoreThatIsNotThere() throws {
+        let missing = fixture.directory.appendingPathComponent("typo.sqlite").path
+        func link(state: String) throws -> Optoutd.Result {
+            try Optoutd.run(["link", alice, "--config", fixture.configPath, "--state", state])
+        }
+        let refused = try link(state: missing)
+        #expect(refused.status == 65)
+        #expect(refused.stderr.contains("no state store at \(missing)"), "\(refused.stderr)")
+        let fifo = fixture.directory.appendingPathComponent("fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(try link(state: fifo).status == 1)
+        for path in [missing, fifo] {
+            #expect(!FileManager.default.fileExists(atPath: path + ".link-key"), "\(path).link-key")
+        }
     }
 
     @Test func aNewKeyMakesEveryEarlierLinkUnusable() throws {
