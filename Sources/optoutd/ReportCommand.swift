@@ -39,6 +39,10 @@ struct ReportCommand: ParsableCommand {
         completion: .file())
     var output: String?
 
+    func validate() throws {
+        if output?.isEmpty == true { throw ValidationError("--output needs the name of a file") }
+    }
+
     func run() throws {
         let clock = currentInstant()
         let configuration = try options.load(now: clock)
@@ -80,16 +84,17 @@ struct ReportCommand: ParsableCommand {
             bytes = ComplianceMetrics.exposition(of: report, counts: counts, channels: configuration.channels)
         }
         if let output {
-            try writeAtomically(bytes, to: output)
+            // Metrics are counts a collector running as a user of its own reads; every other
+            // format names people and what they did, for whoever runs the report alone.
+            try writeAtomically(bytes, to: output, permissions: format == .prometheus ? 0o644 : 0o600)
         } else {
             standardOutput(bytes)
         }
         OneShotMemory.exit()
     }
 
-    /// Writes a file beside `path`, readable by all (a metrics collector runs as a user of
-    /// its own), then renames it over `path`.
-    private func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// Writes a file beside `path` with `permissions`, then renames it over `path`.
+    private func writeAtomically(_ bytes: [UInt8], to path: String, permissions: Int) throws {
         // Renaming over a device, a FIFO or a folder would replace it with a file.
         var status = stat()
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
@@ -98,7 +103,7 @@ struct ReportCommand: ParsableCommand {
         let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
         guard
             FileManager.default.createFile(
-                atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: 0o644])
+                atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: permissions])
         else {
             standardError("optoutd: cannot write \(temporary): \(String(cString: strerror(errno)))")
             throw ExitCode.failure

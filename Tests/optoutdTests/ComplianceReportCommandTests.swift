@@ -140,6 +140,9 @@ struct ComplianceReportCommandTests {
     @Test func htmlRendersInChromiumWithChartsAndNoErrors() throws {
         let page = fixture.directory.appendingPathComponent("report.html").path
         #expect(try fixture.run(["report", "--format", "html", "--output", page]).status == 0)
+        // It names people and what they did: for its owner alone.
+        #expect(try FileManager.default.attributesOfItem(atPath: page)[.posixPermissions] as? Int == 0o600)
+        #expect(try fixture.run(["report", "--output", ""]).status == 64)
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(!html.contains("<script"))
         #expect(!html.contains("http://") && !html.contains("https://"))
