@@ -20,7 +20,8 @@ public struct AcknowledgementRequest: Sendable {
     /// Why `note` cannot be recorded with an acknowledgement, if it cannot: whoever holds a
     /// link writes it, and `status` and `report` show it beside what optoutd says itself.
     public static func problem(withNote note: String) -> String? {
-        if note.count > longestNote { return "a note holds at most \(longestNote) characters" }
+        // Counted in scalars: a character may carry any number of combining marks.
+        if note.unicodeScalars.count > longestNote { return "a note holds at most \(longestNote) characters" }
         if note.unicodeScalars.contains(where: { TerminalText.isUnsafe($0) && $0 != "\n" && $0 != "\r" }) {
             return "a note may hold line breaks, but no other control, invisible or direction-changing character"
         }
@@ -49,7 +50,7 @@ public struct AcknowledgementRequest: Sendable {
             if let unknown = named.first(where: { !known.contains($0) }) {
                 throw Problem(
                     description:
-                        "policy '\(policy.id)' has no action '\(unknown)'; it has: \(known.joined(separator: ", "))",
+                        "policy '\(policy.id)' has no action \(TerminalText.quoted(unknown)); it has: \(known.joined(separator: ", "))",
                     isMissingItems: false)
             }
             self.policy = policy
@@ -65,7 +66,7 @@ public struct AcknowledgementRequest: Sendable {
             let known = asked.sorted().joined(separator: ", ")
             throw Problem(
                 description:
-                    "'\(unknown)' is neither a policy nor an action that applies to '\(account.id)'; its actions: \(known.isEmpty ? "none" : known)",
+                    "\(TerminalText.quoted(unknown)) is neither a policy nor an action that applies to '\(account.id)'; its actions: \(known.isEmpty ? "none" : known)",
                 isMissingItems: false)
         }
         policy = nil

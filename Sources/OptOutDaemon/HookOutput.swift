@@ -1,3 +1,5 @@
+import OptOutCore
+
 /// Cuts a hook's output into lines, in one pass over each chunk read, and keeps what is
 /// logged bounded: a hook that prints megabytes gets a few lines in the journal and a count
 /// of the rest, however long its lines or however many.
@@ -76,6 +78,9 @@ struct HookOutput {
         }
         linesLogged += 1
         bytesLogged += bytes.count
-        emit(stream, String(decoding: bytes, as: UTF8.self) + (cut ? " …" : ""))
+        // A hook's text reaches terminals (journalctl, standard error): escape sequences and
+        // direction changes in it are shown, not acted on. A CRLF line end is a line end.
+        let text = String(decoding: bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes[...], as: UTF8.self)
+        emit(stream, TerminalText.oneLine(text) + (cut ? " …" : ""))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OptOutCore
 
 /// The start of what a server answered, kept to be quoted in an error message: at most
 /// `limit` bytes however much arrives, and shown as one line of valid UTF-8.
@@ -19,9 +20,10 @@ struct ServerReply: Equatable {
         data.withUnsafeBytes { append($0) }
     }
 
-    /// The reply as text: control characters (line breaks among them) become spaces, bytes
-    /// that are not UTF-8 become U+FFFD, a character cut at the limit is dropped, and
-    /// the ends are trimmed. `nil` when nothing but white space arrived.
+    /// The reply as text: control characters (line breaks among them), direction changes
+    /// and invisible characters (`TerminalText.isUnsafe`) become spaces, bytes that are
+    /// not UTF-8 become U+FFFD, a character cut at the limit is dropped, and the ends are
+    /// trimmed. `nil` when nothing but white space arrived.
     var text: String? {
         var kept = bytes[...]
         // A multi-byte character cut by the limit is dropped rather than shown as U+FFFD.
@@ -31,8 +33,7 @@ struct ServerReply: Equatable {
         }
         var text = ""
         for scalar in String(decoding: kept, as: UTF8.self).unicodeScalars {
-            let control = scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-            text.unicodeScalars.append(control ? " " : scalar)
+            text.unicodeScalars.append(TerminalText.isUnsafe(scalar) ? " " : scalar)
         }
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return nil }

@@ -18,6 +18,11 @@ struct HookOutputTests {
         #expect(logged(["one\ntw", "o\nthree"]) == ["one", "two", "three"])
     }
 
+    /// What a hook prints reaches terminals: it is shown, never acted on.
+    @Test func escapeSequencesAreShownNotActedOn() {
+        #expect(logged(["x \u{1B}]0;T\u{07}\r\n", "a\u{202E}b\rc\n"]) == ["x \\u{1B}]0;T\\u{7}", "a\\u{202E}b ↵ c"])
+    }
+
     /// One endless line is cut, and the rest of it is counted, not left unsaid.
     @Test func aCutLineSaysHowMuchWasNotLogged() {
         let long = String(repeating: "x", count: 5000)

@@ -27,6 +27,12 @@ struct ServerReplyTests {
         #expect(reply(Array(" \r\n".utf8)).text == nil)
     }
 
+    /// A server's text is shown by `status` and `test-notify`: it must not reverse or hide
+    /// what sits beside it.
+    @Test func directionChangesAndInvisibleCharactersAreReplaced() {
+        #expect(reply(Array("EVIL \u{202E}gnp.exe\u{200B}x\u{E0041}".utf8)).text == "EVIL  gnp.exe x")
+    }
+
     @Test func aCharacterCutByTheLimitIsDropped() {
         let bytes = Array(repeating: UInt8(ascii: "x"), count: ServerReply.limit - 1) + Array("é and more".utf8)
         #expect(reply(bytes).text == String(repeating: "x", count: ServerReply.limit - 1) + "…")

@@ -45,6 +45,10 @@ struct AcknowledgementTests {
         let unknown = try fixture.run(["ack", account, "no-such-switch"])
         #expect(unknown.status == 65)
         #expect(unknown.stderr.contains("'no-such-switch' is neither a policy nor an action that applies to"))
+        // Whatever was typed is quoted safely.
+        let hostile = try fixture.run(["ack", account, "linkedin-genai-training-2025", "x\u{1B}]0;pwned\u{07}"])
+        #expect(hostile.status == 65)
+        #expect(hostile.stderr.contains("has no action 'x?]0;pwned?'"), "\(hostile.stderr)")
     }
 
     /// A note is written by whoever holds a link or runs `ack`, and shown beside what
@@ -65,7 +69,12 @@ struct AcknowledgementTests {
         let report = try fixture.run(["report"])
         #expect(report.stdout.contains("ok ↵ \(account)"), "\(report.stdout)")
         // What a terminal would act on is refused, as the confirmation page refuses it.
-        for note in ["clear\u{1B}[2J", "tab\tx", "re\u{202E}versed", String(repeating: "n", count: 1001)] {
+        let invisible = ["soft\u{00AD}hyphen", "tag\u{E0041}text", "filler\u{3164}", "note\u{FFF9}"]
+        // A character carrying thousands of combining marks is still thousands long.
+        let heavy = "x" + String(repeating: "\u{0301}", count: 1000)
+        for note in ["clear\u{1B}[2J", "tab\tx", "re\u{202E}versed", String(repeating: "n", count: 1001), heavy]
+            + invisible
+        {
             let refused = try fixture.run(["ack", account, policy, "objection-form", "--note", note])
             #expect(refused.status == 64, "\(refused.stderr)")
         }
