@@ -40,7 +40,25 @@ public enum ComplianceMetrics {
         registry.makeGauge(descriptor: lastRound).set(Int64(counts.lastNoticeIssuedAt?.secondsSince1970 ?? 0))
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
-        return buffer
+        return inStableOrder(buffer)
+    }
+
+    /// The registry emits families and their series in hash order, which changes from run
+    /// to run: sorted by name and labels, a textfile collector's file (and a diff of two)
+    /// changes only where a figure does.
+    static func inStableOrder(_ exposition: [UInt8]) -> [UInt8] {
+        var families: [(head: [Substring], samples: [Substring])] = []
+        for line in String(decoding: exposition, as: UTF8.self).split(separator: "\n") {
+            if line.hasPrefix("# HELP ") || families.isEmpty {
+                families.append(([line], []))
+            } else if line.hasPrefix("#") {
+                families[families.count - 1].head.append(line)
+            } else {
+                families[families.count - 1].samples.append(line)
+            }
+        }
+        let lines = families.sorted { $0.head[0] < $1.head[0] }.flatMap { $0.head + $0.samples.sorted() }
+        return Array((lines.joined(separator: "\n") + "\n").utf8)
     }
 
     private static func family(_ name: String, unit: String = "", _ help: String) -> MetricNameDescriptor {

@@ -202,5 +202,10 @@ struct ComplianceReportCommandTests {
         #expect(value("optoutd_outbox_waiting", ["channel": "journal"]) == 0)
         #expect(value("optoutd_deliveries_given_up_total", ["channel": "journal"]) == 0)
         #expect(value("optoutd_last_round_timestamp_seconds") == Double(firstRun.secondsSince1970))
+        // The same figures give the same file, run after run: a collector's diff is of figures.
+        let again = try fixture.run(["report", "--format", "prometheus"]).stdout
+        #expect(again == (try String(contentsOfFile: file, encoding: .utf8)))
+        let series = again.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(series == series.sorted())
     }
 }
