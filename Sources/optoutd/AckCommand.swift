@@ -59,10 +59,18 @@ struct AckCommand: ParsableCommand {
         }
         let store = try state.open(.readWrite(create: create))
         let told = try store.acknowledge(
-            [request], note: note, source: "cli:\(invokingUser)", undo: undo, at: now)
+            // An empty note is no note, as on the page.
+            [request], note: note?.isEmpty == false ? note : nil, source: "cli:\(invokingUser)", undo: undo, at: now)
         if !told {
             standardError(
                 "optoutd: recorded, but \(state.path).ack could not be written: a running daemon acts on it at its next wake-up"
+            )
+        }
+        // The configuration's `done:` entries stand whatever the store says.
+        let configured = Set(account.done.flatMap { $0.actionIDs(in: configuration.catalog) })
+        if undo, case let held = request.actions.filter(configured.contains), !held.isEmpty {
+            standardError(
+                "optoutd: warning: the configuration's done entries of \(account.id) still mark \(held.joined(separator: ", ")) as done; they stay done until taken out there"
             )
         }
         let what = request.policy.map { "\($0.id): " } ?? ""

@@ -34,6 +34,20 @@ struct AcknowledgementTests {
         let toggle = try #require(acks.first { $0["action"] as? String == "ai-improvement-toggle" })
         #expect(toggle["source"] as? String == "cli:root")
         #expect(toggle["note"] as? String == "ticket 42")
+        // An empty note is no note.
+        #expect(
+            try fixture.run(["ack", account, "linkedin-genai-training-2025", "objection-form", "--note", ""]).status
+                == 0)
+        let trainingAcks = row(try status(), account, "linkedin-genai-training-2025")?["acks"] as? [[String: Any]]
+        let objection = try #require(trainingAcks?.first { $0["action"] as? String == "objection-form" })
+        #expect(objection["note"] is NSNull, "\(objection)")
+        // Undoing what the configuration marks as done says that it stays done.
+        let undone = try fixture.run(["ack", account, "linkedin-ads-sharing-2025", "ads-off-linkedin", "--undo"])
+        #expect(undone.status == 0)
+        #expect(
+            undone.stderr.contains(
+                "warning: the configuration's done entries of \(account) still mark ads-off-linkedin as done"),
+            "\(undone.stderr)")
         #expect((toggle["at"] as? String)?.count == 25)  // RFC 3339 with the offset
         // What the configuration marks as done says so.
         let ads = try #require(row(rows, account, "linkedin-ads-sharing-2025"))
