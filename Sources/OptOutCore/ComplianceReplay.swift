@@ -48,8 +48,12 @@ struct ComplianceReplay: Sendable {
                 if account.platform != platform.name {
                     platform = (account.platform, catalog.coverage(platform: account.platform))
                 }
+                // A policy that asks for nothing (it only informs) has no rows, and nobody has
+                // done it or not: counted as done, it would overstate what was done.
                 for policyNumber in platform.coverage[account.region]
-                where policy == nil || catalog.policies[policyNumber].id == policy {
+                where !catalog.policies[policyNumber].actions.isEmpty
+                    && (policy == nil || catalog.policies[policyNumber].id == policy)
+                {
                     let actions = catalog.policies[policyNumber].actions
                     let done = configuredDone[number]
                     let pending = done.isEmpty ? actions.count : actions.count { !done.contains($0.id) }

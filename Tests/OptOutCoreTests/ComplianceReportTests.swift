@@ -54,6 +54,24 @@ import Testing
             region: region.map { CountryCode(letters: $0)! })
     }
 
+    /// A policy that only informs has nothing to be done: it counts neither as done nor as
+    /// pending, for a policy or a region.
+    @Test func aPolicyThatOnlyInformsIsNotCountedAsDone() {
+        var configuration = Self.configuration
+        let informs = Policy(
+            id: "informs", platform: "linkedin", title: "Informs", summary: "",
+            effective: CivilDate(iso: "2025-11-03")!,
+            deadline: CivilDate(iso: "2025-11-03")!, regions: ["*"], except: [], coverage: RegionName("*")!.countries,
+            actions: [])
+        configuration.catalog = Catalog(configuration.catalog.policies + [informs])
+        let report = ComplianceReport(configuration: configuration, records: [], at: Self.at("2025-11-01T12:00"))
+        #expect(report.policies.map(\.policy.id) == ["training", "ads"])
+        // The US account has nothing to do: it is in no region's count, done or not.
+        #expect(report.regions.map(\.region.description) == ["DE", "FR"])
+        #expect(report.regions.allSatisfy { $0.accounts.done == 0 })
+        #expect(report.accountCount == 3)
+    }
+
     func row(_ report: ComplianceReport, _ account: String, _ policy: String, _ action: String) -> ComplianceReport.Row?
     {
         report.rows.first { $0.account.id == account && $0.policy.id == policy && $0.action.id == action }
