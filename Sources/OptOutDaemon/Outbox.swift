@@ -56,7 +56,10 @@ public struct Outbox: Sendable {
     )] {
         names.compactMap { channels[$0] }.flatMap { channel in
             channel.recipients(of: notice).map { recipient in
-                (recipient.map { "\(channel.name):\($0)" } ?? channel.name, channel.firstAttempt(of: notice, issuedAt: now))
+                (
+                    recipient.map { "\(channel.name):\($0)" } ?? channel.name,
+                    channel.firstAttempt(of: notice, issuedAt: now)
+                )
             }
         }
     }
