@@ -12,6 +12,7 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -38,7 +39,10 @@ try:
     driver.find_element(By.ID, "note").send_keys(note)
     button = driver.find_element(By.CSS_SELECTOR, "button[type=submit]")
     button.click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(button))
+    # While the answer replaces the page, Chrome may say the old button's node left the
+    # document (a WebDriverException) before it says the element is stale: ask again.
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(
+        expected_conditions.staleness_of(button))
     outcome = driver.find_elements(By.CSS_SELECTOR, ".outcome")
     print(json.dumps({
         "language": driver.find_element(By.TAG_NAME, "html").get_attribute("lang"),
