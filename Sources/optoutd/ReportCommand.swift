@@ -100,7 +100,11 @@ struct ReportCommand: ParsableCommand {
         if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
             throw ValidationError("--output \(path) is not a regular file; name a file to write (or to replace)")
         }
-        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        // A name of its own beside the file, not the file's name and more: that may be
+        // longer than a file name can be.
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporary =
+            (folder.isEmpty ? "." : folder) + "/.optoutd-report-\(ProcessInfo.processInfo.processIdentifier).tmp"
         guard
             FileManager.default.createFile(
                 atPath: temporary, contents: Data(bytes), attributes: [.posixPermissions: permissions])

@@ -143,6 +143,10 @@ struct ComplianceReportCommandTests {
         // It names people and what they did: for its owner alone.
         #expect(try FileManager.default.attributesOfItem(atPath: page)[.posixPermissions] as? Int == 0o600)
         #expect(try fixture.run(["report", "--output", ""]).status == 64)
+        // A name as long as a file name may be.
+        let longest = fixture.directory.appendingPathComponent(String(repeating: "r", count: 250) + ".html").path
+        #expect(try fixture.run(["report", "--format", "html", "--output", longest]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: longest))
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(!html.contains("<script"))
         #expect(!html.contains("http://") && !html.contains("https://"))
@@ -174,8 +178,9 @@ struct ComplianceReportCommandTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: file)
         #expect((attributes[.posixPermissions] as? Int) == 0o644)
         #expect(
-            try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path).filter { $0.contains(".prom") }
-                == ["optoutd.prom"])
+            try FileManager.default.contentsOfDirectory(atPath: fixture.directory.path).filter {
+                $0.contains(".prom") || $0.hasSuffix(".tmp")
+            } == ["optoutd.prom"])
         let parsed = try Optoutd.runTool(
             "/usr/bin/python3",
             [Optoutd.repository.appendingPathComponent("Tests/support/parse_metrics.py").path, file])
