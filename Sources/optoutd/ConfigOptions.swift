@@ -81,9 +81,12 @@ func commandLineInstant(_ text: String, _ option: String, zone: Zone) throws -> 
         throw ValidationError("\(option) must be an ISO 8601 date or date-time, such as 2025-10-27T09:00:00+01:00")
     }
     let years = ConfigurationLimits.years
-    guard years.contains(Zone.utc.localDate(of: instant).components.year) else {
+    // Every zone's local time of it is shown with a four-digit year too: offsets reach 14 hours.
+    let latest = Zone.utc.instant(
+        of: CivilDate(year: years.upperBound, month: 12, day: 31)!, at: TimeOfDay(hour: 10, minute: 0)!)
+    guard years.contains(Zone.utc.localDate(of: instant).components.year), instant < latest else {
         throw ValidationError(
-            "\(option) must fall in the years \(years.lowerBound) to \(years.upperBound) (in UTC); \(TerminalText.quoted(text)) does not"
+            "\(option) must fall in the years \(years.lowerBound) to \(years.upperBound) (in UTC), before \(Zone.utc.rfc3339(latest)); \(TerminalText.quoted(text)) does not"
         )
     }
     return instant

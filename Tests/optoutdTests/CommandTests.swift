@@ -161,9 +161,12 @@ import Testing
         #expect(result.status == 64)
         #expect(
             result.stderr.contains(
-                "--now must fall in the years 1900 to 9999 (in UTC); '1900-01-01T00:30:00+01:00' does not"),
+                "--now must fall in the years 1900 to 9999 (in UTC), before 9999-12-31T10:00:00Z; '1900-01-01T00:30:00+01:00' does not"
+            ),
             "\(result.stderr)")
         #expect(try Optoutd.run(["plan", "--config", example, "--now", "1900-01-01T00:30:00Z"]).status == 0)
+        // Shown in a zone 14 hours east, its local time would have a five-digit year.
+        #expect(try Optoutd.run(["plan", "--config", example, "--now", "9999-12-31T12:00:00Z"]).status == 64)
     }
 
     @Test func planAsICalendar() throws {
