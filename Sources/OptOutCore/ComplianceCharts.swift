@@ -71,7 +71,7 @@ enum ComplianceCharts {
                 if number > 0 { points.append("\(x(week.at)),\(y(summary.weeks[number - 1].done))") }
                 points.append("\(x(week.at)),\(y(week.done))")
             }
-            let series = "series\(index % 6)"
+            let series = Self.seriesClass(index)
             svg += "<polyline class=\"\(series)\" points=\"\(points.joined(separator: " "))\"/>"
             let legendY = top + height + 40 + index * 20
             svg += """
@@ -80,5 +80,12 @@ enum ComplianceCharts {
                 """
         }
         return svg + "</svg>"
+    }
+
+    /// The style of the line of policy `index`: six colours, then the same six dashed, then
+    /// dotted, so that the lines of a catalog's policies (and their legend) stay apart.
+    static func seriesClass(_ index: Int) -> String {
+        let pattern = index / 6 % 3
+        return "series\(index % 6)" + (pattern == 0 ? "" : " dash\(pattern)")
     }
 }

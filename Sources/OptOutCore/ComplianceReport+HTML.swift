@@ -98,6 +98,7 @@ extension ComplianceReport {
         svg polyline{fill:none;stroke-width:2.5}svg line[class^=series]{stroke-width:2.5}
         .series0{stroke:#1565c0}.series1{stroke:#c62828}.series2{stroke:#6a1b9a}
         .series3{stroke:#00838f}.series4{stroke:#ef6c00}.series5{stroke:#4e342e}
+        .dash1{stroke-dasharray:9 4}.dash2{stroke-dasharray:2 3}
         table{border-collapse:collapse;width:100%;font-size:.9em}.rows table{font-size:.8em}
         th,td{border:1px solid #ccc;padding:.2em .4em;text-align:left;vertical-align:top;overflow-wrap:break-word}
         th{background:#f0f0f0}.n{text-align:right}tr.pending td:nth-child(6){color:#8a5a00;font-weight:600}

@@ -138,6 +138,14 @@ import Testing
             text.text == "plain|'=1+2|'-3|'@SUM(A1)|'+x|'\tx|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"|\"'\rx\"|")
     }
 
+    /// The shipped catalog alone has more policies than there are colours: each line of the
+    /// history chart keeps a style of its own.
+    @Test func eachPolicyOfTheHistoryChartHasAStyleOfItsOwn() {
+        let styles = (0..<18).map(ComplianceCharts.seriesClass)
+        #expect(Set(styles).count == 18)
+        #expect(styles[0] == "series0" && styles[7] == "series1 dash1" && styles[14] == "series2 dash2")
+    }
+
     @Test func htmlTextIsEscaped() {
         #expect(HTMLText.escaped("<b a='1'>&\"</b>") == "&lt;b a=&#39;1&#39;&gt;&amp;&quot;&lt;/b&gt;")
         #expect(HTMLText.escaped("plain") == "plain")
