@@ -12,8 +12,8 @@ enum SystemZone {
     enum Source: Equatable {
         /// The IANA name found (`$TZ` empty is UTC, as in the C library).
         case name(String)
-        /// `$TZ` is set to something that names no zone of the database (a POSIX rule such
-        /// as `CET-1CEST,M3.5.0,M10.5.0/3`, or a file outside it).
+        /// `$TZ` names a file outside the zone database. (A POSIX rule such as
+        /// `CET-1CEST,M3.5.0,M10.5.0/3` is taken as a name, which names no zone.)
         case unusable(tz: String)
         /// `/etc/localtime` is a copy rather than a link: only the time zone library knows
         /// which zone it is.
@@ -23,14 +23,15 @@ enum SystemZone {
     /// What `tz` (the value of `$TZ`, `nil` when unset) and `localtimeTarget` (where the
     /// `/etc/localtime` link points, `nil` when it is no link) say the zone is.
     static func source(tz: String?, localtimeTarget: String?) -> Source {
-        guard var name = tz else { return localtimeTarget.flatMap(databaseName(ofFile:)).map(Source.name) ?? .library }
+        guard let tz else { return localtimeTarget.flatMap(databaseName(ofFile:)).map(Source.name) ?? .library }
+        var name = tz
         if name.isEmpty { return .name("UTC") }
         if name.hasPrefix(":") { name.removeFirst() }
         guard name.hasPrefix("/") else { return .name(name) }
         if name == "/etc/localtime" {
             return localtimeTarget.flatMap(databaseName(ofFile:)).map(Source.name) ?? .library
         }
-        return databaseName(ofFile: name).map(Source.name) ?? .unusable(tz: tz ?? "")
+        return databaseName(ofFile: name).map(Source.name) ?? .unusable(tz: tz)
     }
 
     /// The zone of this process's environment; an unusable `$TZ` is a warning, and UTC.
