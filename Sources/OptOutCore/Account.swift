@@ -70,6 +70,14 @@ public final class Account: Sendable {
         self.language = language
     }
 
+    /// The ids of the actions this account's `done` entries (and `acknowledged`, when
+    /// given) mark as done.
+    public func doneActionIDs(acknowledged: Set<String>? = nil, catalog: Catalog) -> Set<String> {
+        var done = acknowledged ?? []
+        for mark in self.done { done.formUnion(mark.actionIDs(in: catalog)) }
+        return done
+    }
+
     /// Whether `text` is a valid account id.
     public static func isValidID(_ text: String) -> Bool {
         // Over the bytes in one piece: a 100,000-account inventory asks this of every id.

@@ -21,7 +21,7 @@ public struct AccountActions: Sendable {
     /// - Parameter standing: the records that stand for the account, by action id.
     public init(account: Account, catalog: Catalog, standing: [String: Acknowledgement]) {
         self.account = account
-        let configured = Set(account.done.flatMap { $0.actionIDs(in: catalog) })
+        let configured = account.doneActionIDs(catalog: catalog)
         var items: [Item] = []
         for policy in catalog.policies(of: account) {
             for action in policy.actions {

@@ -31,9 +31,7 @@ struct ComplianceReplay: Sendable {
         let catalog = configuration.catalog
         let accounts = configuration.accounts
         included = accounts.map { region == nil || $0.region == region }
-        configuredDone = accounts.map { account in
-            account.done.isEmpty ? [] : Set(account.done.flatMap { $0.actionIDs(in: catalog) })
-        }
+        configuredDone = accounts.map { $0.doneActionIDs(catalog: catalog) }
         standing = Array(repeating: [:], count: accounts.count)
         doneCounts = Array(repeating: 0, count: catalog.policies.count)
         coveredCounts = doneCounts

@@ -141,12 +141,3 @@ struct PairTable: Sendable {
         pairs[index].pending = pendingLists.index(policy: policy, catalog.policies[policy].actions, done: done)
     }
 }
-
-extension Account {
-    /// The ids of the actions this account's `done` entries and `acknowledged` mark as done.
-    func doneActionIDs(acknowledged: Set<String>?, catalog: Catalog) -> Set<String> {
-        var done = acknowledged ?? []
-        for mark in self.done { done.formUnion(mark.actionIDs(in: catalog)) }
-        return done
-    }
-}

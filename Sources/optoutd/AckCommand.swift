@@ -67,8 +67,8 @@ struct AckCommand: ParsableCommand {
             )
         }
         // The configuration's `done:` entries stand whatever the store says.
-        let configured = Set(account.done.flatMap { $0.actionIDs(in: configuration.catalog) })
-        if undo, case let held = request.actions.filter(configured.contains), !held.isEmpty {
+        let configured = undo ? account.doneActionIDs(catalog: configuration.catalog) : []
+        if case let held = request.actions.filter(configured.contains), !held.isEmpty {
             standardError(
                 "optoutd: warning: the configuration's done entries of \(account.id) still mark \(held.joined(separator: ", ")) as done; they stay done until taken out there"
             )
