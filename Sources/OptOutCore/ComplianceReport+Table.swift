@@ -42,7 +42,7 @@ extension ComplianceReport {
         forEachRow { row in
             var column = 0
             row.forEachField(onOneLine: true) { field in
-                widths[column] = max(widths[column], Self.width(field))
+                widths[column] = max(widths[column], TerminalText.columns(field))
                 column += 1
             }
         }
@@ -56,18 +56,12 @@ extension ComplianceReport {
                     padding = 0
                     text.append(cell)
                 }
-                padding += widths[column] - Self.width(cell) + 2
+                padding += widths[column] - TerminalText.columns(cell) + 2
                 column += 1
             }
             text.append(byte: UInt8(ascii: "\n"))
         }
         appendLine { body in header.forEach(body) }
         forEachRow { row in appendLine { body in row.forEachField(onOneLine: true, body) } }
-    }
-
-    /// Columns a cell takes: its bytes when it is ASCII, as almost every cell is.
-    private static func width(_ cell: String) -> Int {
-        var cell = cell
-        return cell.withUTF8 { bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil } ?? cell.count
     }
 }

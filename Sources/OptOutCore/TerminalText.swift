@@ -60,3 +60,43 @@ public enum TerminalText {
         return "'" + shown + "'"
     }
 }
+
+extension TerminalText {
+    /// How many terminal columns `text` takes, as `wcwidth` counts them: two for a wide
+    /// character (CJK ideographs, Hangul, fullwidth forms, emoji), none for marks that sit
+    /// on the character before, one for the rest. Tables pad by this, so that a name in
+    /// Chinese or with an emoji keeps the columns after it in line.
+    public static func columns(_ text: String) -> Int {
+        var text = text
+        if let ascii = text.withUTF8({ bytes in bytes.allSatisfy { $0 < 0x80 } ? bytes.count : nil }) {
+            return ascii
+        }
+        return text.reduce(0) { $0 + columns($1) }
+    }
+
+    /// A grapheme cluster's columns: its first scalar decides, unless an emoji
+    /// presentation selector or a joined emoji makes it a picture.
+    private static func columns(_ character: Character) -> Int {
+        let scalars = character.unicodeScalars
+        guard let first = scalars.first else { return 0 }
+        if isWide(first) || scalars.contains(where: { $0 == "\u{FE0F}" || $0.properties.isEmojiPresentation }) {
+            return 2
+        }
+        switch first.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .format: return 0
+        default: return isUnsafe(first) ? 0 : 1
+        }
+    }
+
+    /// East Asian Wide and Fullwidth blocks (Unicode's EastAsianWidth.txt, W and F).
+    private static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x2E80...0x303E, 0x3041...0x33FF,
+            0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3,
+            0xF900...0xFAFF, 0xFE10...0xFE19, 0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6,
+            0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x2FFFD, 0x30000...0x3FFFD:
+            true
+        default: false
+        }
+    }
+}

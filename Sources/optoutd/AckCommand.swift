@@ -23,7 +23,7 @@ struct AckCommand: ParsableCommand {
     @Argument(help: "A policy id and its action ids, or action ids alone.")
     var items: [String] = []
 
-    @Option(help: "Why, who, or a ticket number.")
+    @Option(help: "Why, who, or a ticket number (one that starts with '-' is given as --note=TEXT).")
     var note: String?
 
     @Flag(help: "Record that the actions are not done (pending again), as a correction.")

@@ -146,6 +146,23 @@ import Testing
         #expect(styles[0] == "series0" && styles[7] == "series1 dash1" && styles[14] == "series2 dash2")
     }
 
+    /// A note in Chinese or with an emoji takes two columns a character on a terminal: the
+    /// table pads by what shows, so the columns after the note stay in line.
+    @Test func wideCharactersKeepTheRowTableInLine() throws {
+        var records = Self.records
+        records[3] = Self.record(4, "ben", "ai-toggle", "2025-10-30T10:00", note: "工单 7 ✅")
+        let report = ComplianceReport(
+            configuration: Self.configuration, records: records,
+            firstSeen: ["ads": Self.at("2025-10-13T09:00")], at: Self.at("2025-11-04T12:00"), policy: nil, region: nil)
+        let lines = report.table.text.split(separator: "\n").map(String.init)
+        let header = try #require(lines.first { $0.hasPrefix("ACCOUNT") })
+        let wide = try #require(lines.first { $0.contains("工单") })
+        func column(of text: String, in line: String) -> Int? {
+            line.range(of: text).map { TerminalText.columns(String(line[..<$0.lowerBound])) }
+        }
+        #expect(column(of: "2025-11-03", in: wide) == column(of: "DEADLINE", in: header))
+    }
+
     @Test func htmlTextIsEscaped() {
         #expect(HTMLText.escaped("<b a='1'>&\"</b>") == "&lt;b a=&#39;1&#39;&gt;&amp;&quot;&lt;/b&gt;")
         #expect(HTMLText.escaped("plain") == "plain")

@@ -74,6 +74,22 @@ import Testing
                 "2025-10-04T09:00:00+02:00  a-much-longer-account-id  DE      p       deadline-reminder  30 "))
     }
 
+    /// Columns as a terminal shows them: wide characters take two, marks that sit on the
+    /// character before none, so `status` and `catalog` tables stay in line.
+    @Test func tablesPadByTheColumnsATerminalShows() {
+        #expect(TerminalText.columns("anna") == 4)
+        #expect(TerminalText.columns("Zoë") == 3)
+        #expect(TerminalText.columns("Zoe\u{308}") == 3)
+        #expect(TerminalText.columns("王小明") == 6)
+        #expect(TerminalText.columns("김민준") == 6)
+        #expect(TerminalText.columns("ok ✅") == 5)
+        #expect(TerminalText.columns("👩‍💻") == 2)
+        #expect(TerminalText.columns("ＡＢ") == 4)
+        let table = Report.table(header: ["NAME", "REGION"], rows: [["王小明", "CN"], ["Zoë", "DE"], ["anna", "AT"]])
+        // The name column is as wide as 王小明 shows, six columns, for every row.
+        #expect(table.split(separator: "\n").map { TerminalText.columns(String($0)) } == [14, 10, 10, 10])
+    }
+
     /// The rows a plan prints from records, whose cells from POLICY on are kept and reused,
     /// are the rows its notices make: over a year of daily overdue notices, rows of many
     /// dates meet in each place of the writer's cache.

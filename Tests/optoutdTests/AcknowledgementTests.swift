@@ -41,6 +41,15 @@ struct AcknowledgementTests {
         let trainingAcks = row(try status(), account, "linkedin-genai-training-2025")?["acks"] as? [[String: Any]]
         let objection = try #require(trainingAcks?.first { $0["action"] as? String == "objection-form" })
         #expect(objection["note"] is NSNull, "\(objection)")
+        // A note that starts like an option is given attached to --note.
+        let dashed = try fixture.run([
+            "ack", account, "linkedin-ads-sharing-2025", "data-from-others", "--note=-2 days, see ticket 9",
+        ])
+        #expect(dashed.status == 0, "\(dashed.stderr)")
+        let sharingAcks = row(try status(), account, "linkedin-ads-sharing-2025")?["acks"] as? [[String: Any]]
+        #expect(
+            sharingAcks?.first { $0["action"] as? String == "data-from-others" }?["note"] as? String
+                == "-2 days, see ticket 9")
         // Undoing what the configuration marks as done says that it stays done.
         let undone = try fixture.run(["ack", account, "linkedin-ads-sharing-2025", "ads-off-linkedin", "--undo"])
         #expect(undone.status == 0)
