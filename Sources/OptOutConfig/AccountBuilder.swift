@@ -181,7 +181,10 @@ struct AccountBuilder {
                 }
             }
         }
-        guard valid, let platform, let country else { return nil }
+        guard valid, let platform, let country else {
+            if idIsText, Account.isValidID(id.value) { log.reject(id) }
+            return nil
+        }
         let account = Account(
             id: id.value, platform: platform, region: country, name: name?.value, email: email?.value, zone: zone,
             done: done, language: language, manager: manager?.value)

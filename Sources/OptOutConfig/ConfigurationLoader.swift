@@ -147,7 +147,7 @@ public struct ConfigurationLoader: Sendable {
             guard let text = readUTF8File(file, log: log, referencedAt: name.location) else { continue }
             accounts += CSVInventory(path: file, log: log).accounts(text, builder: builder)
         }
-        let (uniqueAccounts, accountIndex) = unique(accounts, "account", log: log)
+        let (uniqueAccounts, accountIndex) = unique(accounts, "account", rejected: log.rejectedIDs, log: log)
         return Configuration(
             defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels, messages: messages,
             web: web, accounts: uniqueAccounts, accountsByID: accountIndex)
@@ -159,9 +159,9 @@ public struct ConfigurationLoader: Sendable {
     /// - Parameter runs: the entries in runs (such as one per piece of a file), read one
     ///   after the other. A large inventory's entries are taken out of their runs and their
     ///   ids hashed on every core, so that indexing them touches nothing but the index.
-    private func unique<Value: Identified>(_ runs: [[Located<Value>]], _ what: String, log: DiagnosticLog)
-        -> (values: [Value], index: IDIndex)
-    {
+    private func unique<Value: Identified>(
+        _ runs: [[Located<Value>]], _ what: String, rejected: [Located<String>] = [], log: DiagnosticLog
+    ) -> (values: [Value], index: IDIndex) {
         // Where each run starts in the whole.
         let starts = runs.reduce(into: [0]) { $0.append($0.last! + $1.count) }
         let count = starts.last!
@@ -203,6 +203,16 @@ public struct ConfigurationLoader: Sendable {
             log.error(
                 "duplicate \(what) id '\(ids[repeated])' (first defined at \(location(first)))",
                 at: location(repeated))
+        }
+        // A definition left out for its errors still takes its id: the other definitions
+        // are named now, or they would only show once the first is mended.
+        var firstRejected: [String: SourceLocation] = [:]
+        for id in rejected {
+            if let other = index.index(of: id.value).map(location) ?? firstRejected[id.value] {
+                log.error("\(what) id '\(id.value)' is also defined at \(other)", at: id.location)
+            } else {
+                firstRejected[id.value] = id.location
+            }
         }
         let (kept, keptIndex) = index.removingRepeats(from: values)
         return (kept, keptIndex)

@@ -34,6 +34,10 @@ final class DiagnosticLog {
             }
     }
 
+    /// The ids of definitions left out for their errors, in order: a later definition of
+    /// the same id is still a duplicate, and is reported as one in the same run.
+    private(set) var rejectedIDs: [Located<String>] = []
+
     var hasErrors: Bool { errorCount > 0 }
     /// Every error reported, kept or not.
     private(set) var errorCount = 0
@@ -51,6 +55,11 @@ final class DiagnosticLog {
         errorsPerFile[location.path] = count
     }
 
+    /// Notes that the definition of `id` was left out for its errors (reported already).
+    func reject(_ id: Located<String>) {
+        rejectedIDs.append(id)
+    }
+
     func warning(_ message: String, at location: SourceLocation) {
         let count = warningsPerFile[location.path, default: 0]
         guard count < ConfigurationLimits.diagnosticsPerFile else { return }
@@ -63,12 +72,14 @@ final class DiagnosticLog {
         var kept: [Diagnostic]
         /// Errors not kept, per file: how many, and where the last was.
         var dropped: [String: (count: Int, last: SourceLocation)]
+        var rejectedIDs: [Located<String>]
     }
 
     var snapshot: Snapshot {
         Snapshot(
             kept: kept,
-            dropped: errorsPerFile.filter { $0.value.dropped > 0 }.mapValues { ($0.dropped, $0.last) })
+            dropped: errorsPerFile.filter { $0.value.dropped > 0 }.mapValues { ($0.dropped, $0.last) },
+            rejectedIDs: rejectedIDs)
     }
 
     /// Takes on the diagnostics of a log kept apart (such as a thread's), after its own.
@@ -86,6 +97,7 @@ final class DiagnosticLog {
             mine.last = count.last
             errorsPerFile[path] = mine
         }
+        rejectedIDs += other.rejectedIDs
     }
 
     /// Reports a string that holds a control character, a line separator or a bidirectional

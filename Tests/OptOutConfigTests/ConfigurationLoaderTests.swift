@@ -175,6 +175,7 @@ import Testing
         "optoutd.yaml:18:75: error: done entry 'unknown-policy/x': unknown policy 'unknown-policy'",
         "optoutd.yaml:22:5: error: unknown key 'nickname' in an account; expected one of: id, platform, region, name, email, timezone, language, manager, done",
         "optoutd.yaml:21:12: error: 'not an address' is not a mail address",
+        "optoutd.yaml:19:9: error: account id 'alice' is also defined at optoutd.yaml:10:9",
     ]
 
     @Test func nullsAreAbsentButQuotedNullIsText() throws {
@@ -270,6 +271,29 @@ import Testing
         #expect(fixed?.account(id: "erin") == nil)
     }
 
+    /// An account left out for an error still holds its id: a second definition of it is
+    /// named in the same run, not only once the first is mended.
+    @Test(arguments: [false, true]) func aRejectedAccountStillNamesItsDuplicates(inParts: Bool) {
+        directory.write("a.csv", "id,region\nalice,XX\nbob,FR\nbob,QQ\nerin,ZZ\nerin,YY\n")
+        let yaml = """
+            version: 1
+            timezone: UTC
+            defaults: {platform: linkedin}
+            accounts:
+              - {id: alice, region: AT}
+            accounts_files: [a.csv]
+            """
+        let (configuration, diagnostics) = load(yaml, inParts: inParts)
+        #expect(configuration == nil)
+        let duplicates = diagnostics.filter { $0.contains("also defined") }
+        #expect(
+            duplicates == [
+                "a.csv:2:1: error: account id 'alice' is also defined at optoutd.yaml:5:5",
+                "a.csv:4:1: error: account id 'bob' is also defined at a.csv:3:1",
+                "a.csv:6:1: error: account id 'erin' is also defined at a.csv:5:1",
+            ], "\(diagnostics)")
+    }
+
     @Test func csvInventoryErrors() {
         directory.write("bad.csv", "id,region,colour,id\nx,DE,red,y\n")
         directory.write("short.csv", "id,region,name\nann,DE\n\"unterminated,FR,x\n")
@@ -303,6 +327,7 @@ import Testing
                 "noheader.csv:1:1: error: the file has no header row; expected columns: id,platform,region,email,name,timezone,done,language,manager",
                 "latin1.csv:2:2: error: file is not valid UTF-8 (byte 0xF6)",
                 "optoutd.yaml:4:88: error: cannot read missing.csv: no such file",
+                "newline.csv:2:1: error: account id 'ann' is also defined at quote.csv:2:1",
             ])
     }
 

@@ -91,7 +91,8 @@ import Testing
             result.stderr.split(separator: "\n").map(String.init) == [
                 "\(config.path):3:17: error: at must be a time of day (HH:MM), not '25:00'",
                 "\(csv):2:5: error: unknown region 'ZZ'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
-                "optoutd: \(config.path): 2 errors; configuration not loaded",
+                "\(csv):2:1: error: account id 'ann' is also defined at \(csv):3:1",
+                "optoutd: \(config.path): 3 errors; configuration not loaded",
             ])
         let missing = try Optoutd.run(["check", "--config", directory.appendingPathComponent("nope.yaml").path])
         #expect(missing.status == 78)
