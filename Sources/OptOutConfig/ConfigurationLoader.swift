@@ -36,7 +36,8 @@ public struct ConfigurationLoader: Sendable {
     ]
     static let accountKeys = ["id", "platform", "region", "name", "email", "timezone", "language", "manager", "done"]
     /// Policy files read beside the configuration, relative to its directory.
-    static let overridesPattern = "policies.d/*.yaml"
+    /// Policies that correct or add to the catalog, each `*.yaml` file of it read.
+    static let overridesFolder = "policies.d"
 
     public func load(path: String) -> LoadedConfiguration {
         let log = DiagnosticLog()
@@ -76,15 +77,18 @@ public struct ConfigurationLoader: Sendable {
             shipped = BuiltinCatalog.policies(log: log)
         }
         let directory = (path as NSString).deletingLastPathComponent
-        // policies.d is read without being named; a file also matched by `include` is read once.
-        includes.append(Located(value: Self.overridesPattern, location: fields.location))
-        for pattern in includes {
-            for file in expand(pattern, relativeTo: directory, log: log) where !files.contains(file) {
-                files.append(file)
-                let reader = YAMLReader(path: file, log: log)
-                if let text = readUTF8File(file, log: log), let node = reader.compose(text) {
-                    configured += checked(PolicyReader(yaml: reader).policies(inFile: node), log: log)
-                }
+        // policies.d is read without being named. A file matched twice (by `include` and
+        // policies.d, or by two spellings or links) is read once.
+        let overrides = (directory as NSString).appendingPathComponent(Self.overridesFolder)
+        let overrideFiles = (configurationFolderEntries(overrides, log: log) ?? []).filter { $0.hasSuffix(".yaml") }
+            .map { (overrides as NSString).appendingPathComponent($0) }
+        var read = Set(files.map(Self.identity(of:)))
+        for file in includes.flatMap({ expand($0, relativeTo: directory, log: log) }) + overrideFiles
+        where read.insert(Self.identity(of: file)).inserted {
+            files.append(file)
+            let reader = YAMLReader(path: file, log: log)
+            if let text = readUTF8File(file, log: log), let node = reader.compose(text) {
+                configured += checked(PolicyReader(yaml: reader).policies(inFile: node), log: log)
             }
         }
         if let node = fields["policies"], let items = yaml.sequence(node, "policies") {
@@ -135,7 +139,7 @@ public struct ConfigurationLoader: Sendable {
         for name in fields["accounts_files"].flatMap({ yaml.strings($0, "accounts_files") }) ?? [] {
             let file =
                 name.value.hasPrefix("/") ? name.value : (directory as NSString).appendingPathComponent(name.value)
-            let identity = URL(fileURLWithPath: file).resolvingSymlinksInPath().path
+            let identity = Self.identity(of: file)
             if let first = inventories[identity] {
                 log.warning(
                     "\(TerminalText.quoted(name.value)) is the inventory already listed at line \(first.line), column \(first.column); it is read once",
@@ -273,16 +277,30 @@ public struct ConfigurationLoader: Sendable {
         return settings
     }
 
-    /// Expands a glob relative to the config's directory; a pattern with no wildcard must name a file.
+    /// The file a path names, whatever its spelling or links.
+    private static func identity(of path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// Expands a glob relative to the config's directory; a pattern with no wildcard must
+    /// name a file, one with wildcards may match none (as a folder for files yet to come).
     private func expand(_ pattern: Located<String>, relativeTo directory: String, log: DiagnosticLog) -> [String] {
         let absolute =
             pattern.value.hasPrefix("/") ? pattern.value : (directory as NSString).appendingPathComponent(pattern.value)
         var matches = glob_t()
         defer { globfree(&matches) }
-        guard glob(absolute, 0, nil, &matches) == 0 else {
+        // GLOB_ERR: a folder on the way that cannot be read stops the expansion, and is said.
+        switch glob(absolute, GLOB_ERR, nil, &matches) {
+        case 0: break
+        case GLOB_NOMATCH:
             if !pattern.value.contains(where: { "*?[".contains($0) }) {
                 log.error("no such file: \(absolute)", at: pattern.location)
             }
+            return []
+        default:
+            log.error(
+                "cannot read the folders of \(TerminalText.quoted(pattern.value)): \(String(cString: strerror(errno)))",
+                at: pattern.location)
             return []
         }
         return (0..<Int(matches.gl_pathc)).compactMap { matches.gl_pathv[$0].map { String(cString: $0) } }

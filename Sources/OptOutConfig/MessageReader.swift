@@ -46,11 +46,10 @@ struct MessageReader {
     /// Every `LANG/NAME.mustache` under `templates`, checked; other files there are reported,
     /// since a misspelt name would otherwise be ignored without a word.
     private func overrides(in templates: String) -> [String: TemplateText] {
-        let files = FileManager.default
-        guard let languages = try? files.contentsOfDirectory(atPath: templates) else { return [:] }
+        guard let languages = configurationFolderEntries(templates, log: log) else { return [:] }
         let names = MessageTemplates.Name.allCases.map(\.rawValue).joined(separator: ", ")
         var overrides: [String: TemplateText] = [:]
-        for directory in languages.sorted() {
+        for directory in languages {
             let path = (templates as NSString).appendingPathComponent(directory)
             guard let language = MessageLanguage(rawValue: directory) else {
                 log.warning(
@@ -58,7 +57,7 @@ struct MessageReader {
                     at: SourceLocation(path: path, line: 1, column: 1))
                 continue
             }
-            for file in (try? files.contentsOfDirectory(atPath: path))?.sorted() ?? [] {
+            for file in configurationFolderEntries(path, log: log) ?? [] {
                 let filePath = (path as NSString).appendingPathComponent(file)
                 guard file.hasSuffix(".mustache"),
                     let name = MessageTemplates.Name(rawValue: String(file.dropLast(".mustache".count)))

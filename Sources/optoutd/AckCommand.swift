@@ -52,7 +52,7 @@ struct AckCommand: ParsableCommand {
             throw dataError(error.description)
         }
         // A mistyped --state must not record into a new store that no daemon reads.
-        guard create || state.exists else {
+        guard try create || state.exists else {
             throw dataError(
                 "no state store at \(state.path): check --state (the running daemon's store), or add --create to start a new, empty one"
             )

@@ -26,8 +26,11 @@ struct CatalogCommand: ParsableCommand {
 
     func run() throws {
         let catalog: Catalog
-        if options.config == nil, !FileManager.default.fileExists(atPath: options.path) {
-            catalog = try ConfigurationLoader.builtinCatalog()  // not configured yet: the shipped catalog
+        // Not configured yet: the shipped catalog. A default file that is there but cannot
+        // be read is loaded all the same, so that the error says why.
+        var status = stat()
+        if options.config == nil, stat(options.path, &status) != 0, errno == ENOENT {
+            catalog = try ConfigurationLoader.builtinCatalog()
         } else {
             catalog = try options.load(now: currentInstant()).catalog
         }

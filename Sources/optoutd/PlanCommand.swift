@@ -57,7 +57,7 @@ struct PlanCommand: ParsableCommand {
         // What the daemon remembers (first sightings, what was sent, acknowledgements), if there is a store.
         var histories: [PairKey: PairHistory] = [:]
         var acknowledged: [String: Set<String>] = [:]
-        if state.exists {
+        if try state.exists {
             let store = try state.open(.readOnly)
             histories = try store.histories()
             acknowledged = try store.acknowledgedActions()

@@ -64,7 +64,7 @@ struct ReportCommand: ParsableCommand {
         var records: [Acknowledgement] = []
         var firstSeen: [String: Instant] = [:]
         var counts = StoreCounts()
-        if state.exists {
+        if try state.exists {
             let store = try state.open(.readOnly)
             records = try store.acknowledgements()
             firstSeen = try store.firstSightings()

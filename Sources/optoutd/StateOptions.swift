@@ -22,7 +22,20 @@ struct StateOptions: ParsableArguments, Sendable {
         return "/var/lib/optoutd/state.sqlite"
     }
 
-    var exists: Bool { FileManager.default.fileExists(atPath: path) }
+    /// Whether there is a store at `path`. Only a path that names nothing is no store: one
+    /// that cannot be reached (a folder without search permission, a loop of links) is
+    /// reported and ends the command with status 1, as a store that cannot be opened does,
+    /// rather than read as empty, which would show every action as pending.
+    var exists: Bool {
+        get throws {
+            var status = stat()
+            if stat(path, &status) == 0 { return true }
+            let failure = errno
+            if failure == ENOENT { return false }
+            standardError("optoutd: cannot reach the state store at \(path): \(String(cString: strerror(failure)))")
+            throw ExitCode.failure
+        }
+    }
 
     /// Creates the directory that will hold the store (0700), if missing.
     func createDirectory() throws {
@@ -37,7 +50,7 @@ struct StateOptions: ParsableArguments, Sendable {
     /// work beside the daemon's store must not start one of their own where `--state` is
     /// mistyped.
     func requireStore() throws {
-        guard exists else {
+        guard try exists else {
             standardError(
                 "optoutd: no state store at \(path): start the daemon first, or check --state (the daemon's store)")
             throw ExitCode.dataError

@@ -27,7 +27,7 @@ struct StatusCommand: ParsableCommand {
         var lastSent: [PairKey: PairRecord] = [:]
         var waiting: [(target: String, count: Int, lastError: String?)] = []
         var givenUp: [(target: String, count: Int, lastError: String?)] = []
-        if state.exists {
+        if try state.exists {
             let store = try state.open(.readOnly)
             histories = try store.histories()
             standing = try store.standingAcknowledgements()

@@ -294,6 +294,45 @@ import Testing
             ], "\(diagnostics)")
     }
 
+    /// policies.d and templates are read without being named: not there is fine, but one
+    /// that is there and cannot be read is an error, or a correction would be left out
+    /// without a word.
+    @Test func foldersReadWithoutBeingNamedMustBeFolders() throws {
+        let yaml = "version: 1\ntimezone: UTC\naccounts: []\n"
+        #expect(load(yaml).1 == [])
+        directory.write("policies.d", "not a folder")
+        directory.write("templates/en", "not a folder")
+        #expect(
+            load(yaml).1 == [
+                "policies.d:1:1: error: cannot read policies.d: not a folder",
+                "templates/en:1:1: error: cannot read templates/en: not a folder",
+            ])
+        try FileManager.default.removeItem(atPath: directory.path + "/policies.d")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.path + "/policies.d", withDestinationPath: directory.path + "/policies.d")
+        try FileManager.default.removeItem(atPath: directory.path + "/templates")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.path + "/templates", withDestinationPath: directory.path + "/gone")
+        #expect(
+            load(yaml).1 == [
+                "policies.d:1:1: error: cannot read policies.d: Too many levels of symbolic links",
+                "templates:1:1: error: cannot read templates: a link to nothing",
+            ])
+    }
+
+    /// An included file reached by two spellings, or through policies.d as well, is read
+    /// once: its policies are not duplicates of themselves.
+    @Test func aPolicyFileReachedTwiceIsReadOnce() {
+        directory.write(
+            "policies.d/extra.yaml",
+            "- {id: extra-1, platform: linkedin, title: t, effective: 2027-01-01, regions: [DE], actions: []}\n")
+        let (configuration, diagnostics) = load(
+            "version: 1\ntimezone: UTC\ncatalog: {include: [policies.d/extra.yaml, ./policies.d/*.yaml]}\naccounts: []\n"
+        )
+        #expect(diagnostics == [])
+        #expect(configuration?.catalog.policies.filter { $0.id == "extra-1" }.count == 1)
+    }
+
     @Test func csvInventoryErrors() {
         directory.write("bad.csv", "id,region,colour,id\nx,DE,red,y\n")
         directory.write("short.csv", "id,region,name\nann,DE\n\"unterminated,FR,x\n")

@@ -124,6 +124,75 @@ struct HostileInputTests {
         }
     }
 
+    /// A store that is there but cannot be reached is not "no store": read as empty, it would
+    /// show every action as pending and plan reminders the daemon never sends.
+    @Test func aStoreThatCannotBeReachedIsAnError() throws {
+        let account = fixture.account("u")
+        try fixture.writeConfig(accounts: "  - {id: \(account), region: DE}")
+        #expect(try fixture.runOnce().status == 0)
+        let state = (fixture.statePath as NSString).deletingLastPathComponent
+        chmod(fixture.directory.path, 0o755)
+        chmod(fixture.configPath, 0o644)
+        chmod(state, 0o700)
+        let loop = fixture.directory.appendingPathComponent("loop.sqlite").path
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
+        let commands = [
+            ["status"], ["plan", "--days", "1"], ["report"], ["ack", account, "linkedin-genai-training-2025"],
+        ]
+        for command in commands {
+            let hidden = try Optoutd.runTool(
+                "/usr/bin/setpriv",
+                ["--reuid=65534", "--regid=65534", "--clear-groups", Optoutd.executable.path] + command + [
+                    "--config", fixture.configPath, "--state", fixture.statePath,
+                ])
+            #expect(hidden.status == 1, "\(command): \(hidden.stdout)")
+            #expect(
+                hidden.stderr.contains("cannot reach the state store at \(fixture.statePath): Permission denied"),
+                "\(command): \(hidden.stderr)")
+            #expect(!hidden.stdout.contains("pending"))
+            let looped = try Optoutd.run(command + ["--config", fixture.configPath, "--state", loop])
+            #expect(looped.status == 1, "\(command): \(looped.stderr)")
+            #expect(
+                looped.stderr.contains("cannot reach the state store at \(loop): Too many levels of symbolic links"))
+        }
+    }
+
+    /// A policies.d the user may not list is an error, not an empty folder; and `catalog`
+    /// shows the shipped catalog only when there is no configuration, not when it cannot
+    /// be read.
+    @Test func foldersAndConfigurationsThatCannotBeReadAreErrors() throws {
+        try fixture.writeConfig(accounts: "  - {id: \(fixture.account("p")), region: DE}")
+        let overrides = fixture.directory.appendingPathComponent("policies.d").path
+        try FileManager.default.createDirectory(atPath: overrides, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: overrides + "/fix.yaml", contents: Data("[]\n".utf8))
+        chmod(fixture.directory.path, 0o755)
+        chmod(fixture.configPath, 0o644)
+        chmod(overrides, 0o700)
+        func asNobody(_ arguments: [String], environment: [String: String] = [:]) throws -> Optoutd.Result {
+            try Optoutd.runTool(
+                "/usr/bin/setpriv",
+                ["--reuid=65534", "--regid=65534", "--clear-groups", Optoutd.executable.path] + arguments,
+                environment: environment)
+        }
+        let check = try asNobody(["check", "--config", fixture.configPath])
+        #expect(check.status == 78, "\(check.stdout)")
+        #expect(check.stderr.contains("\(overrides):1:1: error: cannot read \(overrides): Permission denied"))
+        chmod(overrides, 0o755)
+        #expect(try asNobody(["check", "--config", fixture.configPath]).status == 0)
+
+        let hidden = fixture.directory.appendingPathComponent("hidden").path
+        try FileManager.default.createDirectory(atPath: hidden, withIntermediateDirectories: true)
+        try "version: 1\ncatalog: {builtin: false}\naccounts: []\n".write(
+            toFile: hidden + "/optoutd.yaml", atomically: true, encoding: .utf8)
+        chmod(hidden, 0o700)
+        let catalog = try asNobody(["catalog", "--platforms"], environment: ["CONFIGURATION_DIRECTORY": hidden])
+        #expect(catalog.status == 78, "\(catalog.stdout)")
+        #expect(catalog.stderr.contains("permission denied"), "\(catalog.stderr)")
+        let unconfigured = try asNobody(
+            ["catalog", "--platforms"], environment: ["CONFIGURATION_DIRECTORY": fixture.directory.path + "/none"])
+        #expect(unconfigured.status == 0 && unconfigured.stdout.contains("linkedin"), "\(unconfigured.stderr)")
+    }
+
     /// `plan` and `status` only read: they work for a user who may only read the store, and
     /// an empty store file stays empty.
     @Test func plansAndStatusOnlyRead() throws {
