@@ -25,6 +25,14 @@ struct YAMLReader {
 
     /// Composes `text`; a syntax error or an empty document is reported with its place and gives `nil`.
     func compose(_ text: String) -> YAMLNode? {
+        if let (offset, name) = Self.yamlOnlyLineBreak(in: text) {
+            var text = text
+            let location = text.withUTF8 { SourceLocation(path: path, offset: offset, in: $0) }
+            log.error(
+                "\(name) is a line break to YAML but not to editors, so lines and comments would end where they do not show; use a plain line break, or an escape in double quotes",
+                at: location)
+            return nil
+        }
         do {
             guard let root = try YAMLComposer.compose(text) else {
                 log.error("empty YAML document", at: SourceLocation(path: path, line: 1, column: 1))
@@ -35,6 +43,26 @@ struct YAMLReader {
             log.error(
                 "invalid YAML: \(error.message)", at: SourceLocation(path: path, line: error.line, column: error.column)
             )
+            return nil
+        }
+    }
+
+    /// The first NEL, line separator or paragraph separator of `text`, which libyaml (YAML
+    /// 1.1) counts as line breaks: the byte offset, and what it is.
+    private static func yamlOnlyLineBreak(in text: String) -> (offset: Int, name: String)? {
+        var text = text
+        return text.withUTF8 { bytes in
+            var index = 0
+            while index + 1 < bytes.count {
+                switch (bytes[index], bytes[index + 1]) {
+                case (0xC2, 0x85): return (index, "U+0085 (next line)")
+                case (0xE2, 0x80) where index + 2 < bytes.count && bytes[index + 2] == 0xA8:
+                    return (index, "U+2028 (line separator)")
+                case (0xE2, 0x80) where index + 2 < bytes.count && bytes[index + 2] == 0xA9:
+                    return (index, "U+2029 (paragraph separator)")
+                default: index += 1
+                }
+            }
             return nil
         }
     }

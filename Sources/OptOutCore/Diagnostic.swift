@@ -40,8 +40,10 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
         self.location = location
     }
 
-    /// Compiler style: `PATH:LINE:COLUMN: error: MESSAGE`.
-    public var description: String { "\(location): \(severity.rawValue): \(message)" }
+    /// Compiler style: `PATH:LINE:COLUMN: error: MESSAGE`, on one line and safe to print: a
+    /// file name may hold a line break or an escape sequence, and so may a path a message
+    /// names.
+    public var description: String { TerminalText.oneLine("\(location): \(severity.rawValue): \(message)") }
 }
 
 /// A configuration that cannot be used, with every error found (and any warnings).

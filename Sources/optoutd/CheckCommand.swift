@@ -17,10 +17,10 @@ struct CheckCommand: ParsableCommand {
         let configuration = try options.load(now: now)
         let scheduler = Scheduler(configuration: configuration, parallel: ThreadedMap())
         if let warning = Self.unreachableWarning(configuration) {
-            standardError("\(options.path): warning: \(warning)")
+            standardError("\(options.shownPath): warning: \(warning)")
         }
         var summary =
-            "\(options.path): ok: \(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
+            "\(options.shownPath): ok: \(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
         if let next = scheduler.upcoming,
             let account = scheduler.account(next.pair.account)
         {

@@ -15,11 +15,17 @@ struct ConfigOptions: ParsableArguments, Sendable {
 
     var path: String {
         if let config { return config }
-        if let directory = ProcessInfo.processInfo.environment["CONFIGURATION_DIRECTORY"], !directory.isEmpty {
-            return directory + "/optoutd.yaml"
+        // systemd joins the folders of several ConfigurationDirectory= entries with ':'.
+        if let directories = ProcessInfo.processInfo.environment["CONFIGURATION_DIRECTORY"],
+            let first = directories.split(separator: ":").first
+        {
+            return first + "/optoutd.yaml"
         }
         return "/etc/optoutd/optoutd.yaml"
     }
+
+    /// `path` as messages show it: a file name may hold a line break or an escape sequence.
+    var shownPath: String { TerminalText.oneLine(path) }
 
     /// Loads the configuration, printing every diagnostic to standard error; exits 78 on errors.
     func load(now: Instant) throws -> Configuration {
@@ -29,7 +35,7 @@ struct ConfigOptions: ParsableArguments, Sendable {
         }
         guard let configuration = loaded.configuration else {
             let count = loaded.errorCount
-            standardError("optoutd: \(path): \(count) error\(count == 1 ? "" : "s"); configuration not loaded")
+            standardError("optoutd: \(shownPath): \(count) error\(count == 1 ? "" : "s"); configuration not loaded")
             throw ExitCode.invalidConfiguration
         }
         return configuration

@@ -37,7 +37,7 @@ struct LinkCommand: ParsableCommand {
         try state.requireStore()
         _ = try state.open(.readOnly)
         guard let links = try loadLinks(configuration, state: state) else {
-            standardError("optoutd: \(options.path): links need a web: section with base_url")
+            standardError("optoutd: \(options.shownPath): links need a web: section with base_url")
             throw ExitCode.invalidConfiguration
         }
         print(links.url(recipient: account.email ?? account.id, accounts: [account.id], now: instant))

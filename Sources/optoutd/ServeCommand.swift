@@ -42,7 +42,7 @@ struct ServeCommand: ParsableCommand {
         let logger = Logger(label: "optoutd-web")
         let configuration = try options.load(now: currentInstant())
         guard configuration.web != nil else {
-            standardError("optoutd: \(options.path): serve needs a web: section with base_url")
+            standardError("optoutd: \(options.shownPath): serve needs a web: section with base_url")
             throw ExitCode.invalidConfiguration
         }
         try state.requireStore()

@@ -320,6 +320,18 @@ import Testing
             ])
     }
 
+    /// A file name may hold an escape sequence or a line break: every diagnostic stays one
+    /// line, safe to print, and still names the file.
+    @Test func fileNamesInDiagnosticsCannotActOnTheTerminal() {
+        directory.write("policies.d/e\u{1B}[31mx.yaml", "- {id: 1bad}\n")
+        directory.write("policies.d/n\nl.yaml", "- {id: 2bad}\n")
+        let (_, diagnostics) = load("version: 1\ntimezone: UTC\naccounts: []\n")
+        #expect(diagnostics.count >= 2)
+        #expect(diagnostics.allSatisfy { !$0.unicodeScalars.contains { TerminalText.isUnsafe($0) } }, "\(diagnostics)")
+        #expect(diagnostics.contains { $0.hasPrefix("policies.d/e\\u{1B}[31mx.yaml:1:") })
+        #expect(diagnostics.contains { $0.hasPrefix("policies.d/n ↵ l.yaml:1:") })
+    }
+
     /// An included file reached by two spellings, or through policies.d as well, is read
     /// once: its policies are not duplicates of themselves.
     @Test func aPolicyFileReachedTwiceIsReadOnce() {
@@ -443,6 +455,19 @@ import Testing
         ("version: 1\ntimezone: *zone\n", "optoutd.yaml:2:11: error: invalid YAML: found undefined alias"),
         ("version: 2\n", "optoutd.yaml:1:10: error: unsupported version; this optoutd reads version 1"),
         ("timezone: UTC\n", "optoutd.yaml:1:1: error: the configuration needs 'version'"),
+        // Line breaks to YAML 1.1 alone: an editor shows one line where libyaml reads two.
+        (
+            "version: 1\n# c \u{2028} word\naccounts: []\n",
+            "optoutd.yaml:2:5: error: U+2028 (line separator) is a line break to YAML but not to editors, so lines and comments would end where they do not show; use a plain line break, or an escape in double quotes"
+        ),
+        (
+            "version: 1\naccounts:\n  - {id: a1, region: DE, name: \"Ann\u{85}Lee\"}\n",
+            "optoutd.yaml:3:36: error: U+0085 (next line) is a line break to YAML but not to editors, so lines and comments would end where they do not show; use a plain line break, or an escape in double quotes"
+        ),
+        (
+            "version: 1\n# \u{2029}\n",
+            "optoutd.yaml:2:3: error: U+2029 (paragraph separator) is a line break to YAML but not to editors, so lines and comments would end where they do not show; use a plain line break, or an escape in double quotes"
+        ),
     ])
     func badYAMLGetsOneErrorAtItsPlace(yaml: String, error: String) {
         let (configuration, diagnostics) = load(yaml)
