@@ -1,3 +1,5 @@
+import OptOutCore
+
 /// The bounds a configuration is held to. Every number a file or a command line gives is
 /// checked against one of these before any arithmetic is done with it: a value outside is
 /// a located error (or a usage error), never an overflow.
@@ -22,6 +24,10 @@ public enum ConfigurationLimits {
     public static let planDays = 0...3660
     /// The years a date may fall in.
     public static let years = 1900...9999
+    /// The last instant that every zone shows with a four-digit year (offsets reach 14
+    /// hours): a time given on the command line is before it, and a plan stops there.
+    public static let latestInstant = Zone.utc.instant(
+        of: CivilDate(year: years.upperBound, month: 12, day: 31)!, at: TimeOfDay(hour: 10, minute: 0)!)
     /// The largest configuration, catalog or inventory file read, in bytes.
     public static let fileSize = 1 << 30
     /// Diagnostics kept per file; the rest are counted.

@@ -37,7 +37,7 @@ public struct JournalLogHandler: LogHandler {
         let details =
             fields.isEmpty
             ? "" : " " + fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        FileHandle.standardError.write(Data("<\(priority)>\(event.message)\(details)\n".utf8))
+        StandardStreams.writeError("<\(priority)>\(event.message)\(details)\n")
     }
 
     /// syslog priorities: 7 debug, 6 info, 5 notice, 4 warning, 3 err, 2 crit.

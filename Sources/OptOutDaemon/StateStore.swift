@@ -33,6 +33,15 @@ public final class StateStore: Sendable {
     /// A read-only store that has no tables yet (an empty file): it holds nothing.
     let isBlank: Bool
 
+    /// Waits for a lock another process holds, up to ten seconds, in steps short enough that
+    /// a SIGTERM or SIGINT to the daemon cuts the wait: the write then fails, as on a full
+    /// disk, and the daemon stops as asked instead of once the other process lets go.
+    static let waitForLock = Database.BusyMode.callback { tries in
+        guard tries < 500, !SignalRelay.isStopRequested else { return false }
+        usleep(20_000)
+        return true
+    }
+
     /// Opens the store at `path`.
     public init(path: String, access: Access = .readWrite(create: true)) throws(StoreError) {
         self.path = path
@@ -46,7 +55,7 @@ public final class StateStore: Sendable {
             guard exists else { throw StoreError(path, "no such file") }
             var configuration = GRDB.Configuration()
             configuration.readonly = true
-            configuration.busyMode = .timeout(10)
+            configuration.busyMode = Self.waitForLock
             // A store in WAL mode is read through its -shm file, which a reader who may not
             // write cannot create. With no -wal file, no writer has it open: all of it is in
             // the main file, which can then be read as immutable, needing nothing else.
@@ -129,7 +138,7 @@ public final class StateStore: Sendable {
         while flock(folderDescriptor, LOCK_EX) != 0 && errno == EINTR {}
         defer { _ = flock(folderDescriptor, LOCK_UN) }
         var configuration = GRDB.Configuration()
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = Self.waitForLock
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }

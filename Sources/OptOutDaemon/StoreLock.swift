@@ -40,7 +40,9 @@ public final class StoreLock: Sendable {
         path = Self.lockPath(ofStore: storePath)
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSFilePathErrorKey: path])
+            throw StoreError(
+                storePath,
+                "cannot make its lock \(path): \(String(cString: strerror(errno))); check that its folder is writable")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let held = Held(path: path, holder: Self.status(in: descriptor)?.pid)

@@ -189,6 +189,7 @@ public enum SignalRelay {
     static let relayed: [Int32] = [SIGHUP, SIGTERM, SIGINT]
     private static let pending = Atomic<UInt64>(0)
     private static let descriptor = Atomic<Int32>(-1)
+    private static let stopRequested = Atomic<Bool>(false)
 
     /// Handles the relayed signals from now on, waking whoever polls `eventDescriptor`; a
     /// signal taken before (see `holdSignals`) wakes it at once.
@@ -208,11 +209,13 @@ public enum SignalRelay {
         // Both atomics are created here, not lazily inside the handler.
         _ = pending.load(ordering: .relaxed)
         _ = descriptor.load(ordering: .relaxed)
+        _ = stopRequested.load(ordering: .relaxed)
         for signal in relayed {
             var action = sigaction()
             action.__sigaction_handler = .init(sa_handler: { number in
                 let savedErrno = errno
                 SignalRelay.pending.bitwiseOr(1 << UInt64(number), ordering: .releasing)
+                if number == SIGTERM || number == SIGINT { SignalRelay.stopRequested.store(true, ordering: .releasing) }
                 let descriptor = SignalRelay.descriptor.load(ordering: .acquiring)
                 if descriptor >= 0 {
                     var one: UInt64 = 1
@@ -225,6 +228,11 @@ public enum SignalRelay {
             sigaction(signal, &action, nil)
         }
     }
+
+    /// Whether a SIGTERM or SIGINT came: a wait that can be cut short asks this, while the
+    /// signal itself is on its way to the daemon's loop. Stopping is for good: it is never
+    /// taken back.
+    static var isStopRequested: Bool { stopRequested.load(ordering: .acquiring) }
 
     /// The relayed signals received since the last call.
     static func take() -> Set<Int32> {

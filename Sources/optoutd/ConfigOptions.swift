@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import OptOutConfig
 import OptOutCore
+import OptOutDaemon
 
 /// `--config PATH`, shared by every command, and loading it the same way everywhere.
 struct ConfigOptions: ParsableArguments, Sendable {
@@ -64,7 +65,7 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable {
 }
 
 func standardError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    StandardStreams.writeError(line + "\n")
 }
 
 func standardOutput(_ text: String) {
@@ -75,10 +76,14 @@ func standardOutput(_ bytes: [UInt8]) {
     bytes.withUnsafeBytes { standardOutput($0) }
 }
 
+/// Writes a command's output. Output that cannot be written (a full disk, a closed pipe)
+/// ends the command with status 1 and says why, rather than ending with 0 and less than
+/// was asked for.
 func standardOutput(_ bytes: UnsafeRawBufferPointer) {
-    guard let base = bytes.baseAddress else { return }
-    FileHandle.standardOutput.write(
-        Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none))
+    if let failure = StandardStreams.write(bytes, to: STDOUT_FILENO) {
+        standardError("optoutd: cannot write the output: \(String(cString: strerror(failure)))")
+        exit(EXIT_FAILURE)
+    }
 }
 
 /// A time given on the command line (`--now`, `--at`): ISO 8601, in a year optoutd knows.
@@ -87,9 +92,7 @@ func commandLineInstant(_ text: String, _ option: String, zone: Zone) throws -> 
         throw ValidationError("\(option) must be an ISO 8601 date or date-time, such as 2025-10-27T09:00:00+01:00")
     }
     let years = ConfigurationLimits.years
-    // Every zone's local time of it is shown with a four-digit year too: offsets reach 14 hours.
-    let latest = Zone.utc.instant(
-        of: CivilDate(year: years.upperBound, month: 12, day: 31)!, at: TimeOfDay(hour: 10, minute: 0)!)
+    let latest = ConfigurationLimits.latestInstant
     guard years.contains(Zone.utc.localDate(of: instant).components.year), instant < latest else {
         throw ValidationError(
             "\(option) must fall in the years \(years.lowerBound) to \(years.upperBound) (in UTC), before \(Zone.utc.rfc3339(latest)); \(TerminalText.quoted(text)) does not"

@@ -70,7 +70,9 @@ struct PlanCommand: ParsableCommand {
             let printer = PlanPrinter(
                 format: format == .json ? .json : .table, configuration: configuration,
                 pendingActionLists: scheduler.pendingActionLists)
-            scheduler.simulate(from: start, until: start.adding(seconds: days * 86_400)) {
+            // Not past the years a time is shown in with four digits.
+            let horizon = min(start.adding(seconds: days * 86_400), ConfigurationLimits.latestInstant)
+            scheduler.simulate(from: start, until: horizon) {
                 printer.print($0)
             }
             printer.finish()

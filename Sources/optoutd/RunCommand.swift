@@ -32,6 +32,10 @@ struct RunCommand: AsyncParsableCommand, Sendable {
     func run() async throws {
         // A hook that exits without reading its input must not take the daemon down with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
+        // SIGUSR1 and SIGUSR2 mean nothing to optoutd; by default they would end it without
+        // a word, its deliveries cut off. (Hooks start with every signal at its default.)
+        signal(SIGUSR1, SIG_IGN)
+        signal(SIGUSR2, SIG_IGN)
         LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
         let logger = Logger(label: "optoutd")
         let configuration = try options.load(now: currentInstant())

@@ -37,12 +37,18 @@ struct StateOptions: ParsableArguments, Sendable {
         }
     }
 
-    /// Creates the directory that will hold the store (0700), if missing.
+    /// Creates the directory that will hold the store (0700), if missing; one that cannot
+    /// be made is reported and ends the command with status 1.
     func createDirectory() throws {
         let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
+        guard !directory.isEmpty else { return }
+        do {
             try FileManager.default.createDirectory(
                 atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            standardError(
+                "optoutd: \(StoreError(path, "cannot create its folder \(directory): \(error.localizedDescription)"))")
+            throw ExitCode.failure
         }
     }
 

@@ -6,6 +6,7 @@ import OptOutDaemon
 // Everything optoutd creates (the store, its lock, the folders) is for its own user
 // alone, whatever the umask it was started with.
 umask(0o077)
+StandardStreams.openMissing()
 
 let command: any ParsableCommand
 do {

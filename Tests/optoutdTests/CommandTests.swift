@@ -168,6 +168,15 @@ import Testing
         #expect(try Optoutd.run(["plan", "--config", example, "--now", "1900-01-01T00:30:00Z"]).status == 0)
         // Shown in a zone 14 hours east, its local time would have a five-digit year.
         #expect(try Optoutd.run(["plan", "--config", example, "--now", "9999-12-31T12:00:00Z"]).status == 64)
+        // A plan from the last days stops there: no row shows a five-digit year.
+        for format in ["table", "json"] {
+            let late = try Optoutd.run([
+                "plan", "--config", example, "--now", "9999-12-01T00:00:00Z", "--days", "365", "--format", format,
+            ])
+            #expect(late.status == 0, "\(late.stderr)")
+            #expect(late.stdout.contains("9999-12-"))
+            #expect(!late.stdout.contains("10000-"), "\(format)")
+        }
     }
 
     @Test func planAsICalendar() throws {
