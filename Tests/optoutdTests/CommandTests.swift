@@ -156,6 +156,18 @@ import Testing
         #expect(result.status == 64, "\(result.stderr)")
     }
 
+    /// Output that cannot be written is an error, not a plan cut short that exits 0.
+    @Test func outputThatCannotBeWrittenExits1() throws {
+        let noStore = ["--state", "/nonexistent/state.sqlite"]
+        for command in [["plan"] + noStore, ["catalog"], ["report"] + noStore] {
+            let result = try Optoutd.runTool(
+                "/bin/sh",
+                ["-c", #"exec "$0" "$@" > /dev/full"#, Optoutd.executable.path] + command + ["--config", example])
+            #expect(result.status == 1, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("optoutd: cannot write the output: No space left on device"), "\(command)")
+        }
+    }
+
     /// A time out of range says so, rather than that it is not a date.
     @Test func aNowOutOfRangeSaysWhichYearsAreAllowed() throws {
         let result = try Optoutd.run(["plan", "--config", example, "--now", "1900-01-01T00:30:00+01:00"])
