@@ -4,17 +4,27 @@ extension Scheduler {
         firstDue?.due
     }
 
-    /// The pair that needs attention next, what it will get, and when (`nil` when nothing ever will).
-    /// A time of `Instant.distantPast` means "at once".
-    public var upcoming: (pair: PairKey, event: EventKind, at: Instant)? {
+    /// The pair that needs attention next, what it will get, and when, as of `now` (`nil`
+    /// when nothing ever will).
+    public func upcoming(from now: Instant) -> (pair: PairKey, event: EventKind, at: Instant)? {
         guard let entry = firstDue, let next = pairs[entry.pair].next else { return nil }
-        return (key(of: entry.pair), next.event, next.at)
+        return (key(of: entry.pair), next.event, sendingTime(of: next, pair: entry.pair, from: now))
     }
 
-    /// What a pair gets next and when (`Instant.distantPast` for "at once"); `nil` when
-    /// nothing ever will come, or when the policy does not apply to the account.
-    public func nextEvent(_ key: PairKey) -> (event: EventKind, at: Instant)? {
-        pairIndex(key).flatMap { pairs[$0].next }.map { ($0.event, $0.at) }
+    /// What a pair gets next and when, as of `now`; `nil` when nothing ever will come, or
+    /// when the policy does not apply to the account.
+    public func nextEvent(_ key: PairKey, from now: Instant) -> (event: EventKind, at: Instant)? {
+        guard let index = pairIndex(key), let next = pairs[index].next else { return nil }
+        return (next.event, sendingTime(of: next, pair: index, from: now))
+    }
+
+    /// When `next` goes out: at its time, or, when that is now or past (a notice due at
+    /// once, a missed one), now; outside `reminders.hours`, when they next begin in the
+    /// account's zone, as the daemon would send it.
+    private func sendingTime(of next: NextEvent, pair index: Int, from now: Instant) -> Instant {
+        guard next.at <= now else { return next.at }
+        let zone = configuration.accounts[pairs[index].account].zone
+        return configuration.reminders.quiet.allowedInstant(atOrAfter: now, in: zone)
     }
 
     /// The histories of every pair seen so far.

@@ -105,10 +105,11 @@ extension Daemon {
         var text =
             "\(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
         if let trouble = state.storeTrouble { return text + "; " + trouble.summary }
-        if let next = scheduler.upcoming,
+        let now = clock()
+        if let next = scheduler.upcoming(from: now),
             let account = scheduler.account(next.pair.account)
         {
-            let when = next.at == .distantPast ? "now" : account.zone.rfc3339(next.at)
+            let when = next.at <= now ? "now" : account.zone.rfc3339(next.at)
             text += "; next: \(next.event.rawValue) for \(next.pair.account) (\(next.pair.policy)) at \(when)"
         } else {
             text += "; nothing scheduled"

@@ -21,11 +21,11 @@ struct CheckCommand: ParsableCommand {
         }
         var summary =
             "\(options.shownPath): ok: \(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
-        if let next = scheduler.upcoming,
+        if let next = scheduler.upcoming(from: now),
             let account = scheduler.account(next.pair.account)
         {
-            let when = next.at == .distantPast ? account.zone.rfc3339(now) : account.zone.rfc3339(next.at)
-            summary += "; next notice \(next.event.rawValue) for \(next.pair.account) (\(next.pair.policy)) at \(when)"
+            summary +=
+                "; next notice \(next.event.rawValue) for \(next.pair.account) (\(next.pair.policy)) at \(account.zone.rfc3339(next.at))"
         } else {
             summary += "; no notice due"
         }

@@ -42,7 +42,10 @@ struct StatusCommand: ParsableCommand {
             let account = scheduler.account(key.account)!
             let next: String
             if histories[key] == nil {
-                next = scheduler.nextEvent(key)?.event == .policyApplies ? "now (policy-applies)" : ""
+                // Not seen yet: its policy-applies goes out now, or when reminders.hours begin.
+                next =
+                    scheduler.nextEvent(key, from: now).map { account.zone.rfc3339($0.at) + " (\($0.event.rawValue))" }
+                    ?? ""
             } else if let upcoming = scheduler.nextNotice(key) {
                 next = account.zone.rfc3339(upcoming.at) + " (\(upcoming.event.rawValue))"
             } else {

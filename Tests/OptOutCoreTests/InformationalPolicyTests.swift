@@ -49,8 +49,8 @@ import Testing
         #expect(acked?.notices.map { "\($0.policy.id) \($0.event.rawValue)" } == ["training opted-out"])
         let chatsKey = PairKey(account: "bob", policy: "ai-chats-for-ads")
         #expect(scheduler.nextNotice(chatsKey)?.event == .policyEffective)
-        #expect(scheduler.nextEvent(chatsKey)?.event == .policyEffective)
-        #expect(scheduler.upcoming?.pair == chatsKey)
+        #expect(scheduler.nextEvent(chatsKey, from: F.at("2025-12-02T10:00:00Z"))?.event == .policyEffective)
+        #expect(scheduler.upcoming(from: F.at("2025-12-02T10:00:00Z"))?.pair == chatsKey)
         var later: [String] = []
         while let next = scheduler.nextDue, next < F.at("2027-01-01T00:00:00Z") {
             later += scheduler.advance(to: next).notices.map { "\($0.policy.id) \($0.event.rawValue)" }

@@ -270,18 +270,36 @@ import Testing
     /// What `check` and the daemon's log say comes next is what the pair then gets.
     @Test func upcomingNamesTheEventThePairGetsNext() {
         var scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [F.policy("p")]))
-        #expect(scheduler.upcoming?.event == .policyApplies)
-        #expect(scheduler.upcoming?.at == .distantPast)
+        let first = F.at("2025-10-01T12:00:00Z")
+        #expect(scheduler.upcoming(from: first)?.event == .policyApplies)
+        #expect(scheduler.upcoming(from: first)?.at == first)
         _ = scheduler.advance(to: F.at("2025-11-02T12:00:00Z"))  // after the last reminder
-        #expect(scheduler.upcoming?.event == .policyEffective)
-        #expect(scheduler.upcoming?.at == F.at("2025-11-03T08:00:00Z"))
+        #expect(scheduler.upcoming(from: first)?.event == .policyEffective)
+        #expect(scheduler.upcoming(from: first)?.at == F.at("2025-11-03T08:00:00Z"))
         #expect(scheduler.advance(to: F.at("2025-11-03T08:00:00Z")).notices.map(\.event) == [.policyEffective])
-        #expect(scheduler.upcoming?.event == .overdue)
-        #expect(scheduler.upcoming?.at == F.at("2025-11-10T08:00:00Z"))
+        #expect(scheduler.upcoming(from: first)?.event == .overdue)
+        #expect(scheduler.upcoming(from: first)?.at == F.at("2025-11-10T08:00:00Z"))
         let done = scheduler.acknowledge(
             account: "alice", actions: ["ai-improvement-toggle", "objection-form"], at: F.at("2025-11-04T08:00:00Z"))
         #expect(done?.notices.map(\.event) == [.optedOut])
-        #expect(scheduler.upcoming == nil)
+        #expect(scheduler.upcoming(from: first) == nil)
+    }
+
+    /// Outside `reminders.hours`, what is due at once is said to go out when the hours
+    /// begin, as it then does; within them, now.
+    @Test func upcomingMovesANoticeDueAtOnceIntoTheHours() throws {
+        var reminders = ReminderSettings()
+        reminders.quiet = QuietTimes(days: QuietTimes.none.days, hours: (8 * 3600)...(9 * 3600 - 1))
+        var scheduler = Scheduler(
+            configuration: F.configuration([F.account("alice")], [F.policy("p")], reminders: reminders))
+        let evening = F.at("2025-10-01T18:00:00Z")  // 20:00 in Berlin
+        let morning = F.at("2025-10-02T06:00:00Z")  // 08:00 in Berlin
+        #expect(scheduler.upcoming(from: evening)?.at == morning)
+        #expect(scheduler.nextEvent(PairKey(account: "alice", policy: "p"), from: evening)?.at == morning)
+        let inHours = F.at("2025-10-02T06:30:00Z")
+        #expect(scheduler.upcoming(from: inHours)?.at == inHours)
+        #expect(scheduler.advance(to: evening).isEmpty)
+        #expect(scheduler.advance(to: morning).notices.map(\.event) == [.policyApplies])
     }
 
     /// Pairs are many: the compact layout is what keeps a large schedule's memory down.
