@@ -104,7 +104,7 @@ struct AccountBuilder {
         if idIsText {
             check(
                 Account.isValidID(id.value),
-                "account id \(TerminalText.quoted(id.value)) may hold only letters, digits, '.', '_', '-' and '@'",
+                "account id \(TerminalText.quoted(id.value)) may hold only ASCII letters and digits, '.', '_', '-' and '@'",
                 at: id.location)
             // An id that starts like an option would be read as one by any command given it.
             check(
@@ -120,7 +120,7 @@ struct AccountBuilder {
             // Most rows name the default platform: a comparison spares hashing the name.
             check(
                 platformText.value == defaultPlatform || catalog.platforms.contains(platformText.value),
-                "unknown platform \(TerminalText.quoted(platformText.value)); the catalog knows: \(catalog.platforms.sorted().joined(separator: ", "))",
+                "unknown platform \(TerminalText.quoted(platformText.value)); \(catalog.knownPlatforms)",
                 at: platformText.location)
         } else if platformIsText {
             check(
@@ -131,7 +131,7 @@ struct AccountBuilder {
 
         var country: CountryCode?
         if let region = raw.region, !region.value.isEmpty {
-            switch resolveRegion(region, log: log) {
+            switch resolveRegion(region, ofAccount: true, log: log) {
             case .country(let code, _): country = code
             case .group(let name, _):
                 check(false, "an account's region must be one country, not the group '\(name)'", at: region.location)

@@ -118,7 +118,8 @@ struct CSVInventory {
                 }
             }
             for required in ["id", "region"] where named[required] == nil {
-                inventory.log.error("the header needs a '\(required)' column", at: header[0].location)
+                inventory.log.error(
+                    "the header needs \(required == "id" ? "an" : "a") '\(required)' column", at: header[0].location)
             }
             positions = named["id"] != nil && named["region"] != nil ? CSVInventory.columns.map { named[$0] } : nil
         }
@@ -141,7 +142,9 @@ struct CSVInventory {
         {
             guard let positions else { return nil }
             guard record.count == width else {
-                reader.log.error("this row has \(record.count) fields; the header has \(width)", at: record.location(0))
+                reader.log.error(
+                    "this row has \(record.count) field\(record.count == 1 ? "" : "s"); the header has \(width)",
+                    at: record.location(0))
                 return nil
             }
             func cell(_ column: Column) -> Located<String>? { positions[column.rawValue].map { record[$0] } }

@@ -3,7 +3,7 @@ import OptOutCore
 /// Splits RFC 4180 CSV text into records of located fields.
 ///
 /// Fields may be quoted (`"…"`, with `""` for a quote) and then hold commas and line
-/// breaks; records end with LF or CRLF; blank lines are skipped. Columns count Unicode scalars.
+/// breaks; records end with LF or CRLF; blank lines (or lines of spaces and tabs) are skipped. Columns count Unicode scalars.
 struct CSVReader {
     let path: String
     let log: DiagnosticLog
@@ -56,8 +56,12 @@ struct CSVReader {
             SourceLocation(path: path, line: fields[index].line, column: fields[index].column)
         }
 
-        /// A blank line: one empty field.
-        fileprivate var isBlankLine: Bool { fields.count == 1 && fields[0].range.isEmpty }
+        /// A blank line: one unquoted field of nothing but spaces and tabs, if anything (a line
+        /// that looks empty is skipped as one that is).
+        fileprivate var isBlankLine: Bool {
+            fields.count == 1 && !fields[0].isQuoted
+                && bytes[fields[0].range].allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        }
     }
 
     /// Hands each record from `position` on to `body` as soon as it is read, in order, until

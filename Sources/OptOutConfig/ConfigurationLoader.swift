@@ -127,7 +127,7 @@ public struct ConfigurationLoader: Sendable {
         if let node = fields["accounts"], let items = yaml.sequence(node, "accounts") {
             accounts.append(
                 items.compactMap { item in
-                    yaml.fields(item, "an account", allowed: Self.accountKeys, required: ["id", "region"]).flatMap {
+                    yaml.fields(item, "an account", allowed: Self.accountKeys).flatMap {
                         account in
                         builder.account(RawAccount(yaml: account, reader: yaml))
                     }

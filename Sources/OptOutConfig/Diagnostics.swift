@@ -113,7 +113,7 @@ final class DiagnosticLog {
     ) -> Bool {
         if !isPrintableASCII, let bad = TextChecks.forbiddenScalar(in: text.value, allowNewlines: allowNewlines) {
             error(
-                "\(what) contains a control character (\(TextChecks.name(of: bad))); it must be \(allowNewlines ? "plain text" : "a single line of text")",
+                "\(what) contains \(TextChecks.kind(of: bad)) (\(TextChecks.name(of: bad))); it must be \(allowNewlines ? "plain text" : "a single line of text")",
                 at: text.location)
             return false
         }

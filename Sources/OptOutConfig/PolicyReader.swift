@@ -165,11 +165,16 @@ func isIdentifier(_ text: String) -> Bool {
 }
 
 /// Resolves a region name, reporting unknown names and warning about aliases.
-func resolveRegion(_ name: Located<String>, log: DiagnosticLog) -> RegionName? {
+///
+/// - Parameter ofAccount: the region of an account, which is one country: an unknown name
+///   is then told what an account takes, not the groups a policy may name.
+func resolveRegion(_ name: Located<String>, ofAccount: Bool = false, log: DiagnosticLog) -> RegionName? {
     guard let region = RegionName(name.value) else {
-        log.error(
-            "unknown region \(TerminalText.quoted(name.value)); expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
-            at: name.location)
+        let expected =
+            ofAccount
+            ? "an account's region is an ISO 3166-1 alpha-2 country code, such as DE"
+            : "expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *"
+        log.error("unknown region \(TerminalText.quoted(name.value)); \(expected)", at: name.location)
         return nil
     }
     if case .country(let code, let alias?) = region {

@@ -13,8 +13,10 @@ struct QuietTimesReader {
     private func days(_ node: YAMLNode) -> Set<Weekday>? {
         guard let names = yaml.strings(node, "days", maximumCount: 7) else { return nil }
         var days = Set<Weekday>()
+        var unknown = 0
         for name in names {
             guard let day = Weekday(name: name.value) else {
+                unknown += 1
                 yaml.log.error(
                     "unknown day \(TerminalText.quoted(name.value)) in days; expected \(Weekday.allCases.map(\.name).joined(separator: ", "))",
                     at: name.location)
@@ -25,7 +27,8 @@ struct QuietTimesReader {
             }
         }
         guard !days.isEmpty else {
-            yaml.error("days needs at least one day for notices to fall on", at: node)
+            // Unknown days were reported each: the list is empty only for want of them.
+            if unknown == 0 { yaml.error("days needs at least one day for notices to fall on", at: node) }
             return nil
         }
         return days

@@ -21,6 +21,18 @@ enum TextChecks {
         return text.unicodeScalars.first { TerminalText.isUnsafe($0) }
     }
 
+    /// What kind of forbidden scalar it is, as a message says it: not every one is a
+    /// control character, and "invisible" says why a zero-width space is refused.
+    static func kind(of scalar: Unicode.Scalar) -> String {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F: "a control character"
+        case 0x2028: "a line separator"
+        case 0x2029: "a paragraph separator"
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: "a bidirectional control"
+        default: "an invisible character"
+        }
+    }
+
     /// How a forbidden scalar is named in a message.
     static func name(of scalar: Unicode.Scalar) -> String {
         switch scalar {

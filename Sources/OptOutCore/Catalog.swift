@@ -100,6 +100,12 @@ public struct Catalog: Sendable {
     /// The platforms that have at least one policy.
     public let platforms: Set<String>
 
+    /// What a message about an unknown platform adds: the platforms there are, sorted.
+    public var knownPlatforms: String {
+        platforms.isEmpty
+            ? "the catalog has no policies" : "the catalog knows: " + platforms.sorted().joined(separator: ", ")
+    }
+
     /// Policy ids must be unique; the loader reports duplicates before building a catalog.
     public init(_ policies: [Policy]) {
         self.policies = policies

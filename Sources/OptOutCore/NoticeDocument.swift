@@ -78,6 +78,12 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         case confirmURL = "confirm_url"
     }
 
+    /// The syslog priority of its journal entry: its event's, except that a change which
+    /// offers no way to opt out only informs (5, notice), also on the day it takes effect.
+    public var priority: Int {
+        policy.informational == true ? max(event.priority, EventKind.policyApplies.priority) : event.priority
+    }
+
     public init(_ notice: Notice, test: Bool = false, confirmURL: String? = nil) {
         self.confirmURL = confirmURL
         version = Self.currentVersion

@@ -141,8 +141,11 @@ final class Curl: @unchecked Sendable {
             throw DeliveryError("the transfer was stopped: optoutd is stopping", cancelled: true)
         }
         guard result == CURLE_OK else {
+            // libcurl's own detail ("response reading failed (errno: 115)") after what kind of
+            // failure it is ("Failure when receiving data from the peer"), unless it says that.
             let detail = String(cString: errorText)
-            var text = detail.isEmpty ? String(cString: optoutd_curl_easy_strerror(result)) : detail
+            let kind = String(cString: optoutd_curl_easy_strerror(result))
+            var text = detail.isEmpty || detail.contains(kind) ? (detail.isEmpty ? kind : detail) : "\(kind): \(detail)"
             if let reply = answer.errorReply?.text, !text.contains(reply) { text += " (the server said: \(reply))" }
             throw DeliveryError(transfer.redacted(text))
         }

@@ -22,7 +22,7 @@ public struct JournalChannel: NotificationChannel {
         for document in documents {
             var fields: [(name: String, value: String)] = [
                 ("MESSAGE", document.message), ("MESSAGE_ID", MessageID.notice(document.event)),
-                ("PRIORITY", String(document.event.priority)), ("SYSLOG_IDENTIFIER", "optoutd"),
+                ("PRIORITY", String(document.priority)), ("SYSLOG_IDENTIFIER", "optoutd"),
             ]
             fields += document.optoutFields
             if document.test { fields.append(("OPTOUT_TEST", "1")) }

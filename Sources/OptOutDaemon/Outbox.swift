@@ -155,6 +155,12 @@ public struct Outbox: Sendable {
         }
     }
 
+    /// `give_up_after` as a message says it: whole days, else hours (it is read in hours).
+    static func span(hours: Int) -> String {
+        hours > 0 && hours.isMultiple(of: 24)
+            ? "\(hours / 24) day\(hours == 24 ? "" : "s")" : "\(hours) hour\(hours == 1 ? "" : "s")"
+    }
+
     /// One message: a notice, or a digest of several for one recipient.
     private func sendMessage(_ batch: [Delivery], through channel: any NotificationChannel, now: Instant) async
         -> String?
@@ -163,7 +169,7 @@ public struct Outbox: Sendable {
         for delivery in batch {
             if now.secondsSince1970 - delivery.issuedAt.secondsSince1970 > giveUpAfterSeconds {
                 let reason =
-                    "not delivered within \(giveUpAfterSeconds / 3600) hours (last error: \(delivery.lastError ?? "none"))"
+                    "not delivered within \(Self.span(hours: giveUpAfterSeconds / 3600)) (last error: \(delivery.lastError ?? "none"))"
                 if let failure = giveUp(delivery, channel: channel.name, reason: reason, now: now) { return failure }
             } else {
                 live.append(delivery)
@@ -187,8 +193,10 @@ public struct Outbox: Sendable {
                 }) {
                     return failure
                 }
+                // In the account's zone, as every other time said of the account.
+                let retryShown = Zone(identifier: delivery.document.account.timezone)?.rfc3339(retry) ?? "\(retry)"
                 logger.warning(
-                    "channel \(channel.name) failed to deliver \(delivery.document.event.rawValue) for \(delivery.document.account.id): \(error); retrying at \(retry)",
+                    "channel \(channel.name) failed to deliver \(delivery.document.event.rawValue) for \(delivery.document.account.id): \(error); retrying at \(retryShown)",
                     metadata: metadata(delivery, channel: channel.name))
             }
             return nil

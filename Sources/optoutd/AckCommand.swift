@@ -8,11 +8,11 @@ struct AckCommand: ParsableCommand {
         commandName: "ack",
         abstract: "Record completed opt-out actions of an account.",
         discussion: """
-            ack ACCOUNT POLICY [ACTION...] records the policy's ACTIONs (all of them when none are
-            named); ack ACCOUNT ACTION... records the platform's switches themselves, done for every
-            policy of the account that asks for them. Each record keeps the time, who recorded it
-            (cli:USER) and --note; records are never changed: --undo records that the actions are
-            pending again. A running daemon acts on it within seconds: when nothing is left to do it
+            ack ACCOUNT POLICY [ACTION...] records the policy's ACTIONs (all of them when none are \
+            named); ack ACCOUNT ACTION... records the platform's switches themselves, done for every \
+            policy of the account that asks for them. Each record keeps the time, who recorded it \
+            (cli:USER) and --note; records are never changed: --undo records that the actions are \
+            pending again. A running daemon acts on it within seconds: when nothing is left to do it \
             sends opted-out, and no more reminders.
             """
     )
@@ -67,15 +67,18 @@ struct AckCommand: ParsableCommand {
             )
         }
         // The configuration's `done:` entries stand whatever the store says.
-        let configured = undo ? account.doneActionIDs(catalog: configuration.catalog) : []
-        if case let held = request.actions.filter(configured.contains), !held.isEmpty {
+        let configured = account.doneActionIDs(catalog: configuration.catalog)
+        let held = request.actions.filter(configured.contains)
+        if undo, !held.isEmpty {
             standardError(
                 "optoutd: warning: the configuration's done entries of \(account.id) still mark \(held.joined(separator: ", ")) as done; they stay done until taken out there"
             )
         }
         let what = request.policy.map { "\($0.id): " } ?? ""
+        let already =
+            !undo && !held.isEmpty ? " (\(held.joined(separator: ", ")) already done in the configuration)" : ""
         print(
-            "\(undo ? "pending again" : "recorded") for \(account.id), \(what)\(request.actions.joined(separator: ", "))"
+            "\(undo ? "pending again" : "recorded") for \(account.id), \(what)\(request.actions.joined(separator: ", "))\(already)"
         )
     }
 

@@ -42,7 +42,7 @@ struct CatalogCommand: ParsableCommand {
         if let platform {
             guard catalog.platforms.contains(platform) else {
                 standardError(
-                    "optoutd: unknown platform \(TerminalText.quoted(platform)); the catalog knows: \(catalog.platforms.sorted().joined(separator: ", "))"
+                    "optoutd: unknown platform \(TerminalText.quoted(platform)); \(catalog.knownPlatforms)"
                 )
                 throw ExitCode.dataError
             }

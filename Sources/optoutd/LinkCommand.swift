@@ -8,8 +8,8 @@ struct LinkCommand: ParsableCommand {
         commandName: "link",
         abstract: "Print a fresh confirmation link for an account, to pass on by hand.",
         discussion: """
-            The link opens the account's page of optoutd serve, where its owner ticks the steps
-            done. It is valid for web.link_valid from now; replacing the link key makes it (and
+            The link opens the account's page of optoutd serve, where its owner ticks the steps \
+            done. It is valid for web.link_valid from now; replacing the link key makes it (and \
             every other link) unusable.
             """
     )

@@ -9,9 +9,9 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Show what will be sent, when and to whom.",
         discussion: """
-            Every notification from --now for --days days, as the daemon would send them if it ran
-            throughout: first what is due at once (pairs seen for the first time, the latest missed
-            notice of a pair), then each scheduled one. Reads the configuration and the state store
+            Every notification from --now for --days days, as the daemon would send them if it ran \
+            throughout: first what is due at once (pairs seen for the first time, the latest missed \
+            notice of a pair), then each scheduled one. Reads the configuration and the state store \
             (when there is one); writes nothing.
             """
     )
@@ -42,6 +42,7 @@ struct PlanCommand: ParsableCommand {
         guard days <= range.upperBound else {
             throw ValidationError("--days must be at most \(range.upperBound) (ten years ahead)")
         }
+        if includePast, format != .ics { throw ValidationError("--include-past works only with --format ics") }
     }
 
     func run() throws {

@@ -9,8 +9,8 @@ struct RunCommand: AsyncParsableCommand, Sendable {
         commandName: "run",
         abstract: "Run the daemon in the foreground (systemd Type=notify).",
         discussion: """
-            Sleeps until a notice is due, writes it to the journal, and remembers it in the state
-            store. SIGHUP reloads the configuration (a rejected one leaves the running one in
+            Sleeps until a notice is due, writes it to the journal, and remembers it in the state \
+            store. SIGHUP reloads the configuration (a rejected one leaves the running one in \
             force); SIGTERM and SIGINT stop it. With --once, delivers what is due now and exits.
             """
     )

@@ -11,10 +11,10 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve the pages where people confirm their opt-outs (BASE_URL/c/TOKEN).",
         discussion: """
-            HTTP/1.1 for a reverse proxy that adds TLS. Adopts the socket systemd passes
-            (optoutd-web.socket) and then exits after --idle-exit without connections; otherwise
-            binds --listen. Needs web: in the configuration and the daemon's state store, where
-            confirmations are recorded (source link) for the running daemon to act on. Also
+            HTTP/1.1 for a reverse proxy that adds TLS. Adopts the socket systemd passes \
+            (optoutd-web.socket) and then exits after --idle-exit without connections; otherwise \
+            binds --listen. Needs web: in the configuration and the daemon's state store, where \
+            confirmations are recorded (source link) for the running daemon to act on. Also \
             answers GET /healthz and GET /metrics (Prometheus).
             """
     )

@@ -9,8 +9,8 @@ struct TestNotifyCommand: AsyncParsableCommand, Sendable {
         commandName: "test-notify",
         abstract: "Send a clearly marked test notification through each configured channel, and say which worked.",
         discussion: """
-            The test uses a real account and policy of the configuration (the first, or --account),
-            is marked as a test in every channel (subject, message, OPTOUT_TEST=1, "test": true),
+            The test uses a real account and policy of the configuration (the first, or --account), \
+            is marked as a test in every channel (subject, message, OPTOUT_TEST=1, "test": true), \
             and is not recorded in the state store. Exit status 69 when a channel failed.
             """
     )

@@ -165,9 +165,9 @@ import Testing
         "optoutd.yaml:6:25: error: a lead time must be a duration such as 30d, 2w or 12h, from 1h to 3650d, not '3x'",
         "optoutd.yaml:7:7: error: at must be a time of day (HH:MM), not '9 o'clock'",
         "optoutd.yaml:8:18: error: overdue_every must be a duration such as 30d, 2w or 12h, from 0d to 3650d, not 'often'",
-        "optoutd.yaml:11:13: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+        "optoutd.yaml:11:13: error: unknown region 'XX'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE",
         "optoutd.yaml:14:15: error: unknown platform 'myspace'; the catalog knows: claude, copilot, facebook, instagram, linkedin, tumblr, wordpress, x",
-        "optoutd.yaml:15:9: error: account id 'carol smith' may hold only letters, digits, '.', '_', '-' and '@'",
+        "optoutd.yaml:15:9: error: account id 'carol smith' may hold only ASCII letters and digits, '.', '_', '-' and '@'",
         "optoutd.yaml:16:13: error: an account's region must be one country, not the group 'EU'",
         "optoutd.yaml:17:15: error: unknown time zone 'Europe/Nowhere'; expected an IANA name such as Europe/Berlin",
         "optoutd.yaml:18:12: error: done entry 'no-such-action': no policy or action of platform 'linkedin' has this id",
@@ -420,7 +420,7 @@ import Testing
             diagnostics == [
                 "optoutd.yaml:5:72: error: an item of done contains a control character (U+0009); it must be a single line of text",
                 "optoutd.yaml:5:31: error: the name contains a control character (U+0007); it must be a single line of text",
-                "optoutd.yaml:5:21: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+                "optoutd.yaml:5:21: error: unknown region 'XX'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE",
                 "optoutd.yaml:5:54: error: unknown time zone 'Mars/Base'; expected an IANA name such as Europe/Berlin",
                 "optoutd.yaml:5:80: error: done entry 'nothing-like-this': no policy or action of platform 'linkedin' has this id",
                 "optoutd.yaml:6:10: error: the account id contains a control character (U+0007); it must be a single line of text",
@@ -639,7 +639,7 @@ import Testing
         #expect(whole.accounts.last == "408 a400 Zoë Ünal 400 UTC 2")
         #expect(
             whole.diagnostics == [
-                "team.csv:59:5: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+                "team.csv:59:5: error: unknown region 'XX'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE",
                 "team.csv:238:22: error: unknown time zone 'Mars/Olympus'; expected an IANA name such as Europe/Berlin",
                 "team.csv:308:23: error: done entry 'no-such-switch': no policy or action of platform 'linkedin' has this id",
             ])
@@ -659,7 +659,7 @@ import Testing
         let tab = try read(ascii.replacingOccurrences(of: "Zoe Unal 120,", with: "Zoe\tUnal 120,"), processors: 4)
         #expect(
             tab.diagnostics == [
-                "team.csv:59:5: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+                "team.csv:59:5: error: unknown region 'XX'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE",
                 "team.csv:123:9: error: the name contains a control character (U+0009); it must be a single line of text",
                 "team.csv:238:22: error: unknown time zone 'Mars/Olympus'; expected an IANA name such as Europe/Berlin",
                 "team.csv:308:23: error: done entry 'no-such-switch': no policy or action of platform 'linkedin' has this id",

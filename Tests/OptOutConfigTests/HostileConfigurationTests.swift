@@ -75,7 +75,15 @@ import Testing
         ),
         (
             "accounts:\n  - {id: a, region: DE, name: \"Ann\\u2029Lee\"}",
-            "optoutd.yaml:5:31: error: the name contains a control character (U+2029); it must be a single line of text"
+            "optoutd.yaml:5:31: error: the name contains a paragraph separator (U+2029); it must be a single line of text"
+        ),
+        (
+            "accounts:\n  - {id: a, region: DE, name: \"Ann\\u200BLee\"}",
+            "optoutd.yaml:5:31: error: the name contains an invisible character (U+200B); it must be a single line of text"
+        ),
+        (
+            "accounts:\n  - {id: a, region: DE, name: \"Ann\\u202ELee\"}",
+            "optoutd.yaml:5:31: error: the name contains a bidirectional control (U+202E); it must be a single line of text"
         ),
         (
             "accounts:\n  - {id: \"-h\", region: DE}",

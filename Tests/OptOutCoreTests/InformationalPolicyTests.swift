@@ -26,6 +26,20 @@ import Testing
         #expect(scheduler.pendingPairCount == 0)
     }
 
+    /// Its notices inform: the journal gets them at priority notice, not err, also on the
+    /// day it takes effect; a change with something to do keeps err for that day.
+    @Test func itsJournalEntriesAreNoticesNotErrors() {
+        let optOut = F.policy("training", effective: "2025-12-16", deadline: "2025-12-16")
+        let scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [Self.chats, optOut]))
+        let plan = scheduler.plan(from: F.at("2025-12-15T10:00:00Z"), until: F.at("2025-12-17T00:00:00Z"))
+        let priorities = plan.map { "\($0.policy.id) \($0.event.rawValue) \(NoticeDocument($0).priority)" }
+        #expect(
+            priorities == [
+                "ai-chats-for-ads policy-applies 5", "training policy-applies 5", "ai-chats-for-ads policy-effective 5",
+                "training policy-effective 3",
+            ])
+    }
+
     @Test func seenAfterTheEffectiveDateItIsToldOnce() {
         let scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [Self.chats]))
         let plan = scheduler.plan(from: F.at("2026-01-10T10:00:00Z"), until: F.at("2027-01-10T00:00:00Z"))

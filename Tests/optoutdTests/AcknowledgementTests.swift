@@ -41,6 +41,9 @@ struct AcknowledgementTests {
         let trainingAcks = row(try status(), account, "linkedin-genai-training-2025")?["acks"] as? [[String: Any]]
         let objection = try #require(trainingAcks?.first { $0["action"] as? String == "objection-form" })
         #expect(objection["note"] is NSNull, "\(objection)")
+        // What the configuration marks as done already is said so.
+        let whole = try fixture.run(["ack", account, "linkedin-ads-sharing-2025"])
+        #expect(whole.stdout.hasSuffix(" (ads-off-linkedin already done in the configuration)\n"), "\(whole.stdout)")
         // A note that starts like an option is given attached to --note.
         let dashed = try fixture.run([
             "ack", account, "linkedin-ads-sharing-2025", "data-from-others", "--note=-2 days, see ticket 9",

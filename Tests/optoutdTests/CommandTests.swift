@@ -90,7 +90,7 @@ import Testing
         #expect(
             result.stderr.split(separator: "\n").map(String.init) == [
                 "\(config.path):3:17: error: at must be a time of day (HH:MM), not '25:00'",
-                "\(csv):2:5: error: unknown region 'ZZ'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
+                "\(csv):2:5: error: unknown region 'ZZ'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE",
                 "\(csv):2:1: error: account id 'ann' is also defined at \(csv):3:1",
                 "optoutd: \(config.path): 3 errors; configuration not loaded",
             ])
@@ -150,7 +150,10 @@ import Testing
         #expect(unknown.stderr.contains("unknown account 'mallory'"))
     }
 
-    @Test(arguments: [["--days", "-1"], ["--now", "next tuesday"], ["--format", "pdf"], ["--bogus"]])
+    @Test(arguments: [
+        ["--days", "-1"], ["--now", "next tuesday"], ["--format", "pdf"], ["--bogus"], ["--include-past"],
+        ["--format", "json", "--include-past"],
+    ])
     func planUsageErrorsExit64(arguments: [String]) throws {
         let result = try Optoutd.run(["plan", "--config", example] + arguments)
         #expect(result.status == 64, "\(result.stderr)")

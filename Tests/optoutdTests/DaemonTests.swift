@@ -220,7 +220,7 @@ struct DaemonTests {
         #expect(rejected.count == 1)
         #expect(
             rejected.first?["OPTOUT_CONFIG_ERRORS"]
-                == "\(fixture.configPath):4:\(column): error: unknown region 'Atlantis'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *"
+                == "\(fixture.configPath):4:\(column): error: unknown region 'Atlantis'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE"
         )
         #expect(rejected.first?["PRIORITY"] == "3")
 
