@@ -167,6 +167,7 @@ public final class Daemon: Sendable {
         }
         if let trouble = state.storeTrouble {
             state.storeTrouble = nil
+            state.endedStoreTrouble = (trouble, now)
             logger.notice(
                 "the state store can be written again (it could not since \(trouble.since)); deliveries go on",
                 metadata: ["MESSAGE_ID": "\(MessageID.storeFailing)"])
@@ -250,11 +251,12 @@ public final class Daemon: Sendable {
         if gone {
             guard state.storeTrouble?.kind != .gone else { return }
             trouble = StoreTrouble(kind: .gone, reason: reason, since: now, retryAt: now, backoff: 0)
-        } else if let current = state.storeTrouble {
-            guard current.retryAt <= now else { return }  // already said for this period
-            trouble = current.failedAgain(reason, at: now)
         } else {
-            trouble = .unwritable(reason, at: now)
+            guard
+                let next = StoreTrouble.after(
+                    state.storeTrouble, ended: state.endedStoreTrouble, reason: reason, at: now)
+            else { return }  // already said for this period
+            trouble = next
         }
         state.storeTrouble = trouble
         logger.error(

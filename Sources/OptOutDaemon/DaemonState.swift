@@ -15,6 +15,9 @@ struct DaemonState {
     /// Channels with a drain under way.
     var draining: Set<String> = []
     var storeTrouble: StoreTrouble?
+    /// The store trouble that ended last, and when: a store that fails again soon after
+    /// (a nearly full disk takes some writes) continues it rather than starting afresh.
+    var endedStoreTrouble: (trouble: StoreTrouble, at: Instant)?
     /// When the privacy team's summary is next due, when one is configured.
     var nextSummaryReport: Instant?
     var sendingSummaryReport = false
@@ -49,6 +52,24 @@ struct StoreTrouble: Equatable {
         StoreTrouble(
             kind: .unwritable, reason: reason, since: now, retryAt: now.adding(seconds: firstBackoff),
             backoff: firstBackoff)
+    }
+
+    /// The trouble a failed write at `now` puts the daemon in; `nil` when it is already in
+    /// one that said so for this period. A failure within the longest back-off of the end
+    /// of the last trouble continues that one, its back-off still growing: otherwise a
+    /// store that takes some writes and fails others would log twice every few seconds.
+    static func after(
+        _ current: StoreTrouble?, ended: (trouble: StoreTrouble, at: Instant)?, reason: String, at now: Instant
+    ) -> StoreTrouble? {
+        if let current {
+            return current.retryAt <= now ? current.failedAgain(reason, at: now) : nil
+        }
+        if let ended, ended.trouble.kind == .unwritable,
+            now.secondsSince1970 - ended.at.secondsSince1970 < longestBackoff
+        {
+            return ended.trouble.failedAgain(reason, at: now)
+        }
+        return .unwritable(reason, at: now)
     }
 
     /// The same trouble after another failed try at `now`.
