@@ -19,8 +19,10 @@ public struct Credentials: Sendable {
         guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
             throw DeliveryError("credential '\(name)' cannot be read from $CREDENTIALS_DIRECTORY")
         }
-        var text = String(decoding: data, as: UTF8.self)
-        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
-        return text
+        // Trimmed as bytes: Swift reads "\r\n" as one Character, which neither "\r" nor "\n"
+        // is a suffix of, and a secret ending in CR would then be refused as a header value.
+        var bytes = Array(data)
+        while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

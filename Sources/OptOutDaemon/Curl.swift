@@ -42,17 +42,26 @@ final class Curl: @unchecked Sendable {
         var password: String?
         var caFile: String?
         var timeoutSeconds: Int = 30
+        /// Values of the headers that carry credentials.
+        var secrets: [String] = []
 
-        /// `text` with the password taken out, as written and as SMTP's AUTH PLAIN and
-        /// LOGIN send it (base64): a server may quote what it refused.
+        /// What must never show in an error: the secrets, and the password as written and
+        /// as SMTP's AUTH PLAIN and LOGIN send it (base64); longest first, as one may end
+        /// with another. A server may quote what it refused.
+        var redactions: [String] {
+            var sent = secrets
+            if let password, !password.isEmpty {
+                sent += [
+                    password, Data(password.utf8).base64EncodedString(),
+                    Data("\0\(username ?? "")\0\(password)".utf8).base64EncodedString(),
+                ]
+            }
+            return sent.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        }
+
+        /// `text` with every redaction taken out.
         func redacted(_ text: String) -> String {
-            guard let password, !password.isEmpty else { return text }
-            let sent = [
-                password, Data(password.utf8).base64EncodedString(),
-                Data("\0\(username ?? "")\0\(password)".utf8).base64EncodedString(),
-            ]
-            // The longest first: one may end with another.
-            return sent.sorted { $0.count > $1.count }.reduce(text) { $0.replacing($1, with: "[credential]") }
+            redactions.reduce(text) { $0.replacing($1, with: "[credential]") }
         }
     }
 
@@ -72,7 +81,7 @@ final class Curl: @unchecked Sendable {
         let handle = try easyHandle()
         optoutd_curl_easy_reset(handle)
         let body = BodyReader(transfer.body)
-        let answer = AnswerCollector()
+        let answer = AnswerCollector(redacting: transfer.redactions)
         let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         defer {
@@ -155,12 +164,18 @@ final class Curl: @unchecked Sendable {
     /// Collects what a server answers: the start of the body, and the last header line
     /// that reads as an error reply (`4xx` or `5xx`, as SMTP servers refuse).
     private final class AnswerCollector {
-        var body = ServerReply()
+        private let redactions: [String]
+        var body: ServerReply
         var errorReply: ServerReply?
+
+        init(redacting redactions: [String]) {
+            self.redactions = redactions
+            body = ServerReply(redacting: redactions)
+        }
 
         func header(_ line: UnsafeRawBufferPointer) {
             guard let first = line.first, first == UInt8(ascii: "4") || first == UInt8(ascii: "5") else { return }
-            var reply = ServerReply()
+            var reply = ServerReply(redacting: redactions)
             reply.append(line)
             errorReply = reply
         }

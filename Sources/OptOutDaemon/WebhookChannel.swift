@@ -62,7 +62,8 @@ public struct WebhookChannel: NotificationChannel {
 
     private func post(_ body: [UInt8], headers: [String], secrets: [String]) async throws(DeliveryError) {
         let transfer = Curl.Transfer(
-            url: settings.url, body: body, upload: true, headers: headers, timeoutSeconds: settings.timeoutSeconds)
+            url: settings.url, body: body, upload: true, headers: headers, timeoutSeconds: settings.timeoutSeconds,
+            secrets: secrets)
         let curl = curl
         let name = name
         let response = try await onOwnThread { cancellation throws(DeliveryError) in
@@ -74,8 +75,8 @@ public struct WebhookChannel: NotificationChannel {
         }
         let code = response.code
         guard !(200..<300).contains(code) else { return }
-        var said = response.body.text.map { ": \($0)" } ?? ""
-        for secret in secrets where !secret.isEmpty { said = said.replacing(secret, with: "[credential]") }
+        // The body comes with the secrets taken out (`Transfer.secrets`).
+        let said = response.body.text.map { ": \($0)" } ?? ""
         switch code {
         case 408, 429, 500..<600: throw DeliveryError("webhook \(name): HTTP \(code)\(said)")
         default: throw DeliveryError("webhook \(name): HTTP \(code)\(said); not retried", permanent: true)

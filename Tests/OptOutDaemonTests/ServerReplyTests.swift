@@ -21,6 +21,24 @@ struct ServerReplyTests {
         #expect(reply(Array(#"{"error":"invalid_payload"}"#.utf8)).text == #"{"error":"invalid_payload"}"#)
     }
 
+    /// A server that echoes a secret near the cut leaves no part of it: secrets are taken
+    /// out of what arrived before it is cut to the limit.
+    @Test func aSecretAtTheCutIsTakenOutWhole() {
+        let secret = "tok_" + String(repeating: "S", count: 40)
+        for start in [0, 150, ServerReply.limit - 10, ServerReply.limit - 1] {
+            var reply = ServerReply(redacting: [secret, "short"])
+            let before = String(repeating: "x", count: start)
+            reply.append(Array((before + secret + String(repeating: "y", count: 300)).utf8))
+            let text = reply.text ?? ""
+            #expect(text.hasPrefix(before + "[credential]"), "\(start)")
+            #expect(!text.contains("tok_") && !text.contains("SSSS"), "\(start): \(text)")
+            #expect(text.hasSuffix("…"))
+        }
+        var past = ServerReply(redacting: [secret])
+        past.append(Array((String(repeating: "x", count: ServerReply.limit) + secret).utf8))
+        #expect(past.text == String(repeating: "x", count: ServerReply.limit) + "…")
+    }
+
     @Test func controlCharactersAndBrokenUTF8AreReplaced() {
         #expect(reply(Array("bad\r\nrequest\u{1B}[31m\u{85}".utf8)).text == "bad  request [31m")
         #expect(reply([0x61, 0xFF, 0x62]).text == "a\u{FFFD}b")
