@@ -49,7 +49,7 @@ enum Documents {
                 policy: "p2", title: "Policy two", deadline: "2025-12-01",
                 actions: [("toggle", "Turn off the toggle"), ("form", "Send the objection form")]),
         ])
-        #expect(mail.subject == "Action needed by 3 November 2025: 2 LinkedIn settings")
+        #expect(mail.subject == "Action needed before 3 November 2025: 2 LinkedIn settings")
         #expect(mail.body.components(separatedBy: "Turn off the toggle").count == 2)
         #expect(mail.body.contains("[ ] 2. Send the objection form"))
         #expect(mail.body.contains("Policy one (LinkedIn)"))
@@ -67,13 +67,13 @@ enum Documents {
         ])
         #expect(mail.subject == "Overdue since 3 November 2025: 1 LinkedIn setting")
         #expect(mail.body.contains("[ ] 1. Turn off the toggle\n"))
-        #expect(mail.body.contains("By:    3 November 2025 (passed)\n"))
-        #expect(!mail.body.contains("By:    1 December 2025"))
+        #expect(mail.body.contains("Before: 3 November 2025 (passed)\n"))
+        #expect(!mail.body.contains("Before: 1 December 2025"))
     }
 
     @Test func theAccountsLanguageWritesTheSubjectAndTheDates() {
         let german = checklist([Documents.make(language: "de")])
-        #expect(german.subject == "Bitte handeln bis 3. November 2025: 1 Einstellung bei LinkedIn")
+        #expect(german.subject == "Bitte handeln vor dem 3. November 2025: 1 Einstellung bei LinkedIn")
         #expect(german.body.contains("Guten Tag Søren Ærø,"))
         #expect(german.language == "de")
         let french = checklist([Documents.make(language: "fr")])
@@ -101,7 +101,7 @@ enum Documents {
             [Documents.make()],
             settings: MessageSettings(
                 fromName: "Datenschutz Team", subjectPrefix: "[Privacy]", footer: "The privacy team"))
-        #expect(mail.subject.hasPrefix("[Privacy] Action needed by"))
+        #expect(mail.subject.hasPrefix("[Privacy] Action needed before"))
         #expect(mail.from == "Datenschutz Team <privacy@example.org>")
         #expect(mail.body.hasSuffix("-- \nThe privacy team\n"))
     }
@@ -133,7 +133,7 @@ enum Documents {
         #expect(german.body.contains("Guten Tag"))
         let english = renderer.checklist(
             [Documents.make()], to: "a@example.org", from: "p@example.org", date: date, messageID: "i@x")
-        #expect(english.subject == "Action needed by 3 November 2025: 1 LinkedIn setting")
+        #expect(english.subject == "Action needed before 3 November 2025: 1 LinkedIn setting")
     }
 
     @Test func aBrokenTemplateIsReportedWithItsPlace() throws {

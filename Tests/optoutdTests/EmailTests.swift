@@ -130,7 +130,7 @@ struct EmailTests {
         #expect(body.hasPrefix("Hello Søren Ærø,\n"))
         #expect(body.contains("The deadline passed on 3 November 2025."))
         #expect(body.contains("[ ] 1. Turn off Data for Generative AI Improvement"))
-        #expect(body.contains("Link:  https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"))
+        #expect(body.contains("Link:   https://www.linkedin.com/mypreferences/d/settings/data-for-ai-improvement"))
         #expect(body.contains("Data it does not use:"))
         #expect(body.contains("When you are done, reply to this message."))
         // Nothing an employee cannot run.

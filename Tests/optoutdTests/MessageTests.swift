@@ -102,7 +102,7 @@ struct MessageTests {
         let received = try mail.byRecipient()
         let german = try #require(received["anna@example.org"])
         let germanHeaders = german["headers"] as? [String: String] ?? [:]
-        #expect(germanHeaders["Subject"] == "Bitte handeln bis 3. November 2025: 2 Einstellungen bei LinkedIn")
+        #expect(germanHeaders["Subject"] == "Bitte handeln vor dem 3. November 2025: 2 Einstellungen bei LinkedIn")
         #expect(germanHeaders["Content-Language"] == "de")
         let germanBody = german["body"] as? String ?? ""
         #expect(germanBody.contains("Bitte schalten Sie Folgendes vor dem 3. November 2025 aus."))
