@@ -28,6 +28,17 @@ public struct AcknowledgementRequest: Sendable {
         return nil
     }
 
+    /// What of `note` can be recorded: without the characters `problem(withNote:)` refuses,
+    /// and at most `longestNote` long. A page hands it back to be checked and sent again.
+    public static func keepable(_ note: String) -> String {
+        var kept = String.UnicodeScalarView()
+        for scalar in note.unicodeScalars where !(TerminalText.isUnsafe(scalar) && scalar != "\n" && scalar != "\r") {
+            guard kept.count < longestNote else { break }
+            kept.append(scalar)
+        }
+        return String(kept)
+    }
+
     /// Reads `items`: a policy id and some of its action ids (all of them when none are
     /// named), or action ids alone, each asked for by a policy that applies to the account.
     public init(account: Account, items: [String], catalog: Catalog) throws(Problem) {

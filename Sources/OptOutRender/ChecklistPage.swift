@@ -15,6 +15,8 @@ struct ChecklistPage {
         var done: Bool
         /// When it was recorded, written out; `nil` for the configuration's `done:`.
         var doneOn: String?
+        /// Ticked in a form sent back to be checked again.
+        var checked: Bool
     }
 
     struct Group {
@@ -38,10 +40,14 @@ struct ChecklistPage {
     var allDone: Bool
     var contact: String?
     var footer: String?
+    /// The note put back into its box, when one was sent and not recorded.
+    var note: String?
+    var noteRefused: Bool
+    var noteNotKept: Bool
 
     init(
         _ accounts: [AccountActions], language: MessageLanguage, settings: MessageSettings, formAction: String,
-        recorded: [String]?, now: Instant
+        recorded: [String]?, returned: ConfirmationPages.Returned?, now: Instant
     ) {
         self.language = language.rawValue
         style = ConfirmationPages.style
@@ -67,9 +73,13 @@ struct ChecklistPage {
                         location: item.action.location, url: item.action.url,
                         deadline: language.longDate(item.deadline), overdue: item.deadline <= today,
                         done: item.isDone,
-                        doneOn: item.record.map { language.longDate(account.zone.localDate(of: $0.at)) })
+                        doneOn: item.record.map { language.longDate(account.zone.localDate(of: $0.at)) },
+                        checked: returned?.ticked.contains(value) ?? false)
                 })
         }
+        note = returned?.note
+        noteRefused = returned?.noteRefused ?? false
+        noteNotKept = returned.map { !$0.noteRefused } ?? false
         submitted = recorded != nil
         self.recorded = (recorded ?? []).compactMap { titles[$0] }
         anyRecorded = !self.recorded.isEmpty

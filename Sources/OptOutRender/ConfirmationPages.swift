@@ -21,8 +21,8 @@ public struct ConfirmationPages: Sendable {
     /// The page's whole style sheet: inline, and allowed by its hash alone.
     public static let style = """
         body{font-family:system-ui,sans-serif;line-height:1.5;margin:0;padding:1rem;color:#1b1b1b;background:#fff}\
-        main{max-width:40rem;margin:0 auto}h1{font-size:1.5rem}fieldset{border:1px solid #bbb;border-radius:.5rem;\
-        margin:0 0 1rem;padding:.5rem 1rem}legend{font-weight:600;padding:0 .25rem}.step{padding:.5rem 0;\
+        main{max-width:40rem;margin:0 auto;overflow-wrap:anywhere}h1{font-size:1.5rem}fieldset{border:1px solid #bbb;\
+        border-radius:.5rem;margin:0 0 1rem;padding:.5rem 1rem;min-inline-size:0}legend{font-weight:600;padding:0 .25rem}.step{padding:.5rem 0;\
         border-top:1px solid #eee}.step:first-of-type{border-top:0}.step input{width:1.4rem;height:1.4rem;\
         vertical-align:middle;margin-right:.5rem}.step label{font-weight:600;vertical-align:middle}\
         .detail{margin:.25rem 0 0 2rem;color:#444}.is-done .title{color:#2d6a2d}.badge{background:#2d6a2d;\
@@ -30,8 +30,9 @@ public struct ConfirmationPages: Sendable {
         font:inherit}.hint{color:#555;margin:.25rem 0}button{font:inherit;font-weight:600;margin-top:1rem;\
         padding:.75rem 1.25rem;border:0;border-radius:.5rem;background:#0b57d0;color:#fff;width:100%}\
         .outcome{background:#eef6ee;border-left:4px solid #2d6a2d;padding:.5rem 1rem;margin-bottom:1rem}\
+        .problem{background:#fdecea;border-left-color:#b3261e}.aside{font-size:.85rem}\
         a{color:#0b57d0}@media (prefers-color-scheme:dark){body{background:#121212;color:#eee}.detail,.hint{color:#bbb}\
-        .step{border-color:#333}a{color:#8ab4f8}.outcome{background:#1e2b1e}}
+        .step{border-color:#333}a{color:#8ab4f8}.outcome{background:#1e2b1e}.problem{background:#3a1d1b}}
         """
 
     private let settings: MessageSettings
@@ -48,21 +49,42 @@ public struct ConfirmationPages: Sendable {
             ?? MessageLanguage(rawValue: settings.language) ?? .en
     }
 
+    /// What a person sent that was not recorded as it was, put back into the form so that
+    /// nothing typed is lost.
+    public struct Returned: Sendable {
+        /// The note, as far as it can be kept.
+        public var note: String
+        /// The `ACCOUNT:ACTION` values that were ticked.
+        public var ticked: [String]
+        /// The note held what cannot be kept, so nothing was recorded; otherwise it came
+        /// with nothing ticked, and a note is kept only with the steps it is about.
+        public var noteRefused: Bool
+
+        public init(note: String, ticked: [String], noteRefused: Bool) {
+            self.note = note
+            self.ticked = ticked
+            self.noteRefused = noteRefused
+        }
+    }
+
     /// The checklist of `accounts` as it stands at `now`.
     ///
     /// - Parameters:
     ///   - formAction: where the form posts (the link's own path).
     ///   - recorded: after a submission, the `ACCOUNT:ACTION` values just recorded; `nil` before one.
+    ///   - returned: what the person sent that was not recorded as it was.
     public func checklist(
-        _ accounts: [AccountActions], formAction: String, recorded: [String]?, now: Instant
+        _ accounts: [AccountActions], formAction: String, recorded: [String]?, returned: Returned? = nil, now: Instant
     ) -> String {
         let language = language(of: accounts.map(\.account))
         let page = ChecklistPage(
-            accounts, language: language, settings: settings, formAction: formAction, recorded: recorded, now: now)
+            accounts, language: language, settings: settings, formAction: formAction, recorded: recorded,
+            returned: returned, now: now)
         return templates.render(.page, language, page)
     }
 
     /// The page for `problem`, in `language` (the default when the link says nothing).
+    /// An expired link still names its accounts: its page is in their language.
     public func problem(_ problem: Problem, language: MessageLanguage? = nil, back: String? = nil) -> String {
         let language = language ?? MessageLanguage(rawValue: settings.language) ?? .en
         let context = ProblemPage(

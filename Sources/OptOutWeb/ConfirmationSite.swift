@@ -60,7 +60,10 @@ public final class ConfirmationSite: Sendable {
         do {
             token = try links.open(text, now: now)
         } catch .expired {
-            return .html(.gone, pages.problem(.expired))
+            // Genuine, so its accounts are known: the page speaks their language.
+            let accounts = (try? links.open(text, now: .distantPast)).map(accounts(of:)) ?? []
+            return .html(
+                .gone, pages.problem(.expired, language: accounts.isEmpty ? nil : pages.language(of: accounts)))
         } catch {
             return .html(.notFound, pages.problem(.unknown))
         }
@@ -70,11 +73,24 @@ public final class ConfirmationSite: Sendable {
         do {
             var checklist = try self.checklist(of: accounts)
             var recorded: [String]?
+            var returned: ConfirmationPages.Returned?
             if request.method == .POST {
                 let language = pages.language(of: accounts)
-                guard let form = FormBody(request.body), let submission = submission(form, checklist) else {
+                let form = FormBody(request.body)
+                let note = form?.values("note").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                if let form, let note, AcknowledgementRequest.problem(withNote: note) != nil {
+                    // Nothing is recorded; the page says why and gives back what can be kept
+                    // of the note, with the ticks, to be sent again.
+                    logger.notice("refused a note that cannot be recorded", metadata: ["link": "\(fingerprint)"])
+                    let returned = ConfirmationPages.Returned(
+                        note: AcknowledgementRequest.keepable(note), ticked: form.values("done"), noteRefused: true)
+                    return .html(
+                        .badRequest,
+                        pages.checklist(checklist, formAction: formAction, recorded: nil, returned: returned, now: now))
+                }
+                guard let form, let submission = submission(form, note: note, checklist) else {
                     logger.warning(
-                        "refused a form that is malformed, names steps its link does not cover or has a note that cannot be recorded",
+                        "refused a form that is malformed or names steps its link does not cover",
                         metadata: ["link": "\(fingerprint)"])
                     return .html(.badRequest, pages.problem(.rejected, language: language, back: formAction))
                 }
@@ -89,8 +105,14 @@ public final class ConfirmationSite: Sendable {
                         ])
                 }
                 recorded = submission.values
+                // A note with nothing ticked is kept with no step: it goes back into its box.
+                if submission.requests.isEmpty, let note, !note.isEmpty {
+                    returned = ConfirmationPages.Returned(note: note, ticked: [], noteRefused: false)
+                }
             }
-            return .html(.ok, pages.checklist(checklist, formAction: formAction, recorded: recorded, now: now))
+            return .html(
+                .ok,
+                pages.checklist(checklist, formAction: formAction, recorded: recorded, returned: returned, now: now))
         } catch {
             logger.error("the state store cannot be used: \(error)", metadata: ["link": "\(fingerprint)"])
             return .text(.serviceUnavailable, "The service cannot record anything right now. Please try again later.\n")
@@ -115,11 +137,9 @@ public final class ConfirmationSite: Sendable {
 
     /// The checked steps that are not done yet, by account, and the note; `nil` when a value
     /// is malformed or names a step the link does not cover (then nothing is recorded).
-    private func submission(_ form: FormBody, _ checklist: [AccountActions])
+    private func submission(_ form: FormBody, note: String?, _ checklist: [AccountActions])
         -> (requests: [AcknowledgementRequest], values: [String], note: String?)?
     {
-        let note = form.values("note").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-        if let note, AcknowledgementRequest.problem(withNote: note) != nil { return nil }
         var byAccount: [(account: Account, actions: [String])] = []
         var values: [String] = []
         for value in form.values("done") {

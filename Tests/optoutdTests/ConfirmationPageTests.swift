@@ -109,13 +109,15 @@ struct ConfirmationPageTests {
         #expect(answer.body.contains("A fresh link comes with the next reminder"))
         #expect(try web.post(path(expired), "done=\(alice)%3Aobjection-form").status == 410)
         #expect(try web.acks(alice).isEmpty)
+        // A genuine link names its accounts: the page is in their language.
+        let french = try web.get(path(try web.link(bob, now: "2020-01-01T00:00:00Z")))
+        #expect(french.status == 410)
+        #expect(french.body.contains(#"<html lang="fr">"#))
     }
 
     @Test(arguments: [
         "done=BOB%3Aai-improvement-toggle", "done=ALICE%3Ano-such-action", "done=ALICE", "done=ALICE%3A",
         "done=ALICE%3Aobjection-form&done=BOB%3Aobjection-form", "note=%ZZ&done=ALICE%3Aobjection-form",
-        "done=ALICE%3Aobjection-form&note=bell%07", "done=ALICE%3Aobjection-form&note=tab%09x",
-        "done=ALICE%3Aobjection-form&note=%E2%80%AEreversed",
     ])
     func aWrongDoneValueIsRefusedAndNothingIsRecorded(form: String) throws {
         let link = path(try web.link(alice))
@@ -125,6 +127,38 @@ struct ConfirmationPageTests {
         #expect(answer.body.contains("nothing was recorded"))
         #expect(try web.acks(alice).isEmpty)
         #expect(try web.acks(bob).isEmpty)
+    }
+
+    /// A note that cannot be kept as typed (a tab, a bell, a direction mark) records
+    /// nothing, says so, and hands back what can be kept with the ticks, to send again.
+    @Test(arguments: ["ticket%09PRIV-1", "ticket%07PRIV-1", "%E2%80%AEticketPRIV-1"])
+    func aNoteThatCannotBeKeptIsHandedBackToSendAgain(note: String) throws {
+        let link = path(try web.link(alice))
+        let answer = try web.post(link, "done=\(alice)%3Aobjection-form&note=\(note)")
+        #expect(answer.status == 400)
+        #expect(answer.body.contains("Nothing was recorded: your note held a character that cannot be kept"))
+        #expect(answer.body.contains(#"aria-describedby="note-hint">ticketPRIV-1</textarea>"#), "\(answer.body)")
+        #expect(
+            answer.body.contains(
+                #"value="\#(alice):objection-form" id="step-2" aria-describedby="step-2-where step-2-by" checked>"#))
+        #expect(
+            !answer.body.contains(
+                #"value="\#(alice):ai-improvement-toggle" id="step-1" aria-describedby="step-1-where step-1-by" checked>"#
+            ))
+        #expect(try web.acks(alice).isEmpty)
+        // Sent again as handed back, it is recorded.
+        #expect(try web.post(link, "done=\(alice)%3Aobjection-form&note=ticketPRIV-1").status == 200)
+        #expect(try web.acks(alice).first?["note"] as? String == "ticketPRIV-1")
+    }
+
+    /// A note is kept with the steps it is about: sent with nothing ticked, it is not
+    /// recorded, and the page says so and keeps it in its box.
+    @Test func aNoteWithNothingTickedIsNotLostWithoutAWord() throws {
+        let answer = try web.post(path(try web.link(alice)), "note=I+cannot+find+the+setting")
+        #expect(answer.status == 200)
+        #expect(answer.body.contains("Nothing was checked, so nothing was recorded. Your note was not kept either"))
+        #expect(answer.body.contains(">I cannot find the setting</textarea>"))
+        #expect(try web.acks(alice).isEmpty)
     }
 
     @Test func aBodyOverSixteenKilobytesGets413() throws {
