@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import OptOutCore
 import OptOutRender
@@ -11,11 +12,15 @@ public struct ChannelFactory: Sendable {
     public let echo: (@Sendable (String) -> Void)?
     /// The store beside which a generated link key is kept; `nil` for no links.
     public let statePath: String?
+    /// The daemon's clock: what a mail says of its round (the date of a summary, its links'
+    /// expiry) follows the time the daemon runs at, `run --once --now` included.
+    public let clock: @Sendable () -> Instant
 
     public init(
         logger: Logger, credentials: Credentials = Credentials(), echo: (@Sendable (String) -> Void)? = nil,
-        statePath: String? = nil
+        statePath: String? = nil, clock: @escaping @Sendable () -> Instant = { Instant(Date()) }
     ) {
+        self.clock = clock
         self.statePath = statePath
         self.logger = logger
         self.credentials = credentials
@@ -31,7 +36,7 @@ public struct ChannelFactory: Sendable {
                 EmailChannel(
                     settings: email, credentials: credentials,
                     renderer: MessageRenderer(settings: configuration.messages), digestTime: configuration.reminders.at,
-                    zone: configuration.defaultZone, links: links))
+                    zone: configuration.defaultZone, links: links, clock: clock))
         }
         channels += configuration.channels.hooks.map { HookChannel(settings: $0, logger: logger) }
         channels += configuration.channels.webhooks.map { WebhookChannel(settings: $0, credentials: credentials) }

@@ -19,12 +19,15 @@ public struct EmailChannel: NotificationChannel {
     public let zone: Zone
     /// Gives each checklist the recipient's link to confirm, when `web:` is configured.
     public let links: ConfirmationLinks?
+    /// The daemon's clock (see `ChannelFactory.clock`).
+    private let clock: @Sendable () -> Instant
     private let curl = Curl()
 
     public init(
         settings: EmailSettings, credentials: Credentials, renderer: MessageRenderer, digestTime: TimeOfDay, zone: Zone,
-        links: ConfirmationLinks? = nil
+        links: ConfirmationLinks? = nil, clock: @escaping @Sendable () -> Instant = { Instant(Date()) }
     ) {
+        self.clock = clock
         self.links = links
         self.settings = settings
         self.credentials = credentials
@@ -62,7 +65,7 @@ public struct EmailChannel: NotificationChannel {
 
     public func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError) {
         guard !documents.isEmpty, let recipient else { return }
-        let now = Instant(Date())
+        let now = clock()
         let domain = MailMessage.address(of: settings.from).split(separator: "@").last.map(String.init) ?? "optoutd"
         let messageID = "\(UUID().uuidString.lowercased())@\(domain)"
         // A copy address gets a summary, and so does a manager for the escalations of the

@@ -240,8 +240,9 @@ struct EmailTests {
             accounts:
                 "  - {id: \(a), region: DE, email: a@example.org}\n  - {id: \(b), region: CA, timezone: America/Toronto}"
         )
-        // 08:00 in Berlin: the digest goes out at 09:00.
-        let morning = Instant(iso: "2026-12-01T08:00:00+01:00", defaultZone: .utc)!
+        // 08:00 in Berlin: the digest goes out at 09:00. (A day of its own, not today's: the
+        // summary is dated by the daemon's clock, which --now sets.)
+        let morning = Instant(iso: "2026-11-24T08:00:00+01:00", defaultZone: .utc)!
         #expect(try fixture.runOnce(at: 0, from: morning).status == 0)
         #expect(try messages().isEmpty)
         #expect(try fixture.runOnce(at: 3600, from: morning).status == 0)
@@ -251,7 +252,7 @@ struct EmailTests {
         #expect(byRecipient.keys.sorted() == ["a@example.org", "team@example.org"])
         let team = try #require(byRecipient["team@example.org"])
         let headers = team["headers"] as? [String: String] ?? [:]
-        #expect(headers["Subject"] == "Opt-out notices of 1 December 2026: 5 notices for 2 accounts")
+        #expect(headers["Subject"] == "Opt-out notices of 24 November 2026: 5 notices for 2 accounts")
         #expect(headers["X-Optoutd-Event"] == "summary")
         let body = team["body"] as? String ?? ""
         #expect(body.contains("People with an address: 1; accounts without one: 1."))
