@@ -99,11 +99,36 @@ public struct Notice: Sendable {
     /// `at` in RFC 3339 with the account's local offset.
     public var localTime: String { Zone.rfc3339(at, utcOffset: utcOffset) }
 
-    /// One readable sentence: who, which policy, what to do, by when.
+    /// One readable sentence: who, which policy, what to do, by when. A late notice (one
+    /// missed while optoutd was not running, sent when it came back) says when it was due
+    /// instead of counting days from then, which would be wrong by the time it is read.
     public var message: String {
-        let who = account.name.map { "\($0) (\(account.id))" } ?? account.id
-        let policyName = "\(policy.id) (\(policy.title))"
-        let steps = pending.map(\.title).joined(separator: "; ")
+        late ? lateMessage : onTimeMessage
+    }
+
+    private var who: String { account.name.map { "\($0) (\(account.id))" } ?? account.id }
+    private var policyName: String { "\(policy.id) (\(policy.title))" }
+    private var steps: String { pending.map(\.title).joined(separator: "; ") }
+
+    private var lateMessage: String {
+        let due = "(sent late: it was due on \(date))"
+        switch event {
+        case .policyEffective where policy.isInformational:
+            return "\(who): \(policyName) took effect on \(date); it offers no way to opt out \(due)."
+        case .policyEffective:
+            return
+                "\(who): \(policyName) took effect on \(date) and opt-out actions are still pending — \(steps) \(due)."
+        case .deadlineReminder:
+            return "\(who): opt out of \(policyName) before \(policy.deadline) — \(steps) \(due)."
+        case .overdue, .escalation:
+            return
+                "\(who): opting out of \(policyName) is overdue since \(policy.deadline) — still to do: \(steps) \(due)."
+        case .policyApplies, .optedOut:
+            return onTimeMessage
+        }
+    }
+
+    private var onTimeMessage: String {
         switch event {
         case .policyApplies where policy.isInformational:
             let when = date < policy.effective ? "from" : "since"

@@ -302,6 +302,20 @@ import Testing
         #expect(scheduler.advance(to: morning).notices.map(\.event) == [.policyApplies])
     }
 
+    /// A notice missed while optoutd was down says when it was due and that it is late,
+    /// rather than a count of days that was true then: read today, it would be wrong.
+    @Test func aLateNoticeSaysWhenItWasDue() throws {
+        var scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [F.policy("p")]))
+        _ = scheduler.advance(to: F.at("2025-11-02T12:00:00Z"))
+        let late = scheduler.advance(to: F.at("2026-12-01T12:00:00Z")).notices
+        let notice = try #require(late.first)
+        #expect(notice.late && notice.event == .overdue)
+        #expect(
+            notice.message
+                == "alice: opting out of p (Policy p) is overdue since 2025-11-03 — still to do: Do ai-improvement-toggle; Do objection-form (sent late: it was due on \(notice.date))."
+        )
+    }
+
     /// Pairs are many: the compact layout is what keeps a large schedule's memory down.
     @Test func aPairTakesFortyEightBytes() {
         #expect(MemoryLayout<SchedulerPair>.stride == 48)
