@@ -1,10 +1,5 @@
 import OptOutCore
 
-/// `local@domain`, with no spaces, control characters, angle brackets, commas or quotes.
-func isAddress(_ text: String) -> Bool {
-    addressProblem(text) == nil
-}
-
 /// Why `text` cannot be a mail address optoutd sends to, as the end of a sentence that
 /// starts with the address; `nil` when it can be.
 ///
@@ -37,11 +32,6 @@ private func addressProblem(bytes: UnsafeBufferPointer<UInt8>) -> String? {
         length += 1
     }
     return at == 1 && lastAt > 0 && lastAt < length - 1 ? nil : "is not a mail address"
-}
-
-/// `address` or `Display Name <address>`.
-func isMailbox(_ text: String) -> Bool {
-    mailboxAddress(text).map(isAddress) ?? false
 }
 
 /// The address of `address` or `Display Name <address>`.

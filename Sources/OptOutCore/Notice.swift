@@ -120,9 +120,11 @@ public struct Notice: Sendable {
                 "\(who): \(policyName) took effect on \(date) and opt-out actions are still pending — \(steps) \(due)."
         case .deadlineReminder:
             return "\(who): opt out of \(policyName) before \(policy.deadline) — \(steps) \(due)."
-        case .overdue, .escalation:
+        case .overdue:
+            return "\(who): opting out of \(policyName) is overdue since \(policy.deadline) — \(steps) \(due)."
+        case .escalation:
             return
-                "\(who): opting out of \(policyName) is overdue since \(policy.deadline) — still to do: \(steps) \(due)."
+                "\(who) has not opted out of \(policyName), overdue since \(policy.deadline) — still to do: \(steps) \(due)."
         case .policyApplies, .optedOut:
             return onTimeMessage
         }

@@ -19,20 +19,4 @@ public enum Report {
         }
         return output
     }
-
-    // MARK: Plan
-
-    /// The plan as a table, all at once (see `PlanWriter` to stream it).
-    public static func planTable(_ notices: [Notice], configuration: Configuration) -> String {
-        plan(notices, PlanWriter(format: .table, configuration: configuration))
-    }
-
-    private static func plan(_ notices: [Notice], _ writer: PlanWriter) -> String {
-        var writer = writer
-        var buffer = TextBuffer()
-        writer.begin(into: &buffer)
-        for notice in notices { writer.write(notice, into: &buffer) }
-        writer.end(into: &buffer)
-        return buffer.text
-    }
 }

@@ -127,7 +127,7 @@ public struct Zone: Hashable, Sendable, CustomStringConvertible {
         self = Zone.registry.zone(timeZone.identifier, else: { _ in timeZone })!
     }
 
-    fileprivate init(identifier: String, timeZone: TimeZone, number: Int) {
+    init(identifier: String, timeZone: TimeZone, number: Int) {
         entry = Entry(identifier: identifier, timeZone: timeZone, number: number)
     }
 
@@ -188,27 +188,5 @@ extension Int {
     func floorDivided(by divisor: Int) -> Int {
         let quotient = self / divisor
         return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-}
-
-extension Zone {
-    fileprivate static let registry = ZoneRegistry()
-}
-
-/// The zones made so far, by identifier (unknown identifiers too, as `nil`).
-private final class ZoneRegistry: @unchecked Sendable {
-    private let lock = NSLock()
-    private var zones: [String: Zone?] = [:]
-
-    /// The zone for `identifier`; when it is new, `lookUp` finds its time zone.
-    func zone(_ identifier: String, else lookUp: (String) -> TimeZone?) -> Zone? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = zones[identifier] { return known }
-        let zone =
-            identifier.isEmpty
-            ? nil : lookUp(identifier).map { Zone(identifier: identifier, timeZone: $0, number: zones.count) }
-        zones[identifier] = zone
-        return zone
     }
 }

@@ -45,32 +45,6 @@ public enum ConcurrencyThreads {
     private static let pool = ThreadPoolExecutor(threads: max(2, ProcessInfo.processInfo.activeProcessorCount))
 }
 
-/// A fixed set of threads that run the jobs given to them as a `TaskExecutor`.
-final class ThreadPoolExecutor: TaskExecutor, Sendable {
-    private let jobs = BlockingQueue<UnownedJob>()
-
-    init(threads: Int) {
-        for index in 0..<threads {
-            let thread = Thread { [jobs, self] in
-                nameThisThread("optoutd-pool-\(index)")
-                let executor = self.asUnownedTaskExecutor()
-                while true {
-                    jobs.pop().runSynchronously(on: executor)
-                }
-            }
-            thread.start()
-        }
-    }
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        jobs.push(UnownedJob(job))
-    }
-
-    func enqueue(_ job: UnownedJob) {
-        jobs.push(job)
-    }
-}
-
 /// Names the calling thread as `ps -L` and `top -H` show it (at most 15 bytes are kept).
 func nameThisThread(_ name: String) {
     _ = optoutd_name_thread(name)

@@ -25,7 +25,7 @@ extension Daemon {
         } catch {
             logger.warning(
                 "the compliance summary could not be mailed: \(error); trying again in an hour",
-                metadata: ["MESSAGE_ID": "\(MessageID.channelFailing)", "OPTOUT_CHANNEL": "email"])
+                metadata: ["MESSAGE_ID": "\(MessageID.summaryReportFailed)", "OPTOUT_CHANNEL": "email"])
             return false
         }
     }

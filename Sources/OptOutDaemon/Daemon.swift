@@ -170,7 +170,7 @@ public final class Daemon: Sendable {
             state.endedStoreTrouble = (trouble, now)
             logger.notice(
                 "the state store can be written again (it could not since \(trouble.since)); deliveries go on",
-                metadata: ["MESSAGE_ID": "\(MessageID.storeFailing)"])
+                metadata: ["MESSAGE_ID": "\(MessageID.storeRecovered)"])
         }
         let nextAttempts: [String: Instant]
         do {

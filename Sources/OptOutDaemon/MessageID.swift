@@ -27,8 +27,12 @@ public enum MessageID {
     /// The state store cannot be written (deliveries pause with back-off) or was deleted
     /// (deliveries stop until a restart).
     public static let storeFailing = "5765c879e7d8419fbc1bca2a95ac7263"
+    /// The state store can be written again; deliveries go on.
+    public static let storeRecovered = "6ce086b86a8f443485ac50ceed466f5d"
     /// The privacy team's compliance summary was mailed (`channels.email.report_to`).
     public static let summaryReportSent = "3f8c1d6a2b7e4e0f9a5d8c4b1e6f2a70"
+    /// The compliance summary could not be mailed; it is tried again in an hour.
+    public static let summaryReportFailed = "b697216e69004a0ab1a4f182e9be652f"
     /// The daemon is stopping.
     public static let stopping = "527aa0b886d2427b9351191135348673"
 }

@@ -173,6 +173,4 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             "the file was deleted or replaced while optoutd ran; restart optoutd to start again from the file there now"
         )
     }
-
-    public var isGone: Bool { reason.hasPrefix("the file was deleted or replaced") }
 }

@@ -74,7 +74,10 @@ public final class StoreLock: Sendable {
 
     /// Writes the PID and `status` (one line, cut to fit) into the file's room.
     public func record(status: String) {
-        let line = "\(getpid())\n" + status.replacing("\n", with: " ").prefix(Self.room - 32) + "\n"
+        // By scalars: Swift reads "\r\n" as one Character, which a "\n" would not match.
+        let oneLine = String(
+            String.UnicodeScalarView(status.unicodeScalars.map { $0 == "\n" || $0 == "\r" ? " " : $0 }))
+        let line = "\(getpid())\n" + oneLine.prefix(Self.room - 32) + "\n"
         var bytes = Array(line.utf8.prefix(Self.room - 1))
         bytes += [UInt8](repeating: UInt8(ascii: " "), count: Self.room - 1 - bytes.count) + [UInt8(ascii: "\n")]
         _ = pwrite(descriptor, &bytes, bytes.count, 0)

@@ -59,7 +59,7 @@ import Testing
         let configuration = Fixture.configuration([Fixture.account("a-much-longer-account-id")], [policy])
         let notices = Scheduler(configuration: configuration).plan(
             from: Fixture.at("2025-10-01T00:00:00Z"), until: Fixture.at("2025-10-05T00:00:00Z"))
-        let lines = Report.planTable(notices, configuration: configuration).split(separator: "\n")
+        let lines = planTable(notices, configuration: configuration).split(separator: "\n")
         #expect(lines.count == 3)
         #expect(
             lines[0]
@@ -148,7 +148,7 @@ import Testing
             account: account, policy: policy, event: .overdue, date: date,
             at: Zone.utc.instant(of: date, at: TimeOfDay(hour: 7, minute: 0)!), utcOffset: 7200, pending: [],
             late: true)
-        let lines = Report.planTable([notice], configuration: configuration).split(separator: "\n")
+        let lines = planTable([notice], configuration: configuration).split(separator: "\n")
         #expect(lines.count == 2)
         #expect(
             lines[1]
@@ -167,7 +167,7 @@ import Testing
         let notice = Notice(
             account: account, policy: stranger, event: .deadlineReminder, date: CivilDate(iso: "2025-10-20")!,
             at: Fixture.at("2025-10-20T07:00:00Z"), utcOffset: 7200, pending: stranger.actions, late: true)
-        let lines = Report.planTable([notice], configuration: configuration).split(separator: "\n")
+        let lines = planTable([notice], configuration: configuration).split(separator: "\n")
         #expect(
             lines.last
                 == "2025-10-20T09:00:00+02:00  \(account.id)DE      \(stranger.id)deadline-reminder  14         \(actions.joined(separator: ","))late"[
@@ -202,4 +202,14 @@ import Testing
         #expect(other.value(for: Second(value: 1)) { 10 } == 10)
         #expect(other.value(for: Second(value: 1)) { 11 } == 10)
     }
+}
+
+/// The plan as a table, all at once, as `plan` streams it.
+private func planTable(_ notices: [Notice], configuration: Configuration) -> String {
+    var writer = PlanWriter(format: .table, configuration: configuration)
+    var buffer = TextBuffer()
+    writer.begin(into: &buffer)
+    for notice in notices { writer.write(notice, into: &buffer) }
+    writer.end(into: &buffer)
+    return buffer.text
 }

@@ -312,7 +312,7 @@ import Testing
         #expect(notice.late && notice.event == .overdue)
         #expect(
             notice.message
-                == "alice: opting out of p (Policy p) is overdue since 2025-11-03 — still to do: Do ai-improvement-toggle; Do objection-form (sent late: it was due on \(notice.date))."
+                == "alice: opting out of p (Policy p) is overdue since 2025-11-03 — Do ai-improvement-toggle; Do objection-form (sent late: it was due on \(notice.date))."
         )
     }
 

@@ -134,6 +134,9 @@ final class DaemonFixture {
 
 /// A datagram socket standing in for the service manager's `$NOTIFY_SOCKET`. Like the
 /// manager, it reads every message as it comes (a thread drains it), so the daemon never blocks.
+///
+/// `@unchecked Sendable`: the messages read are kept and read only with `lock` held; the
+/// path and descriptor never change.
 final class NotifySocket: @unchecked Sendable {
     let path: String
     private let descriptor: Int32

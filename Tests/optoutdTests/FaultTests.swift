@@ -171,6 +171,12 @@ struct FaultTests {
         try FileManager.default.removeItem(atPath: state + "/fill")
         #expect(wait(timeout: .seconds(30)) { (try? fixture.run(["status"]).stdout.contains("outbox")) == false })
         #expect((3...6).contains(lines("runs")), "the hook ran \(lines("runs")) times for 3 notices")
+        // The recovery is an entry of its own, not another "cannot be written".
+        #expect(
+            wait {
+                (try? fixture.entries(["MESSAGE_ID=\(MessageID.storeRecovered)", "_PID=\(daemon.processIdentifier)"]))?
+                    .isEmpty == false
+            })
     }
 
     @Test func sigtermEndsAHangingHookWithinFiveSeconds() throws {
@@ -213,7 +219,16 @@ struct FaultTests {
         let second = fixture.account("lock2")
         try fixture.writeConfig(accounts: "  - {id: \(first), region: DE}\n  - {id: \(second), region: FR}")
         kill(daemon.processIdentifier, SIGHUP)
-        usleep(1_500_000)
+        // Reloaded, it goes on to record the new pair, and waits for the lock.
+        #expect(
+            wait {
+                (try? fixture.entries(["MESSAGE_ID=\(MessageID.reloaded)", "_PID=\(daemon.processIdentifier)"]))?
+                    .isEmpty == false
+            })
+        usleep(500_000)
+        #expect(
+            (try? fixture.entries(["MESSAGE_ID=\(MessageID.storeFailing)", "_PID=\(daemon.processIdentifier)"]))?
+                .isEmpty == true, "still waiting, not failed yet")
         let asked = ContinuousClock.now
         #expect(daemon.stop() == 0)
         #expect(ContinuousClock.now - asked < .seconds(5))
