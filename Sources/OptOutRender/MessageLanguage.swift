@@ -41,6 +41,15 @@ public enum MessageLanguage: String, CaseIterable, Sendable {
     }
 
     /// The event as a word for the summary's table.
+    /// What a summary shows for the deadline of a change that offers no way to opt out.
+    public var noOptOut: String {
+        switch self {
+        case .en: "no opt-out"
+        case .de: "kein Widerspruch möglich"
+        case .fr: "pas d’opposition possible"
+        }
+    }
+
     public func eventName(_ event: EventKind) -> String {
         switch (self, event) {
         case (.en, .policyApplies): "first notice"

@@ -57,10 +57,11 @@ struct Summary {
             let count = documents.count { $0.event == event }
             return count == 0 ? nil : EventCount(event: language.eventName(event), count: count)
         }
-        // The most pressing first: the earliest deadline, then the most left to do.
+        // The most pressing first: the earliest deadline, then the most left to do; changes
+        // with nothing to do (no deadline to meet) last.
         let shown = documents.sorted {
-            ($0.policy.deadline, -$0.pending.count, $0.account.id) < (
-                $1.policy.deadline, -$1.pending.count, $1.account.id
+            ($0.policy.informational == true ? 1 : 0, $0.policy.deadline, -$0.pending.count, $0.account.id) < (
+                $1.policy.informational == true ? 1 : 0, $1.policy.deadline, -$1.pending.count, $1.account.id
             )
         }.prefix(Self.rowLimit)
         rows = shown.map { document in
@@ -68,7 +69,9 @@ struct Summary {
                 account: document.account.id, name: document.account.name, email: document.account.email,
                 platform: PlatformName.display(document.account.platform), policy: document.policy.id,
                 event: language.eventName(document.event),
-                deadline: CivilDate(iso: document.policy.deadline).map(language.longDate) ?? document.policy.deadline,
+                deadline: document.policy.informational == true
+                    ? language.noOptOut
+                    : CivilDate(iso: document.policy.deadline).map(language.longDate) ?? document.policy.deadline,
                 pending: document.pending.count)
         }
         more = documents.count > Self.rowLimit ? documents.count - Self.rowLimit : nil

@@ -10,7 +10,7 @@ enum Documents {
         account: String = "soren", name: String? = "Søren Ærø", language: String? = nil, policy: String = "p1",
         title: String = "Policy one", deadline: String = "2025-11-03", date: String = "2025-10-27",
         event: EventKind = .deadlineReminder,
-        actions: [(id: String, title: String)] = [("toggle", "Turn off the toggle")]
+        actions: [(id: String, title: String)] = [("toggle", "Turn off the toggle")], informational: Bool = false
     ) -> NoticeDocument {
         var account: [String: Any] = [
             "id": account, "platform": "linkedin", "region": "DE", "email": "soren@example.org",
@@ -18,14 +18,16 @@ enum Documents {
         ]
         account["name"] = name
         account["language"] = language
+        var policyObject: [String: Any] = [
+            "id": policy, "title": title, "summary": "What \(title) does.", "effective": deadline,
+            "deadline": deadline, "data_used": ["Posts"], "data_not_used": [], "shared_with": [],
+            "sources": ["https://example.org/source"],
+        ]
+        if informational { policyObject["informational"] = true }
         let object: [String: Any] = [
             "version": 1, "test": false, "event": event.rawValue, "at": "\(date)T09:00:00+01:00", "date": date,
             "late": false, "days_left": 7, "message": "m", "account": account,
-            "policy": [
-                "id": policy, "title": title, "summary": "What \(title) does.", "effective": deadline,
-                "deadline": deadline, "data_used": ["Posts"], "data_not_used": [], "shared_with": [],
-                "sources": ["https://example.org/source"],
-            ],
+            "policy": policyObject,
             "pending": actions.map {
                 ["id": $0.id, "title": $0.title, "where": "Settings → Privacy", "url": "https://example.org/\($0.id)"]
             },
@@ -116,6 +118,39 @@ enum Documents {
         #expect(mail.body.contains("and 10 more."))
         #expect(mail.subject == "Opt-out notices of 27 October 2025: 60 notices for 60 accounts")
         #expect((mail.html ?? "").components(separatedBy: "<tr><td>").count == 51)
+    }
+}
+
+extension MessageRendererTests {
+    /// With a confirmation link, a person confirms there, and replies only with a question:
+    /// the mail does not also ask for a reply when done.
+    @Test func aMailWithALinkAsksForNoReplyWhenDone() {
+        let document = Documents.make()
+        let plain = checklist([document])
+        #expect(plain.body.contains("When you are done, reply to this message."))
+        let linked = MessageRenderer(settings: MessageSettings()).checklist(
+            [document], to: "soren@example.org", from: "privacy@example.org", date: Instant(secondsSince1970: 0),
+            messageID: "id@example.org", confirmURL: "https://optoutd.example.org/c/TOKEN")
+        #expect(linked.body.contains("tell us in two clicks:\nhttps://optoutd.example.org/c/TOKEN"))
+        #expect(!linked.body.contains("When you are done, reply"))
+        #expect(linked.body.contains("or you have a question,\nreply to this message."))
+        #expect(!(linked.html ?? "").contains("When you are done, reply"))
+    }
+
+    /// A change with nothing to do has no deadline to meet: the summary says so, after the
+    /// rows that have one.
+    @Test func aSummaryShowsNoDeadlineForAChangeWithoutAnOptOut() {
+        let documents = [
+            Documents.make(account: "anna", policy: "chats", deadline: "2025-01-01", actions: [], informational: true),
+            Documents.make(account: "ben", policy: "training", deadline: "2025-11-03"),
+        ]
+        let mail = MessageRenderer(settings: MessageSettings()).summary(
+            documents, day: CivilDate(iso: "2025-10-27")!, to: "team@example.org", from: "privacy@example.org",
+            date: Instant(secondsSince1970: 0), messageID: "id@example.org")
+        let rows = mail.body.split(separator: "\n").filter { $0.hasPrefix("anna") || $0.hasPrefix("ben") }
+        #expect(rows.count == 2)
+        #expect(rows.first?.contains("| 3 November 2025 |") == true, "\(rows)")
+        #expect(rows.last?.contains("| no opt-out |") == true, "\(rows)")
     }
 }
 
