@@ -41,6 +41,8 @@ struct Checklist {
         var started: Bool
         /// The change offers no way to opt out.
         var informational: Bool
+        /// Every step the person was asked for is done (an `opted-out` notice).
+        var done: Bool
         var dataUsed: Items?
         var dataNotUsed: Items?
         var sharedWith: String?
@@ -61,6 +63,8 @@ struct Checklist {
     var informs: Bool
     var groups: [Group]
     var policies: [PolicyChange]
+    /// With steps still to do, the changes the same message finds done: "Policy (Platform)".
+    var completed: [String]
     var contact: String?
     var footer: String?
     /// The person's link to confirm what they did, when `web:` is configured.
@@ -74,6 +78,7 @@ struct Checklist {
         groups = Self.numbered(accounts)
         self.policies = policies
         let all = groups.flatMap(\.actions)
+        completed = all.isEmpty ? [] : policies.filter(\.done).map { "\($0.title) (\($0.platform))" }
         let earliest = all.min { $0.deadlineDate < $1.deadlineDate }
         prefix = settings.subjectPrefix
         test = documents.contains(where: \.test)
@@ -103,6 +108,7 @@ struct Checklist {
     {
         var accounts: [(id: String, platform: String, label: String, actions: [Action])] = []
         var policies: [PolicyChange] = []
+        var policyIDs: [String] = []
         var seenPolicies = Set<String>()
         for document in documents {
             let account = document.account
@@ -131,7 +137,13 @@ struct Checklist {
             if seenPolicies.insert(document.policy.id).inserted {
                 policies.append(
                     PolicyChange(document.policy, platform: account.platform, language: language, today: today))
+                policyIDs.append(document.policy.id)
             }
+        }
+        // Done when every notice about it says so, for each account the message covers.
+        let stillAsked = Set(documents.filter { $0.event != .optedOut }.map(\.policy.id))
+        for index in policies.indices where !stillAsked.contains(policyIDs[index]) && !policies[index].informational {
+            policies[index].done = true
         }
         return (accounts, policies)
     }
@@ -170,7 +182,7 @@ extension Checklist.PolicyChange {
             effective: effective.map(language.longDate) ?? policy.effective,
             deadline: CivilDate(iso: policy.deadline).map(language.longDate) ?? policy.deadline,
             started: effective.flatMap { date in today.map { date <= $0 } } ?? false,
-            informational: policy.informational == true, dataUsed: items(policy.dataUsed),
+            informational: policy.informational == true, done: false, dataUsed: items(policy.dataUsed),
             dataNotUsed: items(policy.dataNotUsed),
             sharedWith: policy.sharedWith.isEmpty ? nil : language.list(policy.sharedWith),
             sources: items(policy.sources.filter { !$0.isEmpty }))

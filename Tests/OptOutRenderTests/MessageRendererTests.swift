@@ -137,6 +137,23 @@ extension MessageRendererTests {
         #expect(!(linked.html ?? "").contains("When you are done, reply"))
     }
 
+    /// A change found done in the same round as others still to do is thanked for, and
+    /// its description no longer asks to opt out.
+    @Test func aDoneChangeInAMailWithStepsLeftIsSaidDone() {
+        let mail = checklist([
+            Documents.make(policy: "p1", title: "Policy one"),
+            Documents.make(policy: "p2", title: "Policy two", event: .optedOut, actions: []),
+        ])
+        #expect(mail.body.contains("\nDone, thank you: Policy two (LinkedIn).\n"), "\(mail.body)")
+        #expect(mail.body.contains("; you have opted out."))
+        #expect(mail.body.contains("; opt out before 3 November 2025."))
+        #expect(mail.html?.contains("<p>Done, thank you: Policy two (LinkedIn).</p>") == true)
+        // Alone, it is the whole message: nothing to do, and no separate thanks.
+        let alone = checklist([Documents.make(policy: "p2", title: "Policy two", event: .optedOut, actions: [])])
+        #expect(alone.body.contains("Everything below is done. Thank you!"))
+        #expect(!alone.body.contains("Done, thank you:"))
+    }
+
     /// A change with nothing to do has no deadline to meet: the summary says so, after the
     /// rows that have one.
     @Test func aSummaryShowsNoDeadlineForAChangeWithoutAnOptOut() {
