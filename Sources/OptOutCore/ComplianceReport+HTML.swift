@@ -27,16 +27,36 @@ extension ComplianceReport {
                 title: "Accounts fully done per region", bars: regions.map { ($0.region.description, $0.accounts) }))
         page.append("<figcaption>Accounts fully done per region</figcaption></figure>\n<figure>")
         page.append(ComplianceCharts.shareOverTime(policies, zone: zone))
-        page.append("<figcaption>Share of accounts fully done, week by week</figcaption></figure></section>\n")
+        page.append("<figcaption>Share of accounts fully done, week by week</figcaption></figure>\n")
+        appendHistoryTable(to: &page, zone: zone)
+        page.append("</section>\n")
         appendSummaryTables(to: &page)
         appendRows(to: &page)
         page.append("</body></html>\n")
         return page
     }
 
+    /// The history chart's figures as a table, for those who cannot see the chart and for
+    /// reading off a value: a row per week sampled, a column per policy.
+    private func appendHistoryTable(to page: inout TextBuffer, zone: Zone) {
+        let weeks = Set(policies.flatMap { $0.weeks.map(\.at) }).sorted()
+        guard !weeks.isEmpty else { return }
+        page.append(
+            "<details><summary>The same, as a table</summary><div class=\"table\"><table><thead><tr><th>Week of</th>")
+        for summary in policies { page.append("<th class=\"n\">\(HTMLText.escaped(summary.policy.id))</th>") }
+        page.append("</tr></thead><tbody>\n")
+        let shares = policies.map { Dictionary($0.weeks.map { ($0.at, $0.done.percentText) }) { first, _ in first } }
+        for week in weeks {
+            page.append("<tr><td>\(zone.localDate(of: week))</td>")
+            for share in shares { page.append("<td class=\"n\">\(share[week] ?? "")</td>") }
+            page.append("</tr>\n")
+        }
+        page.append("</tbody></table></div></details>\n")
+    }
+
     private func appendSummaryTables(to page: inout TextBuffer) {
         page.append(
-            "<section><h2>Per policy</h2><table><thead><tr><th>Policy</th><th>Title</th><th>Deadline</th>"
+            "<section><h2>Per policy</h2><div class=\"table\"><table><thead><tr><th>Policy</th><th>Title</th><th>Deadline</th>"
                 + "<th class=\"n\">Accounts</th><th class=\"n\">Done</th><th class=\"n\">%</th><th>Pending actions</th>"
                 + "</tr></thead><tbody>\n")
         for summary in policies {
@@ -47,18 +67,20 @@ extension ComplianceReport {
                     + "<td>\(HTMLText.escaped(pending.joined(separator: ", ")))</td></tr>\n")
         }
         page.append(
-            "</tbody></table></section>\n<section><h2>Per region</h2><table><thead><tr><th>Region</th>"
+            "</tbody></table></div></section>\n<section><h2>Per region</h2><div class=\"table\"><table><thead><tr><th>Region</th>"
                 + "<th class=\"n\">Accounts</th><th class=\"n\">Done</th><th class=\"n\">%</th></tr></thead><tbody>\n")
         for summary in regions {
             page.append("<tr><td>\(summary.region)</td>" + Self.cells(summary.accounts) + "</tr>\n")
         }
-        page.append("</tbody></table></section>\n")
+        page.append("</tbody></table></div></section>\n")
     }
 
     private func appendRows(to page: inout TextBuffer) {
-        page.append("<section class=\"rows\"><h2>Every action</h2><table><thead><tr>")
+        page.append("<section class=\"rows\"><h2>Every action</h2><div class=\"table\"><table><thead><tr>")
+        // The CSV's columns, as a reader names them: "done_at" is "Done at".
         for column in Self.csvColumns {
-            page.append("<th>\(column)</th>")
+            let words = column.replacingOccurrences(of: "_", with: " ")
+            page.append("<th>\(words.prefix(1).uppercased() + words.dropFirst())</th>")
         }
         page.append("</tr></thead><tbody>\n")
         // Cells and rows are not closed: HTML ends them at the next one, and a page of
@@ -79,7 +101,7 @@ extension ComplianceReport {
             }
             page.append("\n")
         }
-        page.append("</tbody></table></section>\n")
+        page.append("</tbody></table></div></section>\n")
     }
 
     private static func cells(_ tally: Tally) -> String {
@@ -87,7 +109,8 @@ extension ComplianceReport {
     }
 
     /// Screen and print: charts side by side on screen, one per line on paper, rows never
-    /// split across pages, table headers repeated on each page.
+    /// split across pages, table headers repeated on each page; on a phone, a wide table
+    /// scrolls in its own box rather than widening the page.
     private static let style = """
         body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#1b1b1b;background:#fff}
         h1{font-size:1.6em;margin:0 0 .2em}h2{font-size:1.2em;margin:1.5em 0 .5em}
@@ -102,7 +125,10 @@ extension ComplianceReport {
         table{border-collapse:collapse;width:100%;font-size:.9em}.rows table{font-size:.8em}
         th,td{border:1px solid #ccc;padding:.2em .4em;text-align:left;vertical-align:top;overflow-wrap:break-word}
         th{background:#f0f0f0}.n{text-align:right}tr.pending td:nth-child(6){color:#8a5a00;font-weight:600}
-        @media print{body{margin:0;font-size:10pt}.charts{display:block}figure{break-inside:avoid;margin-bottom:1em}
+        .table{overflow-x:auto}.rows td:nth-child(7),.rows td:nth-child(10){white-space:nowrap}
+        .rows td:nth-child(11){text-align:right}details{margin:.5em 0;width:100%}summary{cursor:pointer}
+        @media (max-width:40em){body{margin:1em}}
+        @media print{body{margin:0;font-size:10pt}.charts{display:block}.table{overflow:visible}figure{break-inside:avoid;margin-bottom:1em}
         thead{display:table-header-group}tr{break-inside:avoid}th{background:#eee;-webkit-print-color-adjust:exact;
         print-color-adjust:exact}svg .done,svg .pending{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """

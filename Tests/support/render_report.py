@@ -1,6 +1,7 @@
 """Opens an HTML report in headless Chromium, offline, and prints what a reader would see
 as JSON: the title, the size of each chart (svg element), the text of the page, the
-console's messages, any request the page made, and whether a script ran. With a second
+console's messages, any request the page made, whether a script ran, and how wide the
+page is in a phone's window. With a second
 argument it also saves a screenshot there: of the whole page, or of its first HEIGHT pixels.
 
     /usr/bin/python3 Tests/support/render_report.py REPORT.html [SCREENSHOT.png [HEIGHT]]
@@ -45,6 +46,10 @@ try:
         "console": [{"level": e["level"], "message": e["message"]} for e in driver.get_log("browser")],
         "requests": [url for url in requests if url != report.as_uri()],
     }
+    # On a phone's width, the page itself should not scroll sideways.
+    driver.set_window_size(375, 812)
+    result["narrow"] = driver.execute_script(
+        "return {scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth};")
     if len(sys.argv) > 2:
         height = driver.execute_script("return document.documentElement.scrollHeight;")
         limit = int(sys.argv[3]) if len(sys.argv) > 3 else 4000
