@@ -56,17 +56,22 @@ extension ConfigurationLoaderTests {
         "optoutd.yaml:19:9: error: account id 'alice' is also defined at optoutd.yaml:10:9",
     ]
 
+    /// A configuration with the account alice inline, then the inventories listed.
+    static func aliceAnd(inventories: String) -> String {
+        """
+        version: 1
+        timezone: UTC
+        defaults: {platform: linkedin}
+        accounts:
+          - {id: alice, region: AT}
+        accounts_files: [\(inventories)]
+        """
+    }
+
     @Test(arguments: [false, true]) func duplicateIdsAcrossFilesNameTheFirstDefinition(inParts: Bool) {
         directory.write("a.csv", "id,region\nalice,DE\nbob,FR\ncarol,ES\n")
         directory.write("b.csv", "region,id\nIT,bob\nPT,dave\nNL,alice\n")
-        let yaml = """
-            version: 1
-            timezone: UTC
-            defaults: {platform: linkedin}
-            accounts:
-              - {id: alice, region: AT}
-            accounts_files: [a.csv, b.csv]
-            """
+        let yaml = Self.aliceAnd(inventories: "a.csv, b.csv")
         let (configuration, diagnostics) = load(yaml, inParts: inParts)
         #expect(configuration == nil)
         #expect(
@@ -88,14 +93,7 @@ extension ConfigurationLoaderTests {
     /// named in the same run, not only once the first is mended.
     @Test(arguments: [false, true]) func aRejectedAccountStillNamesItsDuplicates(inParts: Bool) {
         directory.write("a.csv", "id,region\nalice,XX\nbob,FR\nbob,QQ\nerin,ZZ\nerin,YY\n")
-        let yaml = """
-            version: 1
-            timezone: UTC
-            defaults: {platform: linkedin}
-            accounts:
-              - {id: alice, region: AT}
-            accounts_files: [a.csv]
-            """
+        let yaml = Self.aliceAnd(inventories: "a.csv")
         let (configuration, diagnostics) = load(yaml, inParts: inParts)
         #expect(configuration == nil)
         let duplicates = diagnostics.filter { $0.contains("also defined") }

@@ -13,6 +13,25 @@ import Testing
 struct HostileInputTests {
     let fixture: DaemonFixture
 
+    /// Runs optoutd as the user nobody, who may read only what everybody may.
+    func asNobody(_ arguments: [String], environment: [String: String] = [:]) throws -> Optoutd.Result {
+        try Optoutd.runTool(
+            "/usr/bin/setpriv",
+            ["--reuid=65534", "--regid=65534", "--clear-groups", Optoutd.executable.path] + arguments,
+            environment: environment)
+    }
+
+    /// A configuration with one account and a store with its pair, in a folder and a
+    /// configuration every user may read; returns the account and the store's folder.
+    func storeOthersMayReach(_ name: String) throws -> (account: String, state: String) {
+        let account = fixture.account(name)
+        try fixture.writeConfig(accounts: "  - {id: \(account), region: DE}")
+        #expect(try fixture.runOnce().status == 0)
+        chmod(fixture.directory.path, 0o755)
+        chmod(fixture.configPath, 0o644)
+        return (account, (fixture.statePath as NSString).deletingLastPathComponent)
+    }
+
     init() throws {
         fixture = try DaemonFixture()
     }
@@ -127,12 +146,7 @@ struct HostileInputTests {
     /// A store that is there but cannot be reached is not "no store": read as empty, it would
     /// show every action as pending and plan reminders the daemon never sends.
     @Test func aStoreThatCannotBeReachedIsAnError() throws {
-        let account = fixture.account("u")
-        try fixture.writeConfig(accounts: "  - {id: \(account), region: DE}")
-        #expect(try fixture.runOnce().status == 0)
-        let state = (fixture.statePath as NSString).deletingLastPathComponent
-        chmod(fixture.directory.path, 0o755)
-        chmod(fixture.configPath, 0o644)
+        let (account, state) = try storeOthersMayReach("u")
         chmod(state, 0o700)
         let loop = fixture.directory.appendingPathComponent("loop.sqlite").path
         try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: loop)
@@ -140,11 +154,7 @@ struct HostileInputTests {
             ["status"], ["plan", "--days", "1"], ["report"], ["ack", account, "linkedin-genai-training-2025"],
         ]
         for command in commands {
-            let hidden = try Optoutd.runTool(
-                "/usr/bin/setpriv",
-                ["--reuid=65534", "--regid=65534", "--clear-groups", Optoutd.executable.path] + command + [
-                    "--config", fixture.configPath, "--state", fixture.statePath,
-                ])
+            let hidden = try asNobody(command + ["--config", fixture.configPath, "--state", fixture.statePath])
             #expect(hidden.status == 1, "\(command): \(hidden.stdout)")
             #expect(
                 hidden.stderr.contains("cannot reach the state store at \(fixture.statePath): Permission denied"),
@@ -168,12 +178,6 @@ struct HostileInputTests {
         chmod(fixture.directory.path, 0o755)
         chmod(fixture.configPath, 0o644)
         chmod(overrides, 0o700)
-        func asNobody(_ arguments: [String], environment: [String: String] = [:]) throws -> Optoutd.Result {
-            try Optoutd.runTool(
-                "/usr/bin/setpriv",
-                ["--reuid=65534", "--regid=65534", "--clear-groups", Optoutd.executable.path] + arguments,
-                environment: environment)
-        }
         let check = try asNobody(["check", "--config", fixture.configPath])
         #expect(check.status == 78, "\(check.stdout)")
         #expect(check.stderr.contains("\(overrides):1:1: error: cannot read \(overrides): Permission denied"))
@@ -196,20 +200,11 @@ struct HostileInputTests {
     /// `plan` and `status` only read: they work for a user who may only read the store, and
     /// an empty store file stays empty.
     @Test func plansAndStatusOnlyRead() throws {
-        let account = fixture.account("r")
-        try fixture.writeConfig(accounts: "  - {id: \(account), region: DE}")
-        #expect(try fixture.runOnce().status == 0)
-        let state = (fixture.statePath as NSString).deletingLastPathComponent
-        chmod(fixture.directory.path, 0o755)
+        let (account, state) = try storeOthersMayReach("r")
         chmod(state, 0o755)
         chmod(fixture.statePath, 0o644)
-        chmod(fixture.configPath, 0o644)
         for (command, shows) in [(["status"], account), (["plan", "--days", "1"], "ACCOUNT")] {
-            let result = try Optoutd.runTool(
-                "/usr/bin/setpriv",
-                ["--reuid=65534", "--regid=65534", "--clear-groups", Optoutd.executable.path] + command + [
-                    "--config", fixture.configPath, "--state", fixture.statePath,
-                ])
+            let result = try asNobody(command + ["--config", fixture.configPath, "--state", fixture.statePath])
             #expect(result.status == 0, "\(command): \(result.stderr)")
             #expect(result.stdout.contains(shows))
         }
