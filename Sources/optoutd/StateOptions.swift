@@ -32,7 +32,10 @@ struct StateOptions: ParsableArguments, Sendable {
             if stat(path, &status) == 0 { return true }
             let failure = errno
             if failure == ENOENT { return false }
-            standardError("optoutd: cannot reach the state store at \(path): \(String(cString: strerror(failure)))")
+            // The service's store is its own user's: the usual way to it is sudo.
+            let hint = failure == EACCES ? " (run as a user who may read it, such as with sudo)" : ""
+            standardError(
+                "optoutd: cannot reach the state store at \(path): \(String(cString: strerror(failure)))\(hint)")
             throw ExitCode.failure
         }
     }

@@ -157,7 +157,9 @@ struct HostileInputTests {
             let hidden = try asNobody(command + ["--config", fixture.configPath, "--state", fixture.statePath])
             #expect(hidden.status == 1, "\(command): \(hidden.stdout)")
             #expect(
-                hidden.stderr.contains("cannot reach the state store at \(fixture.statePath): Permission denied"),
+                hidden.stderr.contains(
+                    "cannot reach the state store at \(fixture.statePath): Permission denied (run as a user who may read it, such as with sudo)"
+                ),
                 "\(command): \(hidden.stderr)")
             #expect(!hidden.stdout.contains("pending"))
             let looped = try Optoutd.run(command + ["--config", fixture.configPath, "--state", loop])
