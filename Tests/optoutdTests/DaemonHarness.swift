@@ -90,6 +90,30 @@ final class DaemonFixture {
         }.map { $0.compactMapValues { $0 as? String } }
     }
 
+    /// Returns once the journal holds every entry sent to it before this call. A marker is
+    /// sent after them on the socket libsystemd writes to, which journald reads in order:
+    /// when the marker shows, nothing sent before it is still on its way. A check that
+    /// nothing more arrived is then exact, not a guess after a pause.
+    func journalBarrier(timeout: Duration = .seconds(15)) throws {
+        let marker = "optoutd-test-barrier-\(UUID().uuidString)"
+        let sender = Process()
+        sender.executableURL = URL(fileURLWithPath: "/usr/bin/logger")
+        sender.arguments = ["--journald"]
+        let input = Pipe()
+        sender.standardInput = input
+        try sender.run()
+        input.fileHandleForWriting.write(Data("MESSAGE=\(marker)\nSYSLOG_IDENTIFIER=optoutd-test\n".utf8))
+        try input.fileHandleForWriting.close()
+        sender.waitUntilExit()
+        let deadline = ContinuousClock.now + timeout
+        while try entries(["MESSAGE=\(marker)"]).isEmpty {
+            guard ContinuousClock.now < deadline else { throw BarrierTimeout() }
+            usleep(50_000)
+        }
+    }
+
+    struct BarrierTimeout: Error {}
+
     /// This fixture's notification entries.
     func notices() throws -> [[String: String]] {
         try entries(["SYSLOG_IDENTIFIER=optoutd"]).filter { $0["OPTOUT_ACCOUNT"]?.hasPrefix(tag + "-") == true }

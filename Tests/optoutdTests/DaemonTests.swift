@@ -62,7 +62,7 @@ struct DaemonTests {
 
         // Run again: nothing is sent twice.
         #expect(try fixture.run(["run", "--once"]).status == 0)
-        usleep(300_000)
+        try fixture.journalBarrier()
         #expect(try fixture.notices().count == 3)
     }
 
@@ -75,7 +75,7 @@ struct DaemonTests {
         try fixture.seed([(account, "linkedin-genai-training-2025", now.adding(seconds: -30 * 86_400))])
         #expect(try fixture.run(["run", "--once"]).status == 0)
         let notices = try fixture.waitForNotices { !$0.isEmpty }
-        usleep(300_000)
+        try fixture.journalBarrier()
         #expect(try fixture.notices().count == 1)
         let entry = try #require(notices.first)
         #expect(entry["OPTOUT_EVENT"] == "overdue")
@@ -89,7 +89,7 @@ struct DaemonTests {
         #expect((rows.first?["last_sent"] as? String)?.hasSuffix("(overdue)") == true)
         #expect((rows.first?["next_at"] as? String)?.hasSuffix("(overdue)") == true)
         #expect(try fixture.run(["run", "--once"]).status == 0)
-        usleep(300_000)
+        try fixture.journalBarrier()
         #expect(try fixture.notices().count == 1)
         // plan reads the store too: nothing is due at once any more, the next overdue repeat is next.
         let plan = try fixture.run(["plan", "--format", "json", "--days", "30"])
