@@ -38,7 +38,15 @@ public final class StoreLock: Sendable {
     /// Takes the lock of the store at `storePath`, or throws `Held`.
     public init(storePath: String) throws {
         path = Self.lockPath(ofStore: storePath)
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        // Whether this call makes the lock file: one made for a store that turns out to be
+        // held under another name (a hard link) is taken away again.
+        var made = true
+        var opened = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if opened < 0, errno == EEXIST {
+            made = false
+            opened = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW)
+        }
+        descriptor = opened
         guard descriptor >= 0 else {
             throw StoreError(
                 storePath,
@@ -57,6 +65,9 @@ public final class StoreLock: Sendable {
         if !existed, storeDescriptor >= 0 { StateOwner.handOver(storePath) }
         guard storeDescriptor < 0 || flock(storeDescriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(storeDescriptor)
+            // Still holding it, so no other run took it meanwhile; the store's own lock keeps
+            // any later one out all the same.
+            if made { unlink(path) }
             close(descriptor)
             throw Held(path: storePath, holder: nil)
         }

@@ -62,6 +62,8 @@ struct FaultTests {
         let hardLinked = try Optoutd.run(["run", "--once", "--config", fixture.configPath, "--state", hardLink])
         #expect(hardLinked.status == 75, "\(hardLinked.stderr)")
         #expect(hardLinked.stderr.contains("in use by another process (lock \(hardLink))"), "\(hardLinked.stderr)")
+        // The lock file it made for that name is gone again.
+        #expect(!FileManager.default.fileExists(atPath: hardLink + ".lock"))
         // The other commands work beside it.
         #expect(try Optoutd.run(["check", "--config", fixture.configPath]).status == 0)
         #expect(try fixture.run(["plan", "--days", "1"]).status == 0)
