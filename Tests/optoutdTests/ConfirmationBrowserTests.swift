@@ -100,4 +100,28 @@ struct ConfirmationBrowserTests {
         #expect(chat.contains("Confirm what you have switched off"))
         #expect(chat.contains(web.base + "/c/"))
     }
+
+    /// A step described with one long unbroken word (a path, a link written out) and a long
+    /// name still fit a phone's width: they wrap instead of widening the page.
+    @Test func longWordsStillFitAPhonesWidth() throws {
+        let web = WebFixture()
+        let account = web.fixture.account("long")
+        let word = String(repeating: "Einstellungen", count: 10)
+        try web.start(
+            accounts: "  - {id: \(account), region: DE, name: \(String(repeating: "Nameohneende", count: 10))}",
+            extra: """
+                policies:
+                  - {id: long-where, platform: linkedin, title: A long way, effective: 2025-01-01, regions: [DE], actions: [{id: long-step, title: Find it, where: "\(word)"}]}
+                """)
+        let browser = try Optoutd.runTool(
+            "/usr/bin/python3",
+            [
+                Optoutd.repository.appendingPathComponent("Tests/support/confirm_in_browser.py").path,
+                try web.link(account), "",
+            ])
+        #expect(browser.status == 0, "\(browser.stderr)")
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(browser.stdout.utf8)) as? [String: Any])
+        #expect((page["labels"] as? [String: String?])?.keys.contains("\(account):long-step") == true)
+        #expect(page["overflow"] as? Bool == false, "a long word widened the page")
+    }
 }
