@@ -39,6 +39,8 @@ struct Checklist {
         var effective: String
         var deadline: String
         var started: Bool
+        /// The deadline has passed: the text no longer asks to opt out before it.
+        var passed: Bool
         /// The change offers no way to opt out.
         var informational: Bool
         /// Every step the person was asked for is done (an `opted-out` notice).
@@ -182,6 +184,7 @@ extension Checklist.PolicyChange {
             effective: effective.map(language.longDate) ?? policy.effective,
             deadline: CivilDate(iso: policy.deadline).map(language.longDate) ?? policy.deadline,
             started: effective.flatMap { date in today.map { date <= $0 } } ?? false,
+            passed: CivilDate(iso: policy.deadline).flatMap { date in today.map { date <= $0 } } ?? false,
             informational: policy.informational == true, done: false, dataUsed: items(policy.dataUsed),
             dataNotUsed: items(policy.dataNotUsed),
             sharedWith: policy.sharedWith.isEmpty ? nil : language.list(policy.sharedWith),

@@ -46,7 +46,7 @@ public enum MessageLanguage: String, CaseIterable, Sendable {
         switch self {
         case .en: "no opt-out"
         case .de: "kein Widerspruch möglich"
-        case .fr: "pas d’opposition possible"
+        case .fr: "aucune opposition possible"
         }
     }
 

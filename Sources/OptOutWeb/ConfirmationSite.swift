@@ -105,7 +105,8 @@ public final class ConfirmationSite: Sendable {
                         ])
                 }
                 recorded = submission.values
-                // A note with nothing ticked is kept with no step: it goes back into its box.
+                // A note is kept only with the steps it is about: sent with none, it goes back
+                // into its box.
                 if submission.requests.isEmpty, let note, !note.isEmpty {
                     returned = ConfirmationPages.Returned(note: note, ticked: [], noteRefused: false)
                 }

@@ -79,7 +79,7 @@ enum Documents {
         #expect(german.body.contains("Guten Tag Søren Ærø,"))
         #expect(german.language == "de")
         let french = checklist([Documents.make(language: "fr")])
-        #expect(french.subject == "Action requise avant le 3 novembre 2025 : 1 paramètre LinkedIn")
+        #expect(french.subject == "Action requise avant le 3 novembre 2025\u{202F}: 1 réglage LinkedIn")
         // Without a language of its own, the configured default.
         let defaulted = checklist([Documents.make()], settings: MessageSettings(language: "fr"))
         #expect(defaulted.language == "fr")
@@ -152,6 +152,19 @@ extension MessageRendererTests {
         let alone = checklist([Documents.make(policy: "p2", title: "Policy two", event: .optedOut, actions: [])])
         #expect(alone.body.contains("Everything below is done. Thank you!"))
         #expect(!alone.body.contains("Done, thank you:"))
+    }
+
+    /// Once its deadline has passed, a change's description no longer asks to opt out
+    /// before a day that is gone, in any language.
+    @Test func aPassedDeadlineIsNotAskedFor() {
+        let late = Documents.make(deadline: "2025-11-03", date: "2025-11-10", event: .overdue)
+        #expect(checklist([late]).body.contains("; the deadline to opt out was before 3 November 2025."))
+        #expect(!checklist([late]).body.contains("; opt out before 3 November 2025."))
+        let german = checklist([Documents.make(language: "de", deadline: "2025-11-03", date: "2025-11-10")])
+        #expect(german.body.contains("; die Frist zum Widerspruch endete vor dem 3. November 2025."))
+        #expect(german.body.contains("Die Frist ist abgelaufen: Die Einstellungen waren vor dem 3. November 2025"))
+        let french = checklist([Documents.make(language: "fr", deadline: "2025-11-03", date: "2025-11-10")])
+        #expect(french.body.contains("\u{202F}; il fallait s’opposer avant le 3 novembre 2025."), "\(french.body)")
     }
 
     /// A change with nothing to do has no deadline to meet: the summary says so, after the

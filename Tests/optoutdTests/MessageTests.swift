@@ -109,7 +109,7 @@ struct MessageTests {
         #expect(germanBody.contains("Wenn Sie fertig sind, antworten Sie bitte an datenschutz@example.org."))
         let french = try #require(received["claire@example.org"])
         let frenchHeaders = french["headers"] as? [String: String] ?? [:]
-        #expect(frenchHeaders["Subject"] == "Action requise avant le 3 novembre 2025 : 2 paramètres LinkedIn")
+        #expect(frenchHeaders["Subject"] == "Action requise avant le 3 novembre 2025\u{202F}: 2 réglages LinkedIn")
         #expect(frenchHeaders["Content-Language"] == "fr")
         #expect((french["body"] as? String)?.contains("Bonjour Claire,") == true)
         #expect((french["html"] as? String)?.contains("<html lang=\"fr\">") == true)
