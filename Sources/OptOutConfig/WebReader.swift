@@ -1,3 +1,4 @@
+import Foundation
 import OptOutCore
 
 /// Reads the `web:` section: the confirmation pages' public address, how long links stay

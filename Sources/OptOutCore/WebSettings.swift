@@ -18,6 +18,13 @@ public struct WebSettings: Hashable, Sendable {
         self.keyCredential = keyCredential
     }
 
+    /// The path of `baseURL` (empty for none): a base URL with a path is served behind a
+    /// proxy that takes the path away, so `serve` answers `/c/TOKEN` while its pages link
+    /// and post to `PATH/c/TOKEN`.
+    public var path: String {
+        String(baseURL.dropFirst(origin.count))
+    }
+
     /// `scheme://host[:port]` of `baseURL`: what a browser sends as `Origin` from its pages.
     public var origin: String {
         guard let schemeEnd = baseURL.range(of: "://") else { return baseURL }

@@ -80,7 +80,8 @@ public enum ComplianceMetrics {
     }
     private static var givenUp: MetricNameDescriptor {
         family(
-            "deliveries_given_up", unit: "total", "Deliveries given up after retrying, by channel.")
+            "deliveries_given_up", unit: "total",
+            "Deliveries given up, by channel: refused for good, or still failing after give_up_after.")
     }
     private static var lastRound: MetricNameDescriptor {
         family(

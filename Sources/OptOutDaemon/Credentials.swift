@@ -14,10 +14,13 @@ public struct Credentials: Sendable {
     public func value(_ name: String) throws(DeliveryError) -> String {
         guard let directory else {
             throw DeliveryError(
-                "credential '\(name)' is needed but $CREDENTIALS_DIRECTORY is not set (LoadCredential=)")
+                "credential '\(name)' is needed but $CREDENTIALS_DIRECTORY is not set: give it with LoadCredential= in the unit, or, run by hand, as CREDENTIALS_DIRECTORY=FOLDER"
+            )
         }
-        guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
-            throw DeliveryError("credential '\(name)' cannot be read from $CREDENTIALS_DIRECTORY")
+        let path = directory + "/" + name
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = access(path, F_OK) == 0 ? "permission denied" : "no such file"
+            throw DeliveryError("credential '\(name)' cannot be read: \(path): \(reason)")
         }
         // Trimmed as bytes: Swift reads "\r\n" as one Character, which neither "\r" nor "\n"
         // is a suffix of, and a secret ending in CR would then be refused as a header value.

@@ -103,7 +103,7 @@ extension Daemon {
         let scheduler = state.scheduler
         let configuration = scheduler.configuration
         var text =
-            "\(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
+            "\(counted(configuration.accounts.count, "account")), \(counted(configuration.catalog.policies.count, "policy", "policies")), \(counted(scheduler.pendingPairCount, "pending pair"))"
         if let trouble = state.storeTrouble { return text + "; " + trouble.summary }
         let now = clock()
         if let next = scheduler.upcoming(from: now),

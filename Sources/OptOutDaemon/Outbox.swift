@@ -169,7 +169,7 @@ public struct Outbox: Sendable {
         for delivery in batch {
             if now.secondsSince1970 - delivery.issuedAt.secondsSince1970 > giveUpAfterSeconds {
                 let reason =
-                    "not delivered within \(Self.span(hours: giveUpAfterSeconds / 3600)) (last error: \(delivery.lastError ?? "none"))"
+                    "not delivered within \(Self.span(hours: giveUpAfterSeconds / 3600)); the last try said: \(delivery.lastError ?? "nothing")"
                 if let failure = giveUp(delivery, channel: channel.name, reason: reason, now: now) { return failure }
             } else {
                 live.append(delivery)

@@ -37,7 +37,7 @@ struct Subprocess {
         var stderr: [Int32] = [-1, -1]
         guard optoutd_pipe_cloexec(&stdin) == 0, optoutd_pipe_cloexec(&stdout) == 0, optoutd_pipe_cloexec(&stderr) == 0
         else {
-            throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+            throw SpawnFailure(errno: errno)
         }
         let pid = try spawn(stdin: stdin[0], stdout: stdout[1], stderr: stderr[1])
         [stdin[0], stdout[1], stderr[1]].forEach { _ = close($0) }
@@ -144,7 +144,7 @@ struct Subprocess {
         let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard spawned == 0 else {
             [stdin, stdout, stderr].forEach { _ = close($0) }
-            throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO)
+            throw SpawnFailure(errno: spawned)
         }
         return pid
     }
@@ -172,4 +172,11 @@ struct Subprocess {
         let signal = status & 0x7F
         return signal == 0 ? .exited((status >> 8) & 0xFF) : .signalled(signal)
     }
+}
+
+/// Why a program could not be started, as the system says it ("No such file or
+/// directory"), for the message that names the program.
+struct SpawnFailure: Error, CustomStringConvertible {
+    var errno: Int32
+    var description: String { String(cString: strerror(errno)) }
 }

@@ -53,7 +53,14 @@ public final class ConfirmationSite: Sendable {
         let now = clock()
         let fingerprint = LinkToken.fingerprint(text)
         if request.method == .POST, Self.isCrossSite(request.headers, origin: origin) {
-            logger.warning("refused a form sent from another site", metadata: ["link": "\(fingerprint)"])
+            // What was seen, beside what base_url expects: a scheme or port that differs is
+            // the usual cause, and the operator needs both to see it.
+            let seen =
+                request.headers.first(name: "sec-fetch-site").map { "Sec-Fetch-Site \($0)" }
+                ?? "Origin \(request.headers.first(name: "origin") ?? "")"
+            logger.warning(
+                "refused a form sent from another site (\(TerminalText.oneLine(seen)); base_url's origin is \(origin))",
+                metadata: ["link": "\(fingerprint)"])
             return .html(.forbidden, pages.problem(.crossSite))
         }
         let token: LinkToken
@@ -69,7 +76,8 @@ public final class ConfirmationSite: Sendable {
         }
         let accounts = accounts(of: token)
         guard !accounts.isEmpty else { return .html(.notFound, pages.problem(.unknown)) }
-        let formAction = "/c/" + text
+        // As the browser sees it: under base_url's path, which a proxy in front takes away.
+        let formAction = links.settings.path + "/c/" + text
         do {
             var checklist = try self.checklist(of: accounts)
             var recorded: [String]?

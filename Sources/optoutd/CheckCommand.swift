@@ -1,6 +1,7 @@
 import ArgumentParser
 import OptOutConfig
 import OptOutCore
+import OptOutDaemon
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,7 +21,7 @@ struct CheckCommand: ParsableCommand {
             standardError("\(options.shownPath): warning: \(warning)")
         }
         var summary =
-            "\(options.shownPath): ok: \(configuration.accounts.count) accounts, \(configuration.catalog.policies.count) policies, \(scheduler.pendingPairCount) pending pairs"
+            "\(options.shownPath): ok: \(counted(configuration.accounts.count, "account")), \(counted(configuration.catalog.policies.count, "policy", "policies")), \(counted(scheduler.pendingPairCount, "pending pair"))"
         if let next = scheduler.upcoming(from: now),
             let account = scheduler.account(next.pair.account)
         {
@@ -36,7 +37,10 @@ struct CheckCommand: ParsableCommand {
     /// Accounts that mail to owners cannot reach (no address of their own, no `cc` copy),
     /// so that nothing but the journal tells anyone about them: how many, and a few ids.
     static func unreachableWarning(_ configuration: Configuration) -> String? {
-        guard let email = configuration.channels.email, email.toOwner, email.cc.isEmpty else { return nil }
+        guard let email = configuration.channels.email, email.cc.isEmpty else { return nil }
+        guard email.toOwner else {
+            return "mail goes to nobody: to_owner is false and there is no cc; only the journal reaches the accounts"
+        }
         let unreachable = configuration.accounts.lazy.filter { $0.email == nil }
         let count = unreachable.count
         guard count > 0 else { return nil }

@@ -24,6 +24,7 @@ import Testing
         let web = try #require(configuration?.web)
         #expect(web.baseURL == "https://privacy.example.org/optout")
         #expect(web.origin == "https://privacy.example.org")
+        #expect(web.path == "/optout")
         #expect(web.linkValidSeconds == 30 * 86_400)
         #expect(web.keyCredential == nil)
         #expect(load("").0?.web == nil)

@@ -49,6 +49,22 @@ struct ConfirmationPageTests {
         #expect(try web.acks(alice).count == 1)
     }
 
+    /// Behind a proxy that maps a path to the server, the page's form posts under that
+    /// path, as the browser sees the page, while the server answers at its root.
+    @Test func aBaseURLWithAPathIsWhereTheFormPosts() throws {
+        web.stop()
+        try fixture.writeConfig(
+            accounts: "  - {id: \(alice), region: DE, email: alice@example.org}",
+            extra: "web: {base_url: \"\(web.base)/optout\"}")
+        try web.serve()
+        let link = try web.link(alice)
+        #expect(link.hasPrefix(web.base + "/optout/c/"))
+        let token = String(link.dropFirst((web.base + "/optout/c/").count))
+        let page = try web.get("/c/" + token)
+        #expect(page.status == 200)
+        #expect(page.body.contains(#"<form method="post" action="/optout/c/\#(token)">"#))
+    }
+
     @Test func thePageSpeaksTheAccountsLanguage() throws {
         let page = try web.get(path(try web.link(bob)))
         #expect(page.body.contains(#"<html lang="fr">"#))

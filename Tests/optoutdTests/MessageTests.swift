@@ -184,6 +184,11 @@ struct MessageTests {
             accounts: accounts,
             extra: "channels:\n  email: {from: p@example.org, transport: \"smtp://127.0.0.1:25\", cc: [t@example.org]}")
         #expect(!copied.stderr.contains("warning"))
+        // Neither the owners nor a copy: mail reaches nobody, and check says so.
+        let nobody = try check(
+            accounts: accounts,
+            extra: "channels:\n  email: {from: p@example.org, transport: \"smtp://127.0.0.1:25\", to_owner: false}")
+        #expect(nobody.stderr.contains("warning: mail goes to nobody: to_owner is false and there is no cc"))
     }
 
     @Test func anUnknownLanguageIsALocatedError() throws {

@@ -38,5 +38,12 @@ struct TestNotifyTests {
         #expect(one.stdout == "chat: ok\n")
         #expect(try Optoutd.run(["test-notify", "--config", fixture.configPath, "--channel", "pager"]).status == 64)
         #expect(try Optoutd.run(["test-notify", "--config", fixture.configPath, "--account", "nobody"]).status == 65)
+        // A hook program that is not there is named, with the system's reason in words.
+        try fixture.writeConfig(
+            accounts: "  - {id: \(account), region: NO}",
+            extra: "channels:\n  hooks: [{name: gone, command: [\"/nonexistent/hook\"]}]")
+        let gone = try Optoutd.run(["test-notify", "--config", fixture.configPath, "--channel", "gone"])
+        #expect(gone.status == 69)
+        #expect(gone.stdout == "gone: failed: hook gone: cannot run /nonexistent/hook: No such file or directory\n")
     }
 }
