@@ -1,3 +1,4 @@
+import Foundation
 import OptOutCore
 
 /// Reads and validates the `channels:` section.
@@ -84,12 +85,25 @@ struct ChannelReader {
         let caFile = fields["tls_ca_file"].flatMap { node in
             yaml.parsed(node, "tls_ca_file", as: "an absolute path") { $0.hasPrefix("/") ? $0 : nil }
         }
+        if let username, case .smtp(let url) = transport, url.hasPrefix("smtp://"), startTLS != .required,
+            !Self.isLoopback(url)
+        {
+            log.warning(
+                "username over smtp:// without starttls: required: the password may cross the network in clear; use starttls: required or smtps://",
+                at: username.location)
+        }
         guard let from, let transport else { return nil }
         return EmailSettings(
             from: from.value, transport: transport, startTLS: startTLS ?? .opportunistic, username: username?.value,
             passwordCredential: password, toOwner: toOwner ?? true, cc: cc.map(\.value), digest: digest ?? .none,
             events: events ?? Set(EventKind.allCases), tlsCAFile: caFile, reportTo: reportTo.map(\.value),
             reportEveryDays: reportEveryDays)
+    }
+
+    /// Whether an `smtp://` URL names this machine, where a password never leaves it.
+    private static func isLoopback(_ url: String) -> Bool {
+        let host = URLComponents(string: url)?.host?.lowercased() ?? ""
+        return host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 
     private func hook(_ node: YAMLNode) -> Located<HookSettings>? {

@@ -56,6 +56,30 @@ extension ConfigurationLoaderTests {
         "optoutd.yaml:19:9: error: account id 'alice' is also defined at optoutd.yaml:10:9",
     ]
 
+    /// A user name over smtp:// without required STARTTLS may send the password in clear:
+    /// a warning, except to a relay on this machine.
+    @Test func aPasswordThatMayCrossTheNetworkInClearIsWarnedAbout() {
+        func warnings(_ transport: String, _ starttls: String) -> [String] {
+            load(
+                """
+                version: 1
+                timezone: UTC
+                channels:
+                  email: {from: p@example.org, transport: "\(transport)", starttls: \(starttls), username: optoutd}
+                accounts: []
+                """
+            ).1.filter { $0.contains("warning") }
+        }
+        #expect(
+            warnings("smtp://mail.example.org:587", "opportunistic") == [
+                "optoutd.yaml:4:109: warning: username over smtp:// without starttls: required: the password may cross the network in clear; use starttls: required or smtps://"
+            ])
+        #expect(warnings("smtp://mail.example.org:587", "off").count == 1)
+        #expect(warnings("smtp://mail.example.org:587", "required").isEmpty)
+        #expect(warnings("smtps://mail.example.org:465", "off").isEmpty)
+        #expect(warnings("smtp://127.0.0.1:25", "off").isEmpty)
+    }
+
     /// A configuration with the account alice inline, then the inventories listed.
     static func aliceAnd(inventories: String) -> String {
         """
