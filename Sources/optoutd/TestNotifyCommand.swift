@@ -20,7 +20,7 @@ struct TestNotifyCommand: AsyncParsableCommand, Sendable {
     @Option(help: "Only this channel (journal, email, or a hook or webhook name).")
     var channel: String?
 
-    @Option(help: "Use this account (default: the first one).")
+    @Option(help: "Use this account (default: the first one; with --channel email, the first with an address).")
     var account: String?
 
     func run() async throws {
@@ -45,7 +45,9 @@ struct TestNotifyCommand: AsyncParsableCommand, Sendable {
         for channel in channels {
             let recipients = channel.recipients(of: notice)
             if recipients.isEmpty {
-                print("\(channel.name): skipped: no recipient for account \(notice.account.id)")
+                print(
+                    "\(channel.name): skipped: no recipient for account \(notice.account.id) (name one with an address: --account ID)"
+                )
                 continue
             }
             for recipient in recipients {
@@ -71,7 +73,11 @@ struct TestNotifyCommand: AsyncParsableCommand, Sendable {
 
     /// A notice for the chosen account's first applicable policy.
     private func sampleNotice(_ configuration: Configuration, now: Instant) -> Notice? {
-        let candidates = configuration.accounts.filter { account == nil || $0.id == account }
+        var candidates = configuration.accounts.filter { account == nil || $0.id == account }
+        // Mail alone is tested with an account it can reach, when no account is named.
+        if account == nil, channel == "email" {
+            candidates = candidates.filter { $0.email != nil } + candidates.filter { $0.email == nil }
+        }
         for account in candidates {
             for index in configuration.catalog.policyIndices(platform: account.platform) {
                 let policy = configuration.catalog.policies[index]

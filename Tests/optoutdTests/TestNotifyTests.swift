@@ -46,4 +46,28 @@ struct TestNotifyTests {
         #expect(gone.status == 69)
         #expect(gone.stdout == "gone: failed: hook gone: cannot run /nonexistent/hook: No such file or directory\n")
     }
+
+    /// `--channel email` alone tests mail with an account it can reach; a named account
+    /// without an address is skipped with a hint.
+    @Test func mailAloneIsTestedWithAnAccountItCanReach() throws {
+        let mail = try MailFixture()
+        let fixture = mail.fixture
+        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        let quiet = fixture.account("nomail")
+        try fixture.writeConfig(
+            accounts:
+                "  - {id: \(quiet), region: DE}\n  - {id: \(fixture.account("mail")), region: DE, email: m@example.org}",
+            extra:
+                "channels:\n  email: {from: p@example.org, transport: \"smtp://127.0.0.1:\(server.port)\", starttls: off}"
+        )
+        let result = try Optoutd.run(["test-notify", "--config", fixture.configPath, "--channel", "email"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout == "email (m@example.org): ok\n")
+        let named = try Optoutd.run([
+            "test-notify", "--config", fixture.configPath, "--channel", "email", "--account", quiet,
+        ])
+        #expect(
+            named.stdout
+                == "email: skipped: no recipient for account \(quiet) (name one with an address: --account ID)\n")
+    }
 }
