@@ -114,6 +114,13 @@ extension Daemon {
         } else {
             text += "; nothing scheduled"
         }
+        // What waits to be delivered, as `optoutd status` counts it: a channel that keeps
+        // failing shows in `systemctl status` too. (A partial index holds only those.)
+        if let waiting = try? store.waitingSummary(), !waiting.isEmpty {
+            let count = waiting.reduce(0) { $0 + $1.count }
+            text +=
+                "; outbox: \(count) waiting for \(waiting.count == 1 ? waiting[0].target : "\(waiting.count) targets")"
+        }
         if let rejection = state.rejection { text += "; \(rejection)" }
         return text
     }
