@@ -28,7 +28,7 @@ enum TextChecks {
         case 0..<0x20, 0x7F...0x9F: "a control character"
         case 0x2028: "a line separator"
         case 0x2029: "a paragraph separator"
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: "a bidirectional control"
+        case _ where TerminalText.isDirectionControl(scalar): "a bidirectional control"
         default: "an invisible character"
         }
     }

@@ -10,7 +10,7 @@ public enum TerminalText {
         switch scalar.value {
         case 0..<0x20, 0x7F...0x9F: true  // C0, DEL, C1
         case 0x2028, 0x2029: true  // line and paragraph separators
-        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true  // bidirectional controls
+        case _ where isDirectionControl(scalar): true
         // Zero-width characters that no script needs (the joiners U+200C and U+200D are
         // parts of words in Persian and Indic scripts, and of emoji), and others that show
         // as nothing: the soft hyphen, the grapheme joiner, the Hangul fillers, invisible
@@ -18,6 +18,15 @@ public enum TerminalText {
         case 0x200B, 0x2060...0x2064, 0x206A...0x206F, 0xFEFF: true
         case 0x00AD, 0x034F, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFFA0, 0xFFF9...0xFFFB: true
         case 0xE0000...0xE007F: true
+        default: false
+        }
+    }
+
+    /// Whether `scalar` is a bidirectional control: it makes text read in another order
+    /// than it is written.
+    public static func isDirectionControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
         default: false
         }
     }

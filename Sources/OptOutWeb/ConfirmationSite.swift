@@ -69,8 +69,7 @@ public final class ConfirmationSite: Sendable {
         } catch .expired {
             // Genuine, so its accounts are known: the page speaks their language.
             let accounts = (try? links.open(text, now: .distantPast)).map(accounts(of:)) ?? []
-            return .html(
-                .gone, pages.problem(.expired, language: accounts.isEmpty ? nil : pages.language(of: accounts)))
+            return .html(.gone, pages.problem(.expired, language: pages.language(of: accounts)))
         } catch {
             return .html(.notFound, pages.problem(.unknown))
         }

@@ -48,9 +48,7 @@ import Testing
     /// Without `timezone`, the zone is `$TZ` as the C library reads it; one it cannot use
     /// is said, never taken for UTC unseen.
     @Test func theSystemZoneComesFromTZInEveryFormTheCLibraryReads() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "optoutd-tz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchFolder("optoutd-tz")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("optoutd.yaml").path
         try "version: 1\ndefaults: {platform: linkedin}\naccounts:\n  - {id: a, region: DE}\n".write(
@@ -74,9 +72,7 @@ import Testing
     }
 
     @Test func checkReportsEveryErrorAndExits78() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "optoutd-check-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchFolder("optoutd-check")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("optoutd.yaml")
         try "version: 1\ntimezone: UTC\nreminders: {at: \"25:00\"}\naccounts_files: [accounts.csv]\n".write(

@@ -17,6 +17,11 @@ struct MailFixture {
         mailbox = try fixture.subdirectory("mailbox")
     }
 
+    /// A real SMTP server (aiosmtpd) that keeps what it receives in `mailbox`.
+    func server() throws -> LocalServer {
+        try LocalServer(script: "smtp_server.py", [mailbox.path])
+    }
+
     /// The messages received so far, each parsed by Python's email package, with its envelope.
     func messages() throws -> [(mail: [String: Any], envelope: [String: Any])] {
         try Self.messages(in: mailbox)
@@ -88,7 +93,7 @@ struct EmailTests {
     }
 
     @Test func aPlainSMTPMessageHasEveryHeaderAndSaysWhatToDo() throws {
-        let server = try LocalServer(script: "smtp_server.py", [mailbox.path])
+        let server = try mail.server()
         try configure(
             email: """
                 from: "Privacy Team <privacy@example.org>"
@@ -231,7 +236,7 @@ struct EmailTests {
     }
 
     @Test func aDailyDigestGathersEachRecipientsNotices() throws {
-        let server = try LocalServer(script: "smtp_server.py", [mailbox.path])
+        let server = try mail.server()
         let a = fixture.account("a")
         let b = fixture.account("b")
         try configure(
@@ -267,7 +272,7 @@ struct EmailTests {
     /// The shipped timer runs a few minutes after `reminders.at`: a reminder due at 09:00
     /// must still go out that day, not a day late.
     @Test func aDailyDigestRunLateSendsTheRemindersOfThatDay() throws {
-        let server = try LocalServer(script: "smtp_server.py", [mailbox.path])
+        let server = try mail.server()
         try fixture.writeConfig(
             accounts: "  - {id: \(fixture.account("soren")), region: DE, email: soren@example.org}",
             extra: """

@@ -9,7 +9,7 @@ struct EscalationTests {
     @Test func theManagerIsToldWhoHasNotActedOnWhat() throws {
         let mail = try MailFixture()
         let fixture = mail.fixture
-        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        let server = try mail.server()
         let account = fixture.account("late")
         try fixture.writeConfig(
             accounts:

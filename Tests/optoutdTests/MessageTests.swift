@@ -33,7 +33,7 @@ struct MessageTests {
     static let weekBefore = Instant(iso: "2025-10-27T10:00:00+01:00", defaultZone: .utc)!
 
     @Test func onePersonGetsOneMessageForThreePoliciesAndTwoAccounts() throws {
-        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        let server = try mail.server()
         // GB on LinkedIn: the 2024 change (until the UK's pause), genai 2025 and affiliate
         // sharing, three of which ask for the same toggle; and an X account, same address.
         try configure(
@@ -90,7 +90,7 @@ struct MessageTests {
     }
 
     @Test func germanAndFrenchAccountsGetTheirLanguageAndDates() throws {
-        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        let server = try mail.server()
         let csv = fixture.directory.appendingPathComponent("accounts.csv")
         try "id,region,email,name,language\n\(fixture.account("fr")),FR,claire@example.org,Claire,fr\n"
             .write(to: csv, atomically: true, encoding: .utf8)
@@ -116,7 +116,7 @@ struct MessageTests {
     }
 
     @Test func theCopyToThePrivacyTeamIsABoundedSummary() throws {
-        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        let server = try mail.server()
         let accounts = (1...60).map { "  - {id: \(fixture.account("p\($0)")), region: DE}" }.joined(separator: "\n")
         try configure(server, accounts: accounts, email: "cc: [team@example.org]")
         #expect(try fixture.runOnce().status == 0)
@@ -136,7 +136,7 @@ struct MessageTests {
     }
 
     @Test func aTemplateBesideTheConfigurationReplacesTheShippedOne() throws {
-        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        let server = try mail.server()
         let templates = try fixture.subdirectory("templates/en")
         try "{{#prefix}}{{prefix}} {{/prefix}}Bitte {{platforms}} bis {{deadline}}\n".write(
             to: templates.appendingPathComponent("subject.mustache"), atomically: true, encoding: .utf8)
@@ -233,7 +233,7 @@ struct LargeRoundTests {
     @Test func aCopyAddressGetsOneSummaryForAWholeRound() throws {
         let mail = try MailFixture()
         let fixture = mail.fixture
-        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        let server = try mail.server()
         // 200 Canadian accounts with no address of their own: four LinkedIn policies each,
         // 800 notices for the copy address, more than one read of the outbox holds.
         let accounts = (0..<200).map { "  - {id: \(fixture.account("c\($0)")), region: CA}" }

@@ -56,3 +56,10 @@ struct Optoutd {
             stderr: try String(contentsOf: stderrURL, encoding: .utf8))
     }
 }
+
+/// A new folder of its own under the temporary directory, for a test to remove when done.
+func scratchFolder(_ prefix: String) throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}

@@ -70,9 +70,7 @@ import Testing
 
     @Test(arguments: cases)
     func theAccountGetsThePoliciesOfItsPlatformAndCountry(_ test: Case) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "optoutd-platform-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchFolder("optoutd-platform")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("optoutd.yaml").path
         try "version: 1\ntimezone: UTC\naccounts:\n  - {id: acct, platform: \(test.platform), region: \(test.region)}\n"
@@ -106,9 +104,7 @@ import Testing
     }
 
     @Test func metasObjectionIsRemindedBeforeTheTwentySixthOfMay() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "optoutd-platform-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try scratchFolder("optoutd-platform")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("optoutd.yaml").path
         try """

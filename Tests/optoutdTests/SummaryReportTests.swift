@@ -10,7 +10,7 @@ struct SummaryReportTests {
     @Test func thePrivacyTeamGetsTheSummaryOncePerPeriod() throws {
         let mail = try MailFixture()
         let fixture = mail.fixture
-        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        let server = try mail.server()
         let done = fixture.account("done")
         try fixture.writeConfig(
             accounts: """

@@ -52,7 +52,7 @@ struct TestNotifyTests {
     @Test func mailAloneIsTestedWithAnAccountItCanReach() throws {
         let mail = try MailFixture()
         let fixture = mail.fixture
-        let server = try LocalServer(script: "smtp_server.py", [mail.mailbox.path])
+        let server = try mail.server()
         let quiet = fixture.account("nomail")
         try fixture.writeConfig(
             accounts:
