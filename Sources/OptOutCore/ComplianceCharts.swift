@@ -72,11 +72,17 @@ enum ComplianceCharts {
                 points.append("\(x(week.at)),\(y(week.done))")
             }
             let series = Self.seriesClass(index)
-            svg += "<polyline class=\"\(series)\" points=\"\(points.joined(separator: " "))\"/>"
+            // Policies with the same shares draw one line over the other: the legend and each
+            // line's tooltip name the latest share, so that a hidden line is still read.
+            let latest = summary.weeks.last.map { ": \($0.done.percentText)% done" } ?? ""
+            let label = HTMLText.escaped(summary.policy.id + latest)
+            svg += """
+                <polyline class="\(series)" points="\(points.joined(separator: " "))"><title>\(label)</title></polyline>
+                """
             let legendY = top + height + 40 + index * 20
             svg += """
                 <line class="\(series)" x1="\(left)" y1="\(legendY - 4)" x2="\(left + 24)" y2="\(legendY - 4)"/>\
-                <text x="\(left + 30)" y="\(legendY)">\(HTMLText.escaped(summary.policy.id))</text>
+                <text x="\(left + 30)" y="\(legendY)">\(label)</text>
                 """
         }
         return svg + "</svg>"

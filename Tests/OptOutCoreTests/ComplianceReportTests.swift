@@ -146,6 +146,17 @@ import Testing
         #expect(styles[0] == "series0" && styles[7] == "series1 dash1" && styles[14] == "series2 dash2")
     }
 
+    /// Two policies whose shares are the same draw one line over the other: the legend and
+    /// each line's tooltip still tell them apart by the share they end at.
+    @Test func theHistoryChartNamesEachPolicysLatestShare() {
+        let html = report(at: "2025-11-20T00:00").html(zone: Self.berlin).text
+        let chart = html[html.range(of: "Share of accounts done over time")!.lowerBound...]
+        #expect(chart.contains(">training: 100.0% done</text>"))
+        #expect(chart.contains(">ads: 50.0% done</text>"))
+        #expect(chart.contains("<polyline class=\"series1\" points=\""))
+        #expect(chart.contains("<title>ads: 50.0% done</title></polyline>"))
+    }
+
     /// A note in Chinese or with an emoji takes two columns a character on a terminal: the
     /// table pads by what shows, so the columns after the note stay in line.
     @Test func wideCharactersKeepTheRowTableInLine() throws {
