@@ -126,7 +126,10 @@ final class YAMLComposer {
                 throw YAMLSyntaxError(message: "found undefined alias", line: line, column: column)
             }
             try count(target.size, line: line, column: column)
-            return target
+            // A mistake in the repeated value is reported where the alias stands: the line
+            // of the anchor holds it too, but an error there for a second account (or a
+            // duplicate id "also defined" at its own place) would not say which use is meant.
+            return (target.node.relocated(line: line, column: column), target.size)
         case YAML_SCALAR_EVENT:
             let scalar = event.data.scalar
             tag = scalar.tag

@@ -32,6 +32,21 @@ struct YAMLNode {
         return nil
     }
 
+    /// The same node and everything in it, each placed at `line` and `column`.
+    func relocated(line: Int, column: Int) -> YAMLNode {
+        let content: Content =
+            switch content {
+            case .scalar: content
+            case .sequence(let items): .sequence(items.map { $0.relocated(line: line, column: column) })
+            case .mapping(let pairs):
+                .mapping(
+                    pairs.map {
+                        ($0.key.relocated(line: line, column: column), $0.value.relocated(line: line, column: column))
+                    })
+            }
+        return YAMLNode(content: content, line: line, column: column)
+    }
+
     /// YAML's null: an empty or `~`/`null` plain scalar (the core schema's spellings).
     var isNull: Bool {
         guard let scalar, scalar.isPlain else { return false }

@@ -129,6 +129,26 @@ extension ConfigurationLoaderTests {
             ], "\(diagnostics)")
     }
 
+    /// A value repeated through an alias is reported where the alias stands, so a mistake
+    /// in it names the use it is about, and a duplicate does not point at itself.
+    @Test func mistakesInAnAliasedValueAreNamedAtTheAlias() {
+        let (configuration, diagnostics) = load(
+            """
+            version: 1
+            defaults: {platform: linkedin}
+            accounts:
+              - &shared {id: a3, region: ZZ}
+              - *shared
+            """)
+        #expect(configuration == nil)
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:4:30: error: unknown region 'ZZ'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE",
+                "optoutd.yaml:5:5: error: unknown region 'ZZ'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE",
+                "optoutd.yaml:5:5: error: account id 'a3' is also defined at optoutd.yaml:4:18",
+            ], "\(diagnostics)")
+    }
+
     /// policies.d and templates are read without being named: not there is fine, but one
     /// that is there and cannot be read is an error, or a correction would be left out
     /// without a word.
