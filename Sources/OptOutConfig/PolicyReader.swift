@@ -49,11 +49,12 @@ struct PolicyReader {
         let replaces = fields["replaces"].flatMap { yaml.bool($0, "replaces") } ?? false
         guard let id, let platform, let title, let effective, let regions, let except, let actions else { return nil }
         let coverage = regions.1.subtracting(except.1)
-        if regions.1.isEmpty {
+        // Names that are all unknown cover nothing too, but each is already named as unknown.
+        if regions.1.isEmpty, regions.0.isEmpty {
             log.error(
                 "policy '\(id)' covers no country: 'regions' is empty; list countries, groups such as EU, or *",
                 at: fields["regions"].map(yaml.location) ?? fields.location)
-        } else if coverage.isEmpty {
+        } else if !regions.1.isEmpty, coverage.isEmpty {
             log.error("policy '\(id)' covers no country: every region is in 'except'", at: fields.location)
         }
         let policy = Policy(

@@ -266,12 +266,15 @@ import Testing
             policies:
               - {id: none-listed, platform: linkedin, title: T, effective: 2030-01-01, regions: [], actions: [{id: x1, title: X, where: W}]}
               - {id: all-excepted, platform: linkedin, title: T, effective: 2030-01-01, regions: [DE], except: [EU], actions: [{id: x2, title: X, where: W}]}
+              - {id: unknown-only, platform: linkedin, title: T, effective: 2030-01-01, regions: [XX], actions: [{id: x3, title: X, where: W}]}
             """)
         #expect(configuration == nil)
         #expect(
             diagnostics == [
                 "optoutd.yaml:4:85: error: policy 'none-listed' covers no country: 'regions' is empty; list countries, groups such as EU, or *",
                 "optoutd.yaml:5:5: error: policy 'all-excepted' covers no country: every region is in 'except'",
+                // Unknown names alone: the error names them, and says nothing of "empty".
+                "optoutd.yaml:6:87: error: unknown region 'XX'; expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *",
             ])
     }
 
