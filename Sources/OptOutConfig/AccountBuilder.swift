@@ -39,21 +39,29 @@ extension RawAccount {
 struct AccountBuilder {
     let catalog: Catalog
     let defaultPlatform: String?
+    /// `defaults.platform` is given but names no platform of the catalog.
+    let defaultPlatformIsInvalid: Bool
     let defaultZone: Zone
     let log: DiagnosticLog
     /// Of this builder alone: a copy for another thread or log gets one of its own.
     private let zoneNames = ZoneNameMemo()
 
-    init(catalog: Catalog, defaultPlatform: String?, defaultZone: Zone, log: DiagnosticLog) {
+    init(
+        catalog: Catalog, defaultPlatform: String?, defaultPlatformIsInvalid: Bool = false, defaultZone: Zone,
+        log: DiagnosticLog
+    ) {
         self.catalog = catalog
         self.defaultPlatform = defaultPlatform
+        self.defaultPlatformIsInvalid = defaultPlatformIsInvalid
         self.defaultZone = defaultZone
         self.log = log
     }
 
     /// The same builder, reporting to `log`.
     func reporting(to log: DiagnosticLog) -> AccountBuilder {
-        AccountBuilder(catalog: catalog, defaultPlatform: defaultPlatform, defaultZone: defaultZone, log: log)
+        AccountBuilder(
+            catalog: catalog, defaultPlatform: defaultPlatform, defaultPlatformIsInvalid: defaultPlatformIsInvalid,
+            defaultZone: defaultZone, log: log)
     }
 
     func account(_ raw: consuming RawAccount) -> Located<Account>? {
@@ -120,11 +128,12 @@ struct AccountBuilder {
             // Most rows name the default platform: a comparison spares hashing the name.
             check(
                 platformText.value == defaultPlatform || catalog.platforms.contains(platformText.value),
-                "unknown platform \(TerminalText.quoted(platformText.value)); \(catalog.knownPlatforms)",
+                "unknown platform \(TerminalText.quoted(platformText.value)); \(catalog.hint(forUnknownPlatform: platformText.value))",
                 at: platformText.location)
         } else if platformIsText {
+            // A default that is there but wrong is reported once, where it is written.
             check(
-                defaultPlatform != nil,
+                defaultPlatform != nil || defaultPlatformIsInvalid,
                 "account \(TerminalText.quoted(id.value)) needs a platform (or set defaults.platform)",
                 at: id.location)
         }

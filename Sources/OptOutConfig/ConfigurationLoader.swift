@@ -105,14 +105,20 @@ public struct ConfigurationLoader: Sendable {
         }
 
         var defaultPlatform: String?
-        if let node = fields["defaults"], let defaults = yaml.fields(node, "defaults", allowed: ["platform"]) {
-            defaultPlatform = defaults["platform"].flatMap { node in
-                yaml.parsed(
-                    node, "the default platform",
-                    as: "a platform of the catalog (\(catalog.platforms.sorted().joined(separator: ", ")))"
-                ) {
-                    catalog.platforms.contains($0) ? $0 : nil
+        var defaultPlatformIsInvalid = false
+        if let node = fields["defaults"], let defaults = yaml.fields(node, "defaults", allowed: ["platform"]),
+            let node = defaults["platform"]
+        {
+            let text = yaml.string(node, "the default platform")?.value
+            if let text, catalog.platforms.contains(text) {
+                defaultPlatform = text
+            } else {
+                if let text {
+                    yaml.error(
+                        "unknown default platform \(TerminalText.quoted(text)); \(catalog.hint(forUnknownPlatform: text))",
+                        at: node)
                 }
+                defaultPlatformIsInvalid = true
             }
         }
         let channels = fields["channels"].map { ChannelReader(yaml: yaml).channels($0) } ?? ChannelSettings()
@@ -121,7 +127,8 @@ public struct ConfigurationLoader: Sendable {
 
         // Accounts, inline and from inventories.
         let builder = AccountBuilder(
-            catalog: catalog, defaultPlatform: defaultPlatform, defaultZone: defaultZone, log: log)
+            catalog: catalog, defaultPlatform: defaultPlatform, defaultPlatformIsInvalid: defaultPlatformIsInvalid,
+            defaultZone: defaultZone, log: log)
         // In runs: the inline accounts, then each file's.
         var accounts: [[Located<Account>]] = []
         if let node = fields["accounts"], let items = yaml.sequence(node, "accounts") {

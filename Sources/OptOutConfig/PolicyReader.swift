@@ -171,10 +171,16 @@ func isIdentifier(_ text: String) -> Bool {
 ///   is then told what an account takes, not the groups a policy may name.
 func resolveRegion(_ name: Located<String>, ofAccount: Bool = false, log: DiagnosticLog) -> RegionName? {
     guard let region = RegionName(name.value) else {
-        let expected =
+        var expected =
             ofAccount
             ? "an account's region is an ISO 3166-1 alpha-2 country code, such as DE"
             : "expected an ISO 3166-1 alpha-2 code (such as DE), EU, EEA or *"
+        // Codes are upper case; `de` is most likely DE, and saying so spares a look-up.
+        switch RegionName(name.value.uppercased()) {
+        case .country(let code, _)?: expected = "did you mean '\(code)'?"
+        case .group(let group, _)? where !ofAccount: expected = "did you mean '\(group)'?"
+        default: break
+        }
         log.error("unknown region \(TerminalText.quoted(name.value)); \(expected)", at: name.location)
         return nil
     }

@@ -1,3 +1,4 @@
+import Foundation
 import OptOutCore
 
 /// Time zone names as configured, checked for the spellings that read differently from
@@ -36,8 +37,10 @@ enum ZoneName {
             )
         }
         guard let zone = Zone(identifier: text) else {
+            let expected = namesByLowercase[text.lowercased()].map { "did you mean '\($0)'?" }
             return .unusable(
-                "unknown time zone \(TerminalText.quoted(text)); expected an IANA name such as Europe/Berlin")
+                "unknown time zone \(TerminalText.quoted(text)); \(expected ?? "expected an IANA name such as Europe/Berlin")"
+            )
         }
         if legacyNames.contains(text) {
             return .zone(
@@ -55,6 +58,11 @@ enum ZoneName {
         }
         return .zone(zone, warning: nil)
     }
+
+    /// The database's names by their lower-case spelling: a name written in the wrong case
+    /// (`europe/berlin`) is answered with the right one. Made once, when first needed.
+    private static let namesByLowercase = Dictionary(
+        TimeZone.knownTimeZoneIdentifiers.map { ($0.lowercased(), $0) }, uniquingKeysWith: { first, _ in first })
 
     /// The zones of the POSIX era that the database keeps only for compatibility.
     static let legacyNames: Set<String> = ["EST5EDT", "CST6CDT", "MST7MDT", "PST8PDT", "EST", "MST", "HST"]

@@ -100,9 +100,11 @@ public struct Catalog: Sendable {
     /// The platforms that have at least one policy.
     public let platforms: Set<String>
 
-    /// What a message about an unknown platform adds: the platforms there are, sorted.
-    public var knownPlatforms: String {
-        platforms.isEmpty
+    /// What a message about the unknown platform `name` adds: the right spelling of a name
+    /// written in the wrong case (`LinkedIn`), else the platforms there are, sorted.
+    public func hint(forUnknownPlatform name: String) -> String {
+        if platforms.contains(name.lowercased()) { return "did you mean '\(name.lowercased())'?" }
+        return platforms.isEmpty
             ? "the catalog has no policies" : "the catalog knows: " + platforms.sorted().joined(separator: ", ")
     }
 

@@ -42,7 +42,7 @@ struct CatalogCommand: ParsableCommand {
         if let platform {
             guard catalog.platforms.contains(platform) else {
                 standardError(
-                    "optoutd: unknown platform \(TerminalText.quoted(platform)); \(catalog.knownPlatforms)"
+                    "optoutd: unknown platform \(TerminalText.quoted(platform)); \(catalog.hint(forUnknownPlatform: platform))"
                 )
                 throw ExitCode.dataError
             }

@@ -129,6 +129,38 @@ extension ConfigurationLoaderTests {
             ], "\(diagnostics)")
     }
 
+    /// Codes, zones and platforms have one spelling; a name written in the wrong case is
+    /// answered with the right one, and a wrong default platform is named once, not again
+    /// for every account that relies on it.
+    @Test func aNameInTheWrongCaseIsAnsweredWithTheRightSpelling() {
+        let (configuration, diagnostics) = load(
+            """
+            version: 1
+            timezone: europe/berlin
+            defaults: {platform: LinkedIn}
+            policies:
+              - {id: p, platform: linkedin, title: T, effective: 2030-01-01, regions: [eu], actions: []}
+            accounts:
+              - {id: a, region: de}
+              - {id: b, region: eu}
+              - {id: c, region: uk}
+              - {id: d, region: DE, platform: Facebook, timezone: america/sao_paulo}
+            """)
+        #expect(configuration == nil)
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:2:11: error: unknown time zone 'europe/berlin'; did you mean 'Europe/Berlin'?",
+                "optoutd.yaml:5:76: error: unknown region 'eu'; did you mean 'EU'?",
+                "optoutd.yaml:3:22: error: unknown default platform 'LinkedIn'; did you mean 'linkedin'?",
+                "optoutd.yaml:7:21: error: unknown region 'de'; did you mean 'DE'?",
+                // An account's region is one country: the group is not offered.
+                "optoutd.yaml:8:21: error: unknown region 'eu'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE",
+                "optoutd.yaml:9:21: error: unknown region 'uk'; did you mean 'GB'?",
+                "optoutd.yaml:10:35: error: unknown platform 'Facebook'; did you mean 'facebook'?",
+                "optoutd.yaml:10:55: error: unknown time zone 'america/sao_paulo'; did you mean 'America/Sao_Paulo'?",
+            ], "\(diagnostics)")
+    }
+
     /// A value repeated through an alias is reported where the alias stands, so a mistake
     /// in it names the use it is about, and a duplicate does not point at itself.
     @Test func mistakesInAnAliasedValueAreNamedAtTheAlias() {

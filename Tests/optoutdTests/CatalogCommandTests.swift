@@ -117,6 +117,10 @@ import Testing
             ["catalog", "--platform", "myspace"], environment: ["CONFIGURATION_DIRECTORY": "/nonexistent"])
         #expect(unknown.status == 65)
         #expect(unknown.stderr.contains("unknown platform 'myspace'; the catalog knows: claude, copilot, facebook"))
+        let capitalized = try Optoutd.run(
+            ["catalog", "--platform", "LinkedIn"], environment: ["CONFIGURATION_DIRECTORY": "/nonexistent"])
+        #expect(capitalized.status == 65)
+        #expect(capitalized.stderr == "optoutd: unknown platform 'LinkedIn'; did you mean 'linkedin'?\n")
         #expect(
             try Self.shippedPolicies(["--platform", "copilot"]).map { $0["id"] as? String } == [
                 "microsoft-copilot-training-2024"
