@@ -108,9 +108,12 @@ struct CSVInventory {
             for (index, cell) in header.enumerated() {
                 let name = cell.value.trimmingCharacters(in: .whitespaces)
                 if !CSVInventory.columns.contains(name) {
-                    inventory.log.error(
-                        "unknown column \(TerminalText.quoted(name)); expected: \(CSVInventory.columns.joined(separator: ", "))",
-                        at: cell.location)
+                    // A spreadsheet's header is often capitalized (`Region`).
+                    let expected =
+                        CSVInventory.columns.contains(name.lowercased())
+                        ? "did you mean '\(name.lowercased())'?"
+                        : "expected: \(CSVInventory.columns.joined(separator: ", "))"
+                    inventory.log.error("unknown column \(TerminalText.quoted(name)); \(expected)", at: cell.location)
                 } else if named[name] != nil {
                     inventory.log.error("column \(TerminalText.quoted(name)) appears twice", at: cell.location)
                 } else {

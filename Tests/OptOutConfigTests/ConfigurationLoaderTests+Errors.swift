@@ -233,7 +233,7 @@ extension ConfigurationLoaderTests {
     }
 
     @Test func csvInventoryErrors() {
-        directory.write("bad.csv", "id,region,colour,id\nx,DE,red,y\n")
+        directory.write("bad.csv", "id,region,colour,id,Email\nx,DE,red,y,x@example.org\n")
         directory.write("short.csv", "id,region,name\nann,DE\n\"unterminated,FR,x\n")
         directory.write("quote.csv", "id,region,name\nann,DE,Ann \"The\" Admin\n")
         directory.write("newline.csv", "id,region,name\nann,DE,\"Ann\nSmith\"\nbo\rb,FR,x\n")
@@ -256,6 +256,7 @@ extension ConfigurationLoaderTests {
             diagnostics == [
                 "bad.csv:1:11: error: unknown column 'colour'; expected: id, platform, region, email, name, timezone, done, language, manager",
                 "bad.csv:1:18: error: column 'id' appears twice",
+                "bad.csv:1:21: error: unknown column 'Email'; did you mean 'email'?",
                 "short.csv:2:1: error: this row has 2 fields; the header has 3",
                 "short.csv:3:1: error: quoted field is not closed",
                 "quote.csv:2:12: error: a quote inside an unquoted field; quote the whole field and double the quote",
