@@ -57,11 +57,21 @@ public struct Configuration: Sendable {
         accountIndex(of: id).map { accounts[$0] }
     }
 
-    /// Leaves out every account but the one with this id; returns whether there is one.
+    /// What a command says of an account id it does not know: ids are case-sensitive, so
+    /// one written in another case (`Alice`) is answered with the id there is.
+    public func unknownAccountMessage(_ id: String) -> String {
+        let lowercased = id.lowercased()
+        let match = accountIDs.first { $0.lowercased() == lowercased }
+        return "unknown account \(TerminalText.quoted(id))" + (match.map { "; did you mean '\($0)'?" } ?? "")
+    }
+
+    /// Leaves out every account but the one with this id, and returns `true`; without such
+    /// an account, changes nothing and returns `false`.
     public mutating func keepOnlyAccount(_ id: String) -> Bool {
+        guard let account = account(id: id) else { return false }
         self = Configuration(
             defaultZone: defaultZone, reminders: reminders, catalog: catalog, channels: channels,
-            messages: messages, web: web, accounts: account(id: id).map { [$0] } ?? [])
-        return !accounts.isEmpty
+            messages: messages, web: web, accounts: [account])
+        return true
     }
 }

@@ -42,7 +42,7 @@ struct AckCommand: ParsableCommand {
         let now = currentInstant()
         let configuration = try options.load(now: now)
         guard let account = configuration.account(id: self.account) else {
-            throw dataError("unknown account \(TerminalText.quoted(self.account))")
+            throw dataError(configuration.unknownAccountMessage(self.account))
         }
         let request: AcknowledgementRequest
         do {

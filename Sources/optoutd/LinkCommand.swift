@@ -29,7 +29,7 @@ struct LinkCommand: ParsableCommand {
         let configuration = try options.load(now: instant)
         if let now { instant = try commandLineInstant(now, "--now", zone: configuration.defaultZone) }
         guard let account = configuration.account(id: account) else {
-            standardError("optoutd: unknown account \(TerminalText.quoted(self.account))")
+            standardError("optoutd: \(configuration.unknownAccountMessage(self.account))")
             throw ExitCode.dataError
         }
         // The link key lives beside the store: with a mistyped --state, a link would be

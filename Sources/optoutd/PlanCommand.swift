@@ -51,7 +51,7 @@ struct PlanCommand: ParsableCommand {
         let start = try now.map { try commandLineInstant($0, "--now", zone: configuration.defaultZone) } ?? clock
         if let account {
             guard configuration.keepOnlyAccount(account) else {
-                standardError("optoutd: unknown account \(TerminalText.quoted(account))")
+                standardError("optoutd: \(configuration.unknownAccountMessage(account))")
                 throw ExitCode.dataError
             }
         }

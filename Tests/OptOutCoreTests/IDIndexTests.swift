@@ -37,6 +37,6 @@ import Testing
         #expect(configuration.accounts.map(\.id) == ["b"])
         #expect(configuration.accountIndex(of: "b") == 0 && configuration.account(id: "a") == nil)
         let keptNone = configuration.keepOnlyAccount("a")
-        #expect(!keptNone && configuration.accounts.isEmpty)
+        #expect(!keptNone && configuration.accounts.map(\.id) == ["b"])
     }
 }

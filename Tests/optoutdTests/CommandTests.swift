@@ -144,6 +144,15 @@ import Testing
         let unknown = try Optoutd.run(["plan", "--config", example, "--account", "mallory"])
         #expect(unknown.status == 65)
         #expect(unknown.stderr.contains("unknown account 'mallory'"))
+        // Ids are case-sensitive: one written in another case is answered with the id there is.
+        for arguments in [
+            ["plan", "--config", example, "--account", "Carol"], ["link", "Carol", "--config", example],
+            ["ack", "Carol", "ai-improvement-toggle", "--config", example, "--state", "/nonexistent/state.sqlite"],
+        ] {
+            let other = try Optoutd.run(arguments)
+            #expect(other.status == 65, "\(arguments)")
+            #expect(other.stderr == "optoutd: unknown account 'Carol'; did you mean 'carol'?\n", "\(arguments)")
+        }
     }
 
     @Test(arguments: [
