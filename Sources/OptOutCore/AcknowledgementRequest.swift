@@ -39,6 +39,17 @@ public struct AcknowledgementRequest: Sendable {
         return String(kept)
     }
 
+    private init(account: Account, policy: Policy?, actions: [String]) {
+        self.account = account
+        self.policy = policy
+        self.actions = actions
+    }
+
+    /// The same request for those of its actions that `isIncluded` accepts.
+    public func filter(_ isIncluded: (String) -> Bool) -> AcknowledgementRequest {
+        AcknowledgementRequest(account: account, policy: policy, actions: actions.filter(isIncluded))
+    }
+
     /// Reads `items`: a policy id and some of its action ids (all of them when none are
     /// named), or action ids alone, each asked for by a policy that applies to the account.
     public init(account: Account, items: [String], catalog: Catalog) throws(Problem) {

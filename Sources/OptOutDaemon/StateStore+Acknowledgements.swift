@@ -7,15 +7,31 @@ extension StateStore {
     /// one row each, in one transaction, then wakes a running daemon. The one way
     /// acknowledgements are written: by `optoutd ack` and by the confirmation page alike.
     ///
+    /// An action is recorded only where that changes what stands, checked in the same
+    /// transaction: a second "done" (a double click, a retried request, two people at once)
+    /// would replace when and by whom it was done, and an undo of what is not recorded as
+    /// done would correct nothing.
+    ///
     /// - Parameter source: `cli:USER` or `link`.
-    /// - Returns: whether the daemon was told; when not, it acts at its next wake-up.
+    /// - Returns: how many actions were recorded, and whether the daemon was told of them
+    ///   (when not, it acts at its next wake-up).
     @discardableResult
     public func acknowledge(
         _ requests: [AcknowledgementRequest], note: String?, source: String, undo: Bool = false, at now: Instant
-    ) throws -> Bool {
-        try write { db in
+    ) throws -> (recorded: Int, toldDaemon: Bool) {
+        let recorded = try write { db in
+            var recorded = 0
             for request in requests {
                 for action in request.actions {
+                    let latest = try Bool.fetchOne(
+                        db,
+                        sql: """
+                            SELECT undone FROM acknowledgement WHERE account = ? AND action = ?
+                            ORDER BY id DESC LIMIT 1
+                            """,
+                        arguments: [request.account.id, action])
+                    let stands = latest == false
+                    guard stands == undo else { continue }
                     try db.execute(
                         sql: """
                             INSERT INTO acknowledgement (account, policy, action, at, note, source, undone)
@@ -25,16 +41,19 @@ extension StateStore {
                             request.account.id, request.policy?.id ?? "", action, now.secondsSince1970, note, source,
                             undo,
                         ])
+                    recorded += 1
                 }
             }
+            return recorded
         }
+        guard recorded > 0 else { return (0, true) }
         // A running daemon watches for this file being written.
         let trigger = path + ".ack"
         guard FileManager.default.createFile(atPath: trigger, contents: Data("\(now.secondsSince1970)\n".utf8)) else {
-            return false
+            return (recorded, false)
         }
         StateOwner.handOver(trigger)
-        return true
+        return (recorded, true)
     }
 
     /// Acknowledgements recorded after the one with id `after` (0: all), oldest first.

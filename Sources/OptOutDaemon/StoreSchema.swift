@@ -82,6 +82,11 @@ enum StoreSchema {
         migrator.registerMigration("v5") { db in
             try db.execute(sql: "CREATE TABLE summary_report (sent_at INTEGER NOT NULL)")
         }
+        // What stands for an account's action is its latest record: found without a scan,
+        // as each acknowledgement looks it up before it is written.
+        migrator.registerMigration("v6") { db in
+            try db.execute(sql: "CREATE INDEX acknowledgement_action ON acknowledgement (account, action, id)")
+        }
         return migrator
     }
 }

@@ -102,10 +102,12 @@ public final class ConfirmationSite: Sendable {
                     return .html(.badRequest, pages.problem(.rejected, language: language, back: formAction))
                 }
                 if !submission.requests.isEmpty {
-                    try store.acknowledge(submission.requests, note: submission.note, source: "link", at: now)
+                    // Fewer than sent when the same form came twice at once: those stood already.
+                    let (count, _) = try store.acknowledge(
+                        submission.requests, note: submission.note, source: "link", at: now)
                     checklist = try self.checklist(of: accounts)
                     logger.notice(
-                        "recorded \(submission.values.count) step\(submission.values.count == 1 ? "" : "s") confirmed by link",
+                        "recorded \(count) step\(count == 1 ? "" : "s") confirmed by link",
                         metadata: [
                             "link": "\(fingerprint)",
                             "accounts": "\(submission.requests.map(\.account.id).joined(separator: ","))",

@@ -12,7 +12,8 @@ struct AckCommand: ParsableCommand {
             named); ack ACCOUNT ACTION... records the platform's switches themselves, done for every \
             policy of the account that asks for them. Each record keeps the time, who recorded it \
             (cli:USER) and --note; records are never changed: --undo records that the actions are \
-            pending again. A running daemon acts on it within seconds: when nothing is left to do it \
+            pending again. What is already done is not recorded again (the reply says when and by \
+            whom it was), and --undo records only what is recorded as done. A running daemon acts on it within seconds: when nothing is left to do it \
             sends opted-out, and no more reminders.
             """
     )
@@ -58,28 +59,47 @@ struct AckCommand: ParsableCommand {
             )
         }
         let store = try state.open(.readWrite(create: create))
-        let told = try store.acknowledge(
-            // An empty note is no note, as on the page.
-            [request], note: note?.isEmpty == false ? note : nil, source: "cli:\(invokingUser)", undo: undo, at: now)
-        if !told {
-            standardError(
-                "optoutd: recorded, but \(state.path).ack could not be written: a running daemon acts on it at its next wake-up"
-            )
+        // An action is recorded only where that changes what stands, as on the page: a
+        // second "done" would replace when and by whom it was done, and an undo of what
+        // is not recorded as done would correct nothing.
+        let standing = try store.standingAcknowledgements(of: [account.id])[account.id] ?? [:]
+        let configured = account.doneActionIDs(catalog: configuration.catalog)
+        let recorded = request.filter { undo ? standing[$0] != nil : standing[$0] == nil && !configured.contains($0) }
+        if !recorded.actions.isEmpty {
+            let (_, told) = try store.acknowledge(
+                // An empty note is no note, as on the page.
+                [recorded], note: note?.isEmpty == false ? note : nil, source: "cli:\(invokingUser)", undo: undo,
+                at: now)
+            if !told {
+                standardError(
+                    "optoutd: recorded, but \(state.path).ack could not be written: a running daemon acts on it at its next wake-up"
+                )
+            }
         }
         // The configuration's `done:` entries stand whatever the store says.
-        let configured = account.doneActionIDs(catalog: configuration.catalog)
         let held = request.actions.filter(configured.contains)
         if undo, !held.isEmpty {
             standardError(
                 "optoutd: warning: the configuration's done entries of \(account.id) still mark \(held.joined(separator: ", ")) as done; they stay done until taken out there"
             )
         }
-        let what = request.policy.map { "\($0.id): " } ?? ""
-        let already =
-            !undo && !held.isEmpty ? " (\(held.joined(separator: ", ")) already done in the configuration)" : ""
-        print(
-            "\(undo ? "pending again" : "recorded") for \(account.id), \(what)\(request.actions.joined(separator: ", "))\(already)"
-        )
+        let left = request.actions.filter { !recorded.actions.contains($0) }.map { action in
+            if undo { return action }
+            if let record = standing[action] {
+                return "\(action) on \(configuration.defaultZone.localDate(of: record.at)) by \(record.source)"
+            }
+            return "\(action) in the configuration"
+        }
+        let what = request.policy.map { ", \($0.id)" } ?? ""
+        let done =
+            recorded.actions.isEmpty
+            ? "" : "\(request.policy == nil ? ", " : ": ")\(recorded.actions.joined(separator: ", "))"
+        let remark =
+            left.isEmpty
+            ? ""
+            : " (\(undo ? "not recorded as done, left as it is" : "already done"): \(left.joined(separator: ", ")))"
+        let verb = recorded.actions.isEmpty ? "nothing recorded" : undo ? "pending again" : "recorded"
+        print("\(verb) for \(account.id)\(what)\(done)\(remark)")
     }
 
     /// Who ran the command: the user who asked sudo, else the process's user.

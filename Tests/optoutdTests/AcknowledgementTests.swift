@@ -1,4 +1,5 @@
 import Foundation
+import OptOutCore
 import Testing
 
 /// `ack` records who did what, when and why; a correction is a record of its own.
@@ -22,6 +23,8 @@ struct AcknowledgementTests {
 
     @Test func anActionIdAloneSettlesEveryPolicyThatAsksForIt() throws {
         let account = fixture.account("ca")
+        // The day records are made, as `ack` names it: in the configuration's zone.
+        let today = try #require(Zone(identifier: "Europe/Berlin")).localDate(of: Instant(Date()))
         // Canada: the 2025 training change and the ads sharing change.
         try fixture.writeConfig(accounts: "  - {id: \(account), region: CA, done: [ads-off-linkedin]}")
         let recorded = try fixture.run(["ack", account, "ai-improvement-toggle", "--note", "ticket 42", "--create"])
@@ -41,9 +44,6 @@ struct AcknowledgementTests {
         let trainingAcks = row(try status(), account, "linkedin-genai-training-2025")?["acks"] as? [[String: Any]]
         let objection = try #require(trainingAcks?.first { $0["action"] as? String == "objection-form" })
         #expect(objection["note"] is NSNull, "\(objection)")
-        // What the configuration marks as done already is said so.
-        let whole = try fixture.run(["ack", account, "linkedin-ads-sharing-2025"])
-        #expect(whole.stdout.hasSuffix(" (ads-off-linkedin already done in the configuration)\n"), "\(whole.stdout)")
         // A note that starts like an option is given attached to --note.
         let dashed = try fixture.run([
             "ack", account, "linkedin-ads-sharing-2025", "data-from-others", "--note=-2 days, see ticket 9",
@@ -53,6 +53,20 @@ struct AcknowledgementTests {
         #expect(
             sharingAcks?.first { $0["action"] as? String == "data-from-others" }?["note"] as? String
                 == "-2 days, see ticket 9")
+        // What the configuration marks as done already is left out, and said so.
+        let whole = try fixture.run(["ack", account, "linkedin-ads-sharing-2025"])
+        #expect(
+            whole.stdout
+                == "recorded for \(account), linkedin-ads-sharing-2025: share-with-affiliates, measure-ad-success, microsoft-privacy (already done: ads-off-linkedin in the configuration, data-from-others on \(today) by cli:root)\n",
+            "\(whole.stdout)")
+        // What stands is not recorded again: when and by whom it was done stays as it was.
+        let repeated = try fixture.run(["ack", account, "ai-improvement-toggle", "--note", "again"])
+        #expect(repeated.status == 0)
+        #expect(
+            repeated.stdout
+                == "nothing recorded for \(account) (already done: ai-improvement-toggle on \(today) by cli:root)\n")
+        let kept = row(try status(), account, "linkedin-genai-training-2025")?["acks"] as? [[String: Any]]
+        #expect(kept?.first { $0["action"] as? String == "ai-improvement-toggle" }?["note"] as? String == "ticket 42")
         // Undoing what the configuration marks as done says that it stays done.
         let undone = try fixture.run(["ack", account, "linkedin-ads-sharing-2025", "ads-off-linkedin", "--undo"])
         #expect(undone.status == 0)
@@ -115,8 +129,14 @@ struct AcknowledgementTests {
         #expect((row(try status(), account, policy)?["pending"] as? [String]) == [])
         let undone = try fixture.run(["ack", account, policy, "objection-form", "--undo", "--note", "form not sent"])
         #expect(undone.status == 0, "\(undone.stderr)")
-        #expect(undone.stdout.hasPrefix("pending again for \(account)"))
+        #expect(undone.stdout == "pending again for \(account), \(policy): objection-form\n")
         #expect((row(try status(), account, policy)?["pending"] as? [String]) == ["objection-form"])
+        // An undo of what is not recorded as done corrects nothing, and records nothing.
+        let again = try fixture.run(["ack", account, policy, "objection-form", "--undo"])
+        #expect(
+            again.stdout
+                == "nothing recorded for \(account), \(policy) (not recorded as done, left as it is: objection-form)\n"
+        )
         // Nothing was rewritten: both records are in the store.
         let records = try Optoutd.runTool(
             "/usr/bin/python3",
