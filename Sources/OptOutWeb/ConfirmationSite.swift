@@ -52,17 +52,6 @@ public final class ConfirmationSite: Sendable {
     private func confirmation(_ request: WebRequest, token text: String) -> WebResponse {
         let now = clock()
         let fingerprint = LinkToken.fingerprint(text)
-        if request.method == .POST, Self.isCrossSite(request.headers, origin: origin) {
-            // What was seen, beside what base_url expects: a scheme or port that differs is
-            // the usual cause, and the operator needs both to see it.
-            let seen =
-                request.headers.first(name: "sec-fetch-site").map { "Sec-Fetch-Site \($0)" }
-                ?? "Origin \(request.headers.first(name: "origin") ?? "")"
-            logger.warning(
-                "refused a form sent from another site (\(TerminalText.oneLine(seen)); base_url's origin is \(origin))",
-                metadata: ["link": "\(fingerprint)"])
-            return .html(.forbidden, pages.problem(.crossSite))
-        }
         let token: LinkToken
         do {
             token = try links.open(text, now: now)
@@ -75,6 +64,20 @@ public final class ConfirmationSite: Sendable {
         }
         let accounts = accounts(of: token)
         guard !accounts.isEmpty else { return .html(.notFound, pages.problem(.unknown)) }
+        // Checked for a genuine link only: anyone can send forms with a made-up link, and
+        // each would otherwise be a warning in the journal.
+        if request.method == .POST, Self.isCrossSite(request.headers, origin: origin) {
+            // What was seen, beside what base_url expects: a scheme or port that differs is
+            // the usual cause, and the operator needs both to see it (the sender chose what
+            // was seen: it is quoted, and shortened).
+            let seen =
+                request.headers.first(name: "sec-fetch-site").map { "Sec-Fetch-Site \(TerminalText.quoted($0))" }
+                ?? "Origin \(TerminalText.quoted(request.headers.first(name: "origin") ?? ""))"
+            logger.warning(
+                "refused a form sent from another site (\(seen); base_url's origin is \(origin))",
+                metadata: ["link": "\(fingerprint)"])
+            return .html(.forbidden, pages.problem(.crossSite))
+        }
         // As the browser sees it: under base_url's path, which a proxy in front takes away.
         let formAction = links.settings.path + "/c/" + text
         do {

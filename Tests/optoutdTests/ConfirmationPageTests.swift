@@ -205,6 +205,19 @@ struct ConfirmationPageTests {
         let plain = try web.post(link, "done=\(alice)%3Aai-improvement-toggle")
         #expect(plain.status == 200)
         #expect(try web.acks(alice).count == 2)
+        // A made-up link is unknown, whoever sends it: no warning for each such form, and
+        // what a sender put in Origin reaches the journal quoted and shortened.
+        let forged = "Origin:https://evil.example/" + String(repeating: "Z", count: 7000)
+        #expect(try web.post("/c/made-up", form, headers: [forged]).status == 404)
+        #expect(try web.post(link, form, headers: [forged]).status == 403)
+        try web.fixture.journalBarrier()
+        let pid = try #require(web.serverProcessIdentifier)
+        let warnings = try web.fixture.entries(["_PID=\(pid)", "PRIORITY=4"]).compactMap { $0["MESSAGE"] }
+            .filter { $0.contains("another site") }
+        #expect(warnings.count == 4, "\(warnings)")
+        #expect(
+            warnings.last?.hasPrefix("refused a form sent from another site (Origin 'https://evil.example/ZZZ") == true)
+        #expect(warnings.allSatisfy { $0.count < 300 }, "\(warnings.map(\.count))")
     }
 
     /// A client that sends request after request and reads no answer once piled the

@@ -21,6 +21,9 @@ final class WebFixture {
         return Int(line.split(separator: " ")[1]) ?? 0
     }
 
+    /// The running server's, to find what it wrote to the journal.
+    var serverProcessIdentifier: Int32? { server?.processIdentifier }
+
     var base: String { "http://127.0.0.1:\(port)" }
     var webSection: String { "web: {base_url: \"\(base)\"}" }
 
