@@ -8,8 +8,15 @@ enum Base64URL {
         return String(text.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
     }
 
-    /// `nil` for anything but the alphabet, without padding.
+    /// `nil` for anything but the alphabet, without padding, and for all but the one
+    /// spelling `encode` gives: a last character may carry bits that no byte holds, and
+    /// a link with them set would open as the same link under another name.
     static func decode(_ text: Substring) -> [UInt8]? {
+        guard let bytes = decodeAnySpelling(text), encode(bytes).utf8.elementsEqual(text.utf8) else { return nil }
+        return bytes
+    }
+
+    private static func decodeAnySpelling(_ text: Substring) -> [UInt8]? {
         var standard = ""
         standard.reserveCapacity(text.utf8.count + 3)
         for byte in text.utf8 {

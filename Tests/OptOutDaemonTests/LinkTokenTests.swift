@@ -58,6 +58,17 @@ struct LinkTokenTests {
         }
     }
 
+    /// A link has one spelling: a last character that differs only in bits no byte holds
+    /// names the same bytes, and is refused, so each link has one fingerprint in the logs.
+    @Test func onlyTheOneSpellingOfALinkOpens() {
+        let sealed = token().sealed(with: key)
+        let alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+        let opening = alphabet.filter { last in
+            (try? LinkToken.open(String(sealed.dropLast()) + String(last), key: key, now: now)) != nil
+        }
+        #expect(opening == String(sealed.last!))
+    }
+
     @Test(arguments: ["", ".", "abc", "a.b", "%2e%2e.x", String(repeating: "A", count: 5000) + ".AAAA", "é.é"])
     func malformedTextIsUnknown(text: String) {
         #expect(throws: LinkToken.Rejection.unknown) { try LinkToken.open(text, key: key, now: now) }
