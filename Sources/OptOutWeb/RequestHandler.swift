@@ -80,7 +80,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard !refused, let head else { return }
             self.head = nil
             deadline?.cancel()
-            roster.markBusy(context.channel)
+            roster.markAnswering(context.channel)
             isAnswering = true
             let uri = head.uri
             let request = WebRequest(
@@ -109,7 +109,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func write(_ response: WebResponse, context: ChannelHandlerContext, version: HTTPVersion, keepAlive: Bool) {
         isAnswering = false
         guard context.channel.isActive else { return }
-        let keepAlive = keepAlive && !isInputClosed
+        let keepAlive = keepAlive && !isInputClosed && !roster.isStopping
         var headers = HTTPHeaders(commonHeaders)
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: String(response.body.count))

@@ -62,8 +62,9 @@ public struct WebServer: Sendable {
         let pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
         defer {
-            try? group.syncShutdownGracefully()
+            // The pool first: the work it still runs hands its answer to the event loop.
             try? pool.syncShutdownGracefully()
+            try? group.syncShutdownGracefully()
         }
         let eventLoop = group.next()
         let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
@@ -74,10 +75,13 @@ public struct WebServer: Sendable {
                 logger.info("no connections for a while: exiting until systemd passes the next one")
                 stop()
             })
-        var limits = NIOHTTPDecoderLimitConfiguration()
-        limits.maxHeaderListSize = Self.headerLimit
-        limits.maxHeaderFieldSize = Self.headerLimit
-        limits.maxHeaderFieldCount = 100
+        let limits = {
+            var limits = NIOHTTPDecoderLimitConfiguration()
+            limits.maxHeaderListSize = Self.headerLimit
+            limits.maxHeaderFieldSize = Self.headerLimit
+            limits.maxHeaderFieldCount = 100
+            return limits
+        }()
         let site = site
         let headers = Self.commonHeaders
         let bootstrap = ServerBootstrap(group: group)
@@ -89,6 +93,7 @@ public struct WebServer: Sendable {
                         channel.close(promise: nil)
                         return
                     }
+                    try channel.pipeline.syncOperations.addHandler(ArrivalHandler(roster: roster))
                     // Reading stops while answers wait to be written: a client that sends
                     // request after request and reads nothing cannot pile answers up in memory.
                     try channel.pipeline.syncOperations.addHandler(BackPressureHandler())
@@ -123,7 +128,13 @@ public struct WebServer: Sendable {
         defer { signals.forEach { $0.cancel() } }
         ready(passed == nil ? listen : "the socket systemd passed")
         try channel.closeFuture.wait()
+        // Stopped accepting: what was asked is still answered (and recorded only if it is),
+        // within the time a request may take and a store's busy wait.
+        try eventLoop.flatSubmit { roster.drain(within: Self.drainLimit) }.wait()
     }
+
+    /// How long a stopping server still answers the requests it has.
+    static let drainLimit = TimeAmount.seconds(15)
 
     /// `HOST:PORT`, with `[…]` around an IPv6 host.
     static func address(_ text: String) throws -> (host: String, port: Int) {

@@ -57,10 +57,21 @@ final class WebFixture {
     }
 
     func stop() {
-        guard let server else { return }
-        kill(server.processIdentifier, SIGTERM)
+        terminateServer()
+        _ = serverExitStatus()
+    }
+
+    /// Asks the server to stop (SIGTERM), without waiting for it.
+    func terminateServer() {
+        if let server { kill(server.processIdentifier, SIGTERM) }
+    }
+
+    /// Waits for the server to end; its exit status.
+    func serverExitStatus() -> Int32? {
+        guard let server else { return nil }
         server.waitUntilExit()
         self.server = nil
+        return server.terminationStatus
     }
 
     /// A fresh link for `account`, as `optoutd link` prints it (at `now`, when given).

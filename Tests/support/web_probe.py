@@ -11,6 +11,8 @@ and prints what came back as JSON.
     python3 Tests/support/web_probe.py huge-header URL
     python3 Tests/support/web_probe.py half-close URL REQUEST
     python3 Tests/support/web_probe.py unread-pipeline URL SECONDS
+    python3 Tests/support/web_probe.py sending-while-flooded COUNT URL
+    python3 Tests/support/web_probe.py post-and-wait URL BODY
 
 get, post and method print {"status", "headers", "body"}; padded-post sends BODY with
 COUNT more "a" after it (with Content-Length), chunked-post the same in 4 KB chunks
@@ -23,6 +25,10 @@ half-close sends REQUEST (with \\r\\n written as such), closes its sending side 
 until the server closes: it prints the first answer's status and headers, how many
 answers came and whether the server closed. unread-pipeline sends GET requests for URL
 one after the other for SECONDS without reading any answer, and prints how many it sent.
+sending-while-flooded sends the first half of a GET for URL, then opens COUNT connections
+that send nothing, then the rest of the GET, and prints its status (0 when the server
+closed the connection instead). post-and-wait sends a POST of BODY (with the page's
+Origin), prints a line "sent" at once and then, once the answer came, its JSON as post does.
 """
 import http.client
 import json
@@ -102,6 +108,36 @@ def idle_then_get(count, url):
     return {"status": result["status"], "closed": closed}
 
 
+def sending_while_flooded(count, url):
+    parts = urllib.parse.urlsplit(url)
+    sending = socket.create_connection((parts.hostname, parts.port), timeout=10)
+    sending.sendall(f"GET {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\n".encode())
+    time.sleep(0.2)
+    idle = [socket.create_connection((parts.hostname, parts.port)) for _ in range(count)]
+    time.sleep(0.3)
+    try:
+        sending.sendall(b"Connection: close\r\n\r\n")
+    except OSError:
+        return {"status": 0}
+    status = status_line(sending)
+    for sock in idle:
+        sock.close()
+    return {"status": status}
+
+
+def post_and_wait(url, body):
+    parts, conn = connection(url)
+    conn.request("POST", parts.path, body=body.encode(), headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Origin": f"{parts.scheme}://{parts.netloc}"})
+    print("sent", flush=True)
+    try:
+        response = conn.getresponse()
+    except (OSError, http.client.HTTPException):
+        return {"status": 0}
+    return {"status": response.status, "headers": dict(response.getheaders()),
+            "body": response.read().decode("utf-8", "replace")}
+
+
 def slow(url):
     parts = urllib.parse.urlsplit(url)
     sock = socket.create_connection((parts.hostname, parts.port))
@@ -179,6 +215,10 @@ elif command in ("padded-post", "chunked-post"):
     result = large_post(sys.argv[2], sys.argv[3], int(sys.argv[4]), command == "chunked-post")
 elif command == "idle-then-get":
     result = idle_then_get(int(sys.argv[2]), sys.argv[3])
+elif command == "sending-while-flooded":
+    result = sending_while_flooded(int(sys.argv[2]), sys.argv[3])
+elif command == "post-and-wait":
+    result = post_and_wait(sys.argv[2], sys.argv[3])
 elif command == "slow":
     result = slow(sys.argv[2])
 elif command == "huge-header":
