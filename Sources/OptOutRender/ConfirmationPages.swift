@@ -16,6 +16,8 @@ public struct ConfirmationPages: Sendable {
         case tooLarge
         /// The form was sent from another site.
         case crossSite
+        /// The state store cannot be read or written now (locked too long, a full disk).
+        case unavailable
     }
 
     /// The page's whole style sheet: inline, and allowed by its hash alone.
@@ -90,7 +92,8 @@ public struct ConfirmationPages: Sendable {
         let context = ProblemPage(
             language: language.rawValue, style: Self.style, expired: problem == .expired,
             unknown: problem == .unknown, rejected: problem == .rejected, tooLarge: problem == .tooLarge,
-            crossSite: problem == .crossSite, back: back, contact: settings.contact)
+            crossSite: problem == .crossSite, unavailable: problem == .unavailable, back: back,
+            contact: settings.contact)
         return templates.render(.pageProblem, language, context)
     }
 }
@@ -104,6 +107,7 @@ struct ProblemPage {
     var rejected: Bool
     var tooLarge: Bool
     var crossSite: Bool
+    var unavailable: Bool
     var back: String?
     var contact: String?
 }

@@ -128,7 +128,10 @@ public final class ConfirmationSite: Sendable {
                 pages.checklist(checklist, formAction: formAction, recorded: recorded, returned: returned, now: now))
         } catch {
             logger.error("the state store cannot be used: \(error)", metadata: ["link": "\(fingerprint)"])
-            return .text(.serviceUnavailable, "The service cannot record anything right now. Please try again later.\n")
+            var response = WebResponse.html(
+                .serviceUnavailable, pages.problem(.unavailable, language: pages.language(of: accounts)))
+            response.headers.append(("Retry-After", "120"))
+            return response
         }
     }
 

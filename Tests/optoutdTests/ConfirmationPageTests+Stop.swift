@@ -12,19 +12,8 @@ extension ConfirmationPageTests {
     /// once, and the server ends on its own.
     @Test func aStoppingServerStillAnswersWhatItWasAsked() throws {
         let link = path(try web.link(alice))
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = [
-            "-c",
-            "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                + "c.execute('BEGIN IMMEDIATE')\nprint('held', flush=True)\ntime.sleep(60)",
-            fixture.statePath,
-        ]
-        let held = Pipe()
-        holder.standardOutput = held
-        try holder.run()
+        let holder = try holdTheStoresWriteLock()
         defer { kill(holder.processIdentifier, SIGKILL) }
-        #expect(held.fileHandleForReading.availableData.starts(with: Data("held".utf8)))
 
         let probe = Process()
         probe.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -51,5 +40,41 @@ extension ConfirmationPageTests {
         #expect((page["headers"] as? [String: String])?["Connection"] == "close")
         #expect(web.serverExitStatus() == 0)
         #expect(try web.acks(alice).map { $0["action"] as? String } == ["objection-form"])
+    }
+
+    /// A store that cannot be written for longer than the wait for its lock: the person gets
+    /// a page in their language that says nothing was recorded and to send it again, and
+    /// sent again once the store is free, it is recorded once.
+    @Test func aStoreThatCannotBeWrittenGetsAPageThatSaysToTryAgain() throws {
+        let link = path(try web.link(bob))
+        let form = "done=\(bob)%3Aobjection-form"
+        let holder = try holdTheStoresWriteLock()
+        defer { kill(holder.processIdentifier, SIGKILL) }
+        let busy = try web.post(link, form)
+        #expect(busy.status == 503)
+        #expect(busy.headers["Retry-After"] == "120")
+        #expect(busy.headers["Content-Type"]?.hasPrefix("text/html") == true)
+        #expect(busy.body.contains("<html lang=\"fr\">"))
+        #expect(busy.body.contains("Nous ne pouvons pas l’enregistrer pour le moment"))
+        #expect(holder.stop(SIGKILL) == SIGKILL)
+        #expect(try web.post(link, form).status == 200)
+        #expect(try web.acks(bob).map { $0["action"] as? String } == ["objection-form"])
+    }
+
+    /// Another process that takes the store's write lock and keeps it for a minute.
+    private func holdTheStoresWriteLock() throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = [
+            "-c",
+            "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                + "c.execute('BEGIN IMMEDIATE')\nprint('held', flush=True)\ntime.sleep(60)",
+            fixture.statePath,
+        ]
+        let held = Pipe()
+        holder.standardOutput = held
+        try holder.run()
+        #expect(held.fileHandleForReading.availableData.starts(with: Data("held".utf8)))
+        return holder
     }
 }
