@@ -38,10 +38,9 @@ extension Daemon {
         case .loaded(var replacement, let acknowledgedThrough):
             replacement.remember(state.recordedDuringReload)
             do {
-                for (account, actions) in Dictionary(
-                    grouping: try store.acknowledgements(after: acknowledgedThrough), by: \.account)
-                {
-                    _ = replacement.acknowledge(account: account, actions: actions.map(\.action), at: now)
+                let records = try store.acknowledgements(after: acknowledgedThrough)
+                if !Self.catchUp(&replacement, with: records, actedOnThrough: state.lastAcknowledgement, at: now) {
+                    replacement = try makeScheduler(replacement.configuration)
                 }
             } catch {
                 storeFailed(&state, "cannot read acknowledgements: \(error)", now: now)
@@ -59,6 +58,22 @@ extension Daemon {
         state.recordedDuringReload = []
         report(state, ready: true)
         if again { wakeups.post(.reload) }
+    }
+
+    /// Tells a new scheduler of the acknowledgements recorded after the state it was made
+    /// from, which the running loop acted on meanwhile (through `last`): their notices are
+    /// recorded, and remembered by it. Later ones are left to the loop, which acts on them
+    /// with the new scheduler and records what they send. Returns `false` when one takes an
+    /// action back: only a scheduler made from the store again has the pair pending again.
+    static func catchUp(
+        _ replacement: inout Scheduler, with records: [Acknowledgement], actedOnThrough last: Int64, at now: Instant
+    ) -> Bool {
+        let actedOn = records.filter { $0.id <= last }
+        guard !actedOn.contains(where: \.undone) else { return false }
+        for (account, actions) in Dictionary(grouping: actedOn, by: \.account) {
+            _ = replacement.acknowledge(account: account, actions: actions.map(\.action), at: now)
+        }
+        return true
     }
 
     /// Loads the configuration and the state, and builds a scheduler for them (beside the loop).
@@ -81,6 +96,8 @@ extension Daemon {
             )
         }
         do {
+            // Read before the scheduler's state: a record made between the two is in both,
+            // and acting on it twice changes nothing.
             let acknowledgedThrough = try store.acknowledgements().last?.id ?? 0
             return .loaded(try makeScheduler(configuration), acknowledgedThrough: acknowledgedThrough)
         } catch {
