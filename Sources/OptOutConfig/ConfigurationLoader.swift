@@ -60,7 +60,7 @@ public struct ConfigurationLoader: Sendable {
         let defaultZone =
             fields["timezone"].map { zone($0, yaml) ?? .utc }
             ?? SystemZone.zone(log: log, at: SourceLocation(path: path, line: 1, column: 1))
-        let reminders = fields["reminders"].flatMap { reminderSettings($0, yaml) } ?? ReminderSettings()
+        let reminders = fields["reminders"].flatMap { ReminderReader(yaml: yaml).reminders($0) } ?? ReminderSettings()
 
         // The catalog: shipped, included files and policies.d, inline.
         var shipped: [Located<Policy>] = []
@@ -249,39 +249,6 @@ public struct ConfigurationLoader: Sendable {
 
     private func zone(_ node: YAMLNode, _ yaml: YAMLReader) -> Zone? {
         yaml.string(node, "timezone").flatMap { ZoneName.resolve($0, log: yaml.log) }
-    }
-
-    private func reminderSettings(_ node: YAMLNode, _ yaml: YAMLReader) -> ReminderSettings? {
-        guard
-            let fields = yaml.fields(
-                node, "reminders",
-                allowed: ["lead_times", "at", "overdue_every", "overdue_max", "days", "hours", "escalate_after"])
-        else { return nil }
-        var settings = ReminderSettings()
-        if let node = fields["lead_times"], let items = yaml.sequence(node, "lead_times") {
-            if items.count > ConfigurationLimits.listLength {
-                yaml.error("lead_times has more than \(ConfigurationLimits.listLength) entries", at: node)
-            }
-            settings.leadTimes = items.prefix(ConfigurationLimits.listLength).compactMap {
-                yaml.interval($0, "a lead time")
-            }
-        }
-        if let node = fields["at"],
-            let time = yaml.parsed(node, "at", as: "a time of day (HH:MM)", TimeOfDay.init(parsing:))
-        {
-            settings.at = time
-        }
-        if let node = fields["overdue_every"], let every = yaml.interval(node, "overdue_every", allowZero: true) {
-            settings.overdueEvery = every
-        }
-        if let node = fields["overdue_max"], let max = yaml.integer(node, "overdue_max", in: 0...1000) {
-            settings.overdueMax = max
-        }
-        if let node = fields["escalate_after"], let count = yaml.integer(node, "escalate_after", in: 0...1000) {
-            settings.escalateAfter = count
-        }
-        settings.quiet = QuietTimesReader(yaml: yaml).quietTimes(days: fields["days"], hours: fields["hours"])
-        return settings
     }
 
     /// The file a path names, whatever its spelling or links.

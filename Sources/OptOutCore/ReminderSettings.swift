@@ -27,6 +27,15 @@ public enum ReminderInterval: Hashable, Sendable, CustomStringConvertible {
 
     public var isZero: Bool { self == .days(0) || self == .hours(0) }
 
+    /// The day a lead time of this span falls on, in days before the deadline: a span of
+    /// hours before 00:00 of the deadline day falls on the day it reaches back into.
+    public var daysBeforeDeadline: Int {
+        switch self {
+        case .days(let days): days
+        case .hours(let hours): (hours + 23) / 24
+        }
+    }
+
     /// The span in seconds, days counted as 24 hours (for spans that are not scheduled at
     /// a time of day: retries, link validity).
     public var seconds: Int {

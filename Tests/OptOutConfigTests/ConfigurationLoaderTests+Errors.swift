@@ -161,6 +161,25 @@ extension ConfigurationLoaderTests {
             ], "\(diagnostics)")
     }
 
+    /// A pair gets one notice of each kind a day: lead times that fall on one day, and
+    /// overdue repeats closer than a day, would silently send fewer notices than written.
+    @Test func remindersThatWouldShareADayAreWarnedAbout() {
+        let (configuration, diagnostics) = load(
+            """
+            version: 1
+            reminders: {lead_times: [2d, 1d, 3h, 48h], overdue_every: 12h, overdue_max: 3}
+            """)
+        #expect(configuration != nil)
+        #expect(
+            diagnostics == [
+                "optoutd.yaml:2:34: warning: lead time 3h falls on the same day as 1d (1 day before the deadline), and one deadline reminder goes out a day: this one is left out",
+                "optoutd.yaml:2:38: warning: lead time 48h falls on the same day as 2d (2 days before the deadline), and one deadline reminder goes out a day: this one is left out",
+                "optoutd.yaml:2:59: warning: overdue_every 12h repeats more than once a day, but one overdue notice goes out a day: the repeats that fall on a day that had one are left out, so fewer than overdue_max come",
+            ], "\(diagnostics)")
+        // A day apart, in hours or days, is fine (25h before the deadline is 23:00 two days before).
+        #expect(load("version: 1\nreminders: {lead_times: [3d, 25h, 12h], overdue_every: 24h}\n").1 == [])
+    }
+
     /// A value repeated through an alias is reported where the alias stands, so a mistake
     /// in it names the use it is about, and a duplicate does not point at itself.
     @Test func mistakesInAnAliasedValueAreNamedAtTheAlias() {
