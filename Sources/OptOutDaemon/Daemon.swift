@@ -69,8 +69,10 @@ public final class Daemon: Sendable {
         let outbox = makeOutbox(initialConfiguration)
         try record(scheduler.advance(to: clock()), outbox: outbox, configuration: initialConfiguration)
         let now = clock()
+        // The configured channels, and those that left the configuration with deliveries due.
+        let channels = Set(outbox.channels.keys).union(try store.nextDeliveryAttempts().filter { $0.value <= now }.keys)
         let failures = await withTaskGroup(of: Outbox.Outcome.self) { group in
-            for name in outbox.channels.keys { group.addTask { await outbox.drain(name, now: now) } }
+            for name in channels { group.addTask { await outbox.drain(name, now: now) } }
             return await group.reduce(into: [String]()) { if case .storeFailed(let why) = $1 { $0.append(why) } }
         }
         if let failure = failures.first { throw StoreError(store.path, failure) }

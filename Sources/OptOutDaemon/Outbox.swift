@@ -7,7 +7,8 @@ import Synchronization
 /// channel drains on its own, so a slow or hanging one holds up neither another channel nor
 /// the journal. Failures are retried with exponential back-off (1 minute doubling to 1
 /// hour, with jitter) until `giveUpAfter` has passed since the notice was issued, and then
-/// reported as never delivered.
+/// reported as never delivered: always after a try that failed, as the daemon may have been
+/// stopped for longer than that, and the channel may work now.
 ///
 /// A delivery is marked done right after its channel confirms it. When that write fails
 /// (the disk is full, the file system read-only), the drain stops at once: the deliveries
@@ -82,15 +83,21 @@ public struct Outbox: Sendable {
                 return .storeFailed("cannot read the outbox: \(error)")
             }
             guard let channel = channels[name] else {
-                // Its channel left the configuration: keep the record in case it comes back.
+                // Its channel left the configuration: kept in case it comes back, until its time.
                 for delivery in due {
-                    if let failure = write({
-                        try store.markFailed(
-                            delivery, error: "channel \(name) is not configured", at: now,
-                            retryAt: now.adding(seconds: 3600))
-                    }) {
-                        return .storeFailed(failure)
-                    }
+                    let failure =
+                        isPastItsTime(delivery, now: now)
+                        ? giveUp(
+                            delivery, channel: name,
+                            reason:
+                                "not delivered within \(Self.span(hours: giveUpAfterSeconds / 3600)): channel \(name) is no longer configured",
+                            now: now)
+                        : write({
+                            try store.markFailed(
+                                delivery, error: "channel \(name) is not configured", at: now,
+                                retryAt: now.adding(seconds: 3600))
+                        })
+                    if let failure { return .storeFailed(failure) }
                 }
                 return .drained
             }
@@ -155,6 +162,11 @@ public struct Outbox: Sendable {
         }
     }
 
+    /// Whether `give_up_after` has passed since the delivery's notice was issued.
+    private func isPastItsTime(_ delivery: Delivery, now: Instant) -> Bool {
+        now.secondsSince1970 - delivery.issuedAt.secondsSince1970 > giveUpAfterSeconds
+    }
+
     /// `give_up_after` as a message says it: whole days, else hours (it is read in hours).
     static func span(hours: Int) -> String {
         hours > 0 && hours.isMultiple(of: 24)
@@ -165,24 +177,19 @@ public struct Outbox: Sendable {
     private func sendMessage(_ batch: [Delivery], through channel: any NotificationChannel, now: Instant) async
         -> String?
     {
-        var live: [Delivery] = []
-        for delivery in batch {
-            if now.secondsSince1970 - delivery.issuedAt.secondsSince1970 > giveUpAfterSeconds {
-                let reason =
-                    "not delivered within \(Self.span(hours: giveUpAfterSeconds / 3600)); the last try said: \(delivery.lastError ?? "nothing")"
-                if let failure = giveUp(delivery, channel: channel.name, reason: reason, now: now) { return failure }
-            } else {
-                live.append(delivery)
-            }
-        }
+        let live = batch
         guard let first = live.first else { return nil }
         do {
             try await channel.deliver(live.map(\.document), to: first.recipient)
         } catch {
             if error.cancelled { return nil }  // stopping: it stays waiting as it was
             for delivery in live {
-                if error.permanent {
-                    if let failure = giveUp(delivery, channel: channel.name, reason: error.description, now: now) {
+                if error.permanent || isPastItsTime(delivery, now: now) {
+                    let reason =
+                        error.permanent
+                        ? error.description
+                        : "not delivered within \(Self.span(hours: giveUpAfterSeconds / 3600)); the last try said: \(error.description)"
+                    if let failure = giveUp(delivery, channel: channel.name, reason: reason, now: now) {
                         return failure
                     }
                     continue

@@ -120,19 +120,54 @@ struct HookTests {
         #expect(!(try fixture.run(["status"]).stdout.contains("outbox:")))
     }
 
-    @Test func deliveriesAreGivenUpAfterTheirTime() throws {
-        let hook = try script("broken.sh", "exit 3")
+    /// A delivery still failing after `give_up_after` is given up, but only once it was
+    /// tried again: the daemon may have been stopped for longer than that, and a channel
+    /// that works again then delivers what waited, late.
+    @Test(arguments: [false, true]) func deliveriesAreGivenUpAfterTheirTimeOnceTriedAgain(mended: Bool) throws {
+        let out = fixture.directory.path
+        let hook = try script("broken.sh", "echo \"$OPTOUT_EVENT\" >> \(out)/tried\n[ -e \(out)/mended ] || exit 3")
         try hookConfig([hook])
         #expect(try fixture.runOnce().status == 0)
+        if mended { FileManager.default.createFile(atPath: "\(out)/mended", contents: nil) }
         let late = try fixture.runOnce(at: 8 * 86_400)
         #expect(late.status == 0, "\(late.stderr)")
+        let tried = try String(contentsOfFile: "\(out)/tried", encoding: .utf8).split(separator: "\n")
+        #expect(tried.filter { $0 == "policy-applies" }.count == 2, "\(tried)")
+        if mended {
+            #expect(!(try fixture.run(["status"]).stdout.contains("outbox:")))
+            return
+        }
         let entries = try fixture.entries([
             "MESSAGE_ID=6b0a17e52bb541faa6c5db86cb228545", "OPTOUT_ACCOUNT=\(fixture.account("hooked"))",
         ])
         let gaveUp = entries.filter { $0["MESSAGE"]?.hasPrefix("never delivered through ticket") == true }
         #expect(gaveUp.count == 1)
         #expect(gaveUp.first?["PRIORITY"] == "3")
+        #expect(
+            gaveUp.first?["MESSAGE"]?.hasSuffix(
+                "not delivered within 7 days; the last try said: hook ticket exited with status 3") == true)
         // Only the overdue notice issued at the second run still waits.
         #expect(try fixture.run(["status"]).stdout.contains("outbox: 1 waiting for ticket"))
+    }
+
+    /// Deliveries for a channel taken out of the configuration are kept in case it comes
+    /// back, until `give_up_after`: then they are given up, and the outbox empties.
+    @Test func deliveriesForARemovedChannelAreGivenUpInTheirTime() throws {
+        try hookConfig([try script("broken.sh", "exit 3")])
+        #expect(try fixture.runOnce().status == 0)
+        try fixture.writeConfig(accounts: "  - {id: \(fixture.account("hooked")), region: DK}")
+        #expect(try fixture.runOnce(at: 86_400).status == 0)
+        #expect(
+            try fixture.run(["status"]).stdout.contains(
+                "outbox: 1 waiting for ticket (last error: channel ticket is not configured)"))
+        #expect(try fixture.runOnce(at: 8 * 86_400).status == 0)
+        #expect(!(try fixture.run(["status"]).stdout.contains("waiting for ticket")))
+        let gaveUp = try fixture.entries(["OPTOUT_ACCOUNT=\(fixture.account("hooked"))", "PRIORITY=3"]).filter {
+            $0["MESSAGE"]?.hasPrefix("never delivered through ticket") == true
+        }
+        #expect(gaveUp.count == 1)
+        #expect(
+            gaveUp.first?["MESSAGE"]?.hasSuffix("not delivered within 7 days: channel ticket is no longer configured")
+                == true)
     }
 }
