@@ -43,6 +43,12 @@ enum ComplianceCharts {
         let height = 200
         let legendHeight = 20 * policies.count
         let instants = policies.flatMap { $0.weeks.map(\.at.secondsSince1970) }
+        guard !instants.isEmpty else {
+            return """
+                <svg class="chart" role="img" width="\(left + width + 20)" height="60" viewBox="0 0 \(left + width + 20) 60">\
+                <title>Share of accounts done over time</title><text x="\(left)" y="35">nothing applies</text></svg>
+                """
+        }
         let first = instants.min() ?? 0
         let last = max(instants.max() ?? 1, first + 1)
         func x(_ instant: Instant) -> Int { left + (instant.secondsSince1970 - first) * width / (last - first) }

@@ -25,6 +25,8 @@ struct ComplianceReplay: Sendable {
     /// The policies of the report, in catalog order.
     let policyNumbers: [Int]
     let accountCount: Int
+    /// Of those, the accounts with rows: some policy of the report asks them to act.
+    let accountsToAct: Int
 
     init(configuration: Configuration, policy: String?, region: CountryCode?) {
         self.configuration = configuration
@@ -63,6 +65,7 @@ struct ComplianceReplay: Sendable {
             pairRanges.append(first..<pairs.count)
         }
         accountCount = included.count { $0 }
+        accountsToAct = pairRanges.count { !$0.isEmpty }
         let covered = coveredCounts
         policyNumbers = covered.indices.filter { covered[$0] > 0 }
         for number in policyNumbers {

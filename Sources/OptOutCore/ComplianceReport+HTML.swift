@@ -5,16 +5,20 @@ extension ComplianceReport {
     public func html(zone: Zone, title: String = "Opt-out compliance report") -> TextBuffer {
         var page = TextBuffer()
         let when = zone.rfc3339(at)
+        // A narrowed report says so where a reader looks first, and in its file's title.
+        let parts = [policyFilter.map { "policy \($0)" }, regionFilter.map { "region \($0)" }].compactMap { $0 }
+            .joined(separator: ", ")
+        let scope = parts.isEmpty ? "" : " (only \(parts))"
         page.append(
             """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(HTMLText.escaped(title)) \(when)</title>
+            <title>\(HTMLText.escaped(title + scope)) \(when)</title>
             <style>\(Self.style)</style></head><body>
-            <header><h1>\(HTMLText.escaped(title))</h1>
-            <p>As of <time>\(when)</time>: \(accountCount) accounts, \(rowCounts.all) actions, \
-            \(rowCounts.done) done.</p></header>
+            <header><h1>\(HTMLText.escaped(title + scope))</h1>
+            <p>As of <time>\(when)</time>: \(accountCount) account\(accountCount == 1 ? "" : "s"), \
+            \(accountsToAct) of them with steps to take; \(rowCounts.all) actions, \(rowCounts.done) done.</p></header>
 
             """)
         page.append("<section class=\"charts\"><h2>Done and pending</h2>\n<figure>")
@@ -42,12 +46,15 @@ extension ComplianceReport {
         let weeks = Set(policies.flatMap { $0.weeks.map(\.at) }).sorted()
         guard !weeks.isEmpty else { return }
         page.append(
-            "<details><summary>The same, as a table</summary><div class=\"table\"><table><thead><tr><th>Week of</th>")
-        for summary in policies { page.append("<th class=\"n\">\(HTMLText.escaped(summary.policy.id))</th>") }
+            "<details><summary>The same, as a table</summary><div class=\"table\"><table><thead><tr><th scope=\"col\">Week of</th>"
+        )
+        for summary in policies {
+            page.append("<th scope=\"col\" class=\"n\">\(HTMLText.escaped(summary.policy.id))</th>")
+        }
         page.append("</tr></thead><tbody>\n")
         let shares = policies.map { Dictionary($0.weeks.map { ($0.at, $0.done.percentText) }) { first, _ in first } }
         for week in weeks {
-            page.append("<tr><td>\(zone.localDate(of: week))</td>")
+            page.append("<tr><td class=\"date\">\(zone.localDate(of: week))</td>")
             for share in shares { page.append("<td class=\"n\">\(share[week] ?? "")</td>") }
             page.append("</tr>\n")
         }
@@ -56,19 +63,20 @@ extension ComplianceReport {
 
     private func appendSummaryTables(to page: inout TextBuffer) {
         page.append(
-            "<section><h2>Per policy</h2><div class=\"table\"><table><thead><tr><th>Policy</th><th>Title</th><th>Deadline</th>"
-                + "<th class=\"n\">Accounts</th><th class=\"n\">Done</th><th class=\"n\">%</th><th>Pending actions</th>"
+            "<section><h2>Per policy</h2><div class=\"table\"><table><thead><tr><th scope=\"col\">Policy</th><th scope=\"col\">Title</th><th scope=\"col\">Deadline</th>"
+                + "<th scope=\"col\" class=\"n\">Accounts</th><th scope=\"col\" class=\"n\">Done</th><th scope=\"col\" class=\"n\">%</th><th scope=\"col\">Pending actions</th>"
                 + "</tr></thead><tbody>\n")
         for summary in policies {
             let pending = summary.pendingByAction.filter { $0.count > 0 }.map { "\($0.action.id): \($0.count)" }
             page.append(
                 "<tr><td>\(HTMLText.escaped(summary.policy.id))</td><td>\(HTMLText.escaped(summary.policy.title))</td>"
-                    + "<td>\(summary.policy.deadline)</td>" + Self.cells(summary.accounts)
+                    + "<td class=\"date\">\(summary.policy.deadline)</td>" + Self.cells(summary.accounts)
                     + "<td>\(HTMLText.escaped(pending.joined(separator: ", ")))</td></tr>\n")
         }
         page.append(
-            "</tbody></table></div></section>\n<section><h2>Per region</h2><div class=\"table\"><table><thead><tr><th>Region</th>"
-                + "<th class=\"n\">Accounts</th><th class=\"n\">Done</th><th class=\"n\">%</th></tr></thead><tbody>\n")
+            "</tbody></table></div></section>\n<section><h2>Per region</h2><div class=\"table\"><table><thead><tr><th scope=\"col\">Region</th>"
+                + "<th scope=\"col\" class=\"n\">Accounts</th><th scope=\"col\" class=\"n\">Done</th><th scope=\"col\" class=\"n\">%</th></tr></thead><tbody>\n"
+        )
         for summary in regions {
             page.append("<tr><td>\(summary.region)</td>" + Self.cells(summary.accounts) + "</tr>\n")
         }
@@ -80,7 +88,7 @@ extension ComplianceReport {
         // The CSV's columns, as a reader names them: "done_at" is "Done at".
         for column in Self.csvColumns {
             let words = column.replacingOccurrences(of: "_", with: " ")
-            page.append("<th>\(words.prefix(1).uppercased() + words.dropFirst())</th>")
+            page.append("<th scope=\"col\">\(words.prefix(1).uppercased() + words.dropFirst())</th>")
         }
         page.append("</tr></thead><tbody>\n")
         // Cells and rows are not closed: HTML ends them at the next one, and a page of
@@ -125,7 +133,8 @@ extension ComplianceReport {
         table{border-collapse:collapse;width:100%;font-size:.9em}.rows table{font-size:.8em}
         th,td{border:1px solid #ccc;padding:.2em .4em;text-align:left;vertical-align:top;overflow-wrap:break-word}
         th{background:#f0f0f0}.n{text-align:right}tr.pending td:nth-child(6){color:#8a5a00;font-weight:600}
-        .table{overflow-x:auto}.rows td:nth-child(7),.rows td:nth-child(10){white-space:nowrap}
+        .table{overflow-x:auto}.rows td:nth-child(7),.rows td:nth-child(10),.date{white-space:nowrap}
+        .rows td:nth-child(9){min-width:10em}
         .rows td:nth-child(11){text-align:right}details{margin:.5em 0;width:100%}summary{cursor:pointer}
         @media (max-width:40em){body{margin:1em}}
         @media print{body{margin:0;font-size:10pt}.charts{display:block}.table{overflow:visible}figure{break-inside:avoid;margin-bottom:1em}

@@ -1,11 +1,14 @@
 extension ComplianceReport {
-    /// The report as one JSON object: `at`, `rows` (the CSV's fields by name, `done_at`,
-    /// `source` and `note` null when empty, `days_overdue` a number) and `summary`.
+    /// The report as one JSON object: `at`, `policy` and `region` (what it is narrowed to,
+    /// or null), `rows` (the CSV's fields by name, `done_at`, `source` and `note` null when
+    /// empty, `days_overdue` a number) and `summary`.
     public func json(zone: Zone) -> TextBuffer {
         var json = JSONWriter()
         json.beginObject()
         json.key("at")
         json.string(zone.rfc3339(at))
+        json.key("policy"); json.string(policyFilter)
+        json.key("region"); json.string(regionFilter?.description)
         json.key("rows")
         json.beginArray()
         forEachRow { row in
@@ -27,6 +30,7 @@ extension ComplianceReport {
         json.key("summary")
         json.beginObject()
         json.key("accounts"); json.number(accountCount)
+        json.key("accounts_to_act"); json.number(accountsToAct)
         json.key("policies")
         json.beginArray()
         for summary in policies {

@@ -34,9 +34,12 @@ public struct ComplianceReport: Sendable {
         /// Done as a share of covered, 0 to 100; 100 when nothing is covered (nothing to do).
         public var percent: Double { covered == 0 ? 100 : Double(done) * 100 / Double(covered) }
 
-        /// `percent` rounded to one decimal, as the reports print it.
+        /// `percent` rounded to one decimal, as the reports print it: 100.0 only when all are
+        /// done and 0.0 only when none is, so that one account left among thousands shows.
         public var percentText: String {
-            let tenths = covered == 0 ? 1000 : (done * 1000 + covered / 2) / covered
+            var tenths = covered == 0 ? 1000 : (done * 1000 + covered / 2) / covered
+            if done < covered { tenths = min(tenths, 999) }
+            if done > 0 { tenths = max(tenths, 1) }
             return "\(tenths / 10).\(tenths % 10)"
         }
     }
@@ -63,6 +66,11 @@ public struct ComplianceReport: Sendable {
     public let at: Instant
     /// Accounts in the report (after the region filter), with a policy or not.
     public let accountCount: Int
+    /// Of those, the accounts with rows: some policy of the report asks them to act.
+    public let accountsToAct: Int
+    /// The policy and the region the report is narrowed to, if it is.
+    public let policyFilter: String?
+    public let regionFilter: CountryCode?
     /// What the rows are made from, as they are asked for.
     private let replay: ComplianceReplay
     /// In catalog order, the policies that apply to some account of the report.
@@ -85,6 +93,9 @@ public struct ComplianceReport: Sendable {
             replay.apply(record)
         }
         accountCount = replay.accountCount
+        accountsToAct = replay.accountsToAct
+        policyFilter = policy
+        regionFilter = region
         self.replay = replay
         regions = replay.regionTallies().map { RegionSummary(region: $0.region, accounts: $0.tally) }
         let catalog = configuration.catalog

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import OptOutCore
@@ -172,6 +173,37 @@ import Testing
             line.range(of: text).map { TerminalText.columns(String(line[..<$0.lowerBound])) }
         }
         #expect(column(of: "2025-11-03", in: wide) == column(of: "DEADLINE", in: header))
+    }
+
+    /// 100.0 % only when every account is done and 0.0 % only when none is: one account left
+    /// among thousands must not read as all done.
+    @Test func aShareIsShownAsAllOrNothingOnlyWhenItIs() {
+        #expect(ComplianceReport.Tally(covered: 2001, done: 2000).percentText == "99.9")
+        #expect(ComplianceReport.Tally(covered: 2001, done: 1).percentText == "0.1")
+        #expect(ComplianceReport.Tally(covered: 3, done: 2).percentText == "66.7")
+        #expect(ComplianceReport.Tally(covered: 3, done: 3).percentText == "100.0")
+        #expect(ComplianceReport.Tally(covered: 3, done: 0).percentText == "0.0")
+    }
+
+    /// The headline counts the accounts and those asked to act, and a narrowed report says
+    /// what it is narrowed to, in its title, its headline and its JSON.
+    @Test func aNarrowedReportSaysSo() throws {
+        let whole = report(at: "2025-11-04T12:00").html(zone: Self.berlin).text
+        #expect(whole.contains("<h1>Opt-out compliance report</h1>"))
+        #expect(whole.contains(": 3 accounts, 2 of them with steps to take; 6 actions, "), "\(whole.prefix(900))")
+        let narrowed = report(at: "2025-11-04T12:00", policy: "ads", region: "FR")
+        let html = narrowed.html(zone: Self.berlin).text
+        #expect(
+            html.contains("<title>Opt-out compliance report (only policy ads, region FR) 2025-11-04T12:00:00+01:00"))
+        #expect(html.contains(": 1 account, 1 of them with steps to take; 2 actions, "))
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(narrowed.json(zone: Self.berlin).bytes)) as? [String: Any])
+        #expect(json["policy"] as? String == "ads" && json["region"] as? String == "FR")
+        #expect((json["summary"] as? [String: Any])?["accounts_to_act"] as? Int == 1)
+        // Nothing to show: no chart axis from 1970.
+        let empty = report(at: "2025-11-04T12:00", region: "JP").html(zone: Self.berlin).text
+        #expect(!empty.contains("1970-01-01"))
+        #expect(empty.contains("nothing applies"))
     }
 
     @Test func htmlTextIsEscaped() {

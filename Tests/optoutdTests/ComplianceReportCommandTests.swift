@@ -171,7 +171,7 @@ struct ComplianceReportCommandTests {
         #expect(text.contains("Accounts fully done per region"))
         // The history chart's figures come as a table too, and the columns read as words.
         #expect(text.contains("The same, as a table"))
-        #expect(html.contains("<th>Week of</th>") && html.contains("<th>Days overdue</th>"))
+        #expect(html.contains(#"<th scope="col">Week of</th>"#) && html.contains(#"<th scope="col">Days overdue</th>"#))
         // On a phone, wide tables scroll in their own box; the page does not.
         let narrow = try #require(result["narrow"] as? [String: Int])
         #expect((narrow["scrollWidth"] ?? .max) <= (narrow["clientWidth"] ?? 0), "\(narrow)")
