@@ -69,6 +69,12 @@ struct ReportCommand: ParsableCommand {
             records = try store.acknowledgements()
             firstSeen = try store.firstSightings()
             if format == .prometheus { counts = try store.counts() }
+        } else {
+            // Not an error (a new installation has no store yet), but a mistyped --state
+            // would otherwise give a clean report of nobody having done anything.
+            standardError(
+                "optoutd: warning: no state store at \(state.path): the report shows what the configuration alone says (check --state)"
+            )
         }
         let report = ComplianceReport(
             configuration: configuration, records: records, firstSeen: firstSeen, at: instant, policy: policy,

@@ -110,6 +110,19 @@ struct ComplianceReportCommandTests {
         #expect(regions.map { $0["done"] as? Int } == [0, 1, 0])
     }
 
+    /// Without a store the report is what the configuration alone says, and says so: a
+    /// mistyped --state must not pass for a report of nobody having done anything.
+    @Test func aReportWithoutAStoreSaysSo() throws {
+        let missing = fixture.directory.appendingPathComponent("typo.sqlite").path
+        let result = try Optoutd.run(["report", "--config", fixture.configPath, "--state", missing])
+        #expect(result.status == 0)
+        #expect(
+            result.stderr
+                == "optoutd: warning: no state store at \(missing): the report shows what the configuration alone says (check --state)\n"
+        )
+        #expect(try fixture.run(["report"]).stderr.isEmpty)
+    }
+
     @Test func atBeforeAnAcknowledgementShowsItPending() throws {
         let before = try json(["--at", Zone.utc.rfc3339(Instant(Date()).adding(seconds: -3600))])
         let action = try #require(row(rows(before), de, training, "objection-form"))
