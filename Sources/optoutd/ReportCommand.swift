@@ -13,7 +13,9 @@ struct ReportCommand: ParsableCommand {
             deadline and the days it is overdue; then per policy and per region the accounts \
             covered and fully done, and per policy the share done week by week since it first \
             applied. --at shows the state at a past time from the records made by then. \
-            --format prometheus prints metrics for node exporter's textfile collector.
+            --format prometheus prints metrics for node exporter's textfile collector. \
+            --records lists the acknowledgement records themselves, oldest first: who \
+            recorded which step as done or took it back, when, how and why.
             """
     )
 
@@ -32,6 +34,9 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Only accounts of this region (an ISO 3166-1 alpha-2 code, such as DE).")
     var region: String?
 
+    @Flag(help: "Every acknowledgement record (done and undone) instead of the state: table, csv or json.")
+    var records = false
+
     @Option(
         help: ArgumentHelp(
             "Write to this file instead of standard output.",
@@ -41,6 +46,9 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if output?.isEmpty == true { throw ValidationError("--output needs the name of a file") }
+        if records, ![.table, .csv, .json].contains(format) {
+            throw ValidationError("--records comes as table, csv or json")
+        }
     }
 
     func run() throws {
@@ -61,12 +69,12 @@ struct ReportCommand: ParsableCommand {
             }
             country = code
         }
-        var records: [Acknowledgement] = []
+        var acknowledgements: [Acknowledgement] = []
         var firstSeen: [String: Instant] = [:]
         var counts = StoreCounts()
         if try state.exists {
             let store = try state.open(.readOnly)
-            records = try store.acknowledgements()
+            acknowledgements = try store.acknowledgements()
             firstSeen = try store.firstSightings()
             if format == .prometheus { counts = try store.counts() }
         } else {
@@ -76,9 +84,43 @@ struct ReportCommand: ParsableCommand {
                 "optoutd: warning: no state store at \(state.path): the report shows what the configuration alone says (check --state)"
             )
         }
-        let report = ComplianceReport(
-            configuration: configuration, records: records, firstSeen: firstSeen, at: instant, policy: policy,
-            region: country)
+        Self.warnOfUnconfiguredAccounts(in: acknowledgements, configuration: configuration)
+        let bytes: [UInt8]
+        if records {
+            let log = AcknowledgementLog(
+                configuration: configuration, records: acknowledgements, at: instant, policy: policy, region: country)
+            bytes = (format == .csv ? log.csv : format == .json ? log.json : log.table).bytes
+        } else {
+            bytes = Self.bytes(
+                of: ComplianceReport(
+                    configuration: configuration, records: acknowledgements, firstSeen: firstSeen, at: instant,
+                    policy: policy, region: country),
+                format: format, counts: counts, configuration: configuration)
+        }
+        if let output {
+            // Metrics are counts a collector running as a user of its own reads; every other
+            // format names people and what they did, for whoever runs the report alone.
+            try writeAtomically(bytes, to: output, permissions: format == .prometheus ? 0o644 : 0o600)
+        } else {
+            standardOutput(bytes)
+        }
+        OneShotMemory.exit()
+    }
+
+    /// Records of accounts since taken out of the configuration (or renamed) are in no row:
+    /// the report says so, and where they are to be read.
+    private static func warnOfUnconfiguredAccounts(in records: [Acknowledgement], configuration: Configuration) {
+        var seen = Set<String>()
+        let gone = records.map(\.account).filter { configuration.account(id: $0) == nil && seen.insert($0).inserted }
+        guard let first = gone.first else { return }
+        standardError(
+            "optoutd: warning: the store holds acknowledgements of \(counted(gone.count, "account")) no longer configured (such as \(TerminalText.quoted(first))); report --records lists them"
+        )
+    }
+
+    private static func bytes(
+        of report: ComplianceReport, format: ComplianceFormat, counts: StoreCounts, configuration: Configuration
+    ) -> [UInt8] {
         let zone = configuration.defaultZone
         let bytes: [UInt8]
         switch format {
@@ -89,14 +131,7 @@ struct ReportCommand: ParsableCommand {
         case .prometheus:
             bytes = ComplianceMetrics.exposition(of: report, counts: counts, channels: configuration.channels)
         }
-        if let output {
-            // Metrics are counts a collector running as a user of its own reads; every other
-            // format names people and what they did, for whoever runs the report alone.
-            try writeAtomically(bytes, to: output, permissions: format == .prometheus ? 0o644 : 0o600)
-        } else {
-            standardOutput(bytes)
-        }
-        OneShotMemory.exit()
+        return bytes
     }
 
     /// Writes a file beside `path` with `permissions`, then renames it over `path`.

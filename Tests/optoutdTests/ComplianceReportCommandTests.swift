@@ -123,6 +123,33 @@ struct ComplianceReportCommandTests {
         #expect(try fixture.run(["report"]).stderr.isEmpty)
     }
 
+    /// The records themselves, for an auditor: a correction shows beside what it corrects,
+    /// and the records of an account taken out of the configuration are still there.
+    @Test func recordsListEveryAcknowledgementWithItsCorrections() throws {
+        #expect(
+            try fixture.run(["ack", fr, training, "objection-form", "--undo", "--note", "form bounced"]).status == 0)
+        let lines = try report(["--records", "--format", "csv"]).components(separatedBy: "\r\n").dropLast()
+        #expect(lines.first == "at,account,region,policy,action,change,source,note")
+        #expect(lines.count == 1 + 4, "\(lines)")
+        #expect(lines.last?.hasSuffix(",\(fr),FR,\(training),objection-form,undone,cli:root,form bounced") == true)
+        #expect(lines.dropFirst().filter { $0.contains(",done,") }.count == 3)
+        // French accounts only: the record and its correction.
+        let france = try report(["--records", "--region", "FR"]).split(separator: "\n")
+        #expect(france.count == 1 + 2)
+
+        try fixture.writeConfig(accounts: "  - {id: \(de), region: DE}")
+        let result = try fixture.run(["report"])
+        #expect(
+            result.stderr
+                == "optoutd: warning: the store holds acknowledgements of 1 account no longer configured (such as '\(fr)'); report --records lists them\n"
+        )
+        let kept = try fixture.run(["report", "--records", "--format", "json"])
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(kept.stdout.utf8)) as? [[String: Any]])
+        let gone = records.filter { $0["account"] as? String == fr }
+        #expect(gone.count == 2 && gone.allSatisfy { $0["region"] is NSNull })
+        #expect(try fixture.run(["report", "--records", "--format", "html"]).status == 64)
+    }
+
     @Test func atBeforeAnAcknowledgementShowsItPending() throws {
         let before = try json(["--at", Zone.utc.rfc3339(Instant(Date()).adding(seconds: -3600))])
         let action = try #require(row(rows(before), de, training, "objection-form"))
