@@ -65,6 +65,7 @@ public final class Daemon: Sendable {
 
     /// Delivers what is due now and returns (`optoutd run --once`).
     public func runOnce() async throws {
+        try warnIfTheClockIsBehind(clock())
         var scheduler = try makeScheduler(initialConfiguration)
         let outbox = makeOutbox(initialConfiguration)
         try record(scheduler.advance(to: clock()), outbox: outbox, configuration: initialConfiguration)
@@ -94,6 +95,7 @@ public final class Daemon: Sendable {
         report(state, ready: true)
         logger.notice(
             "optoutd started: \(statusLine(state))", metadata: ["MESSAGE_ID": "\(MessageID.started)"])
+        try warnIfTheClockIsBehind(clock())
 
         await withTaskGroup(of: Void.self) { group in
             wakeups.post(.due)  // what is due at start
@@ -268,6 +270,19 @@ public final class Daemon: Sendable {
     }
 
     // MARK: Steps
+
+    /// Says so when the store has handled notices past `now` (by more than an hour, which
+    /// a clock set right by NTP never is): those are not sent again when their time comes
+    /// once more, and whoever set the clock back should know.
+    private func warnIfTheClockIsBehind(_ now: Instant) throws {
+        guard let latest = try store.latestHandled(), latest.secondsSince1970 - now.secondsSince1970 > 3600 else {
+            return
+        }
+        let zone = initialConfiguration.defaultZone
+        logger.warning(
+            "the clock (\(zone.rfc3339(now))) is behind what the state store has handled (up to \(zone.rfc3339(latest))): notices due until then were handled then and are not sent again; check the system clock",
+            metadata: ["MESSAGE_ID": "\(MessageID.clockBehind)"])
+    }
 
     func makeScheduler(_ configuration: Configuration) throws -> Scheduler {
         // A large inventory's pairs are made on every core (threads that end when done).

@@ -33,6 +33,9 @@ public enum MessageID {
     public static let summaryReportSent = "3f8c1d6a2b7e4e0f9a5d8c4b1e6f2a70"
     /// The compliance summary could not be mailed; it is tried again in an hour.
     public static let summaryReportFailed = "b697216e69004a0ab1a4f182e9be652f"
+    /// The clock is behind what the state store has handled: it was set back, or the store
+    /// was used with a clock ahead.
+    public static let clockBehind = "40d4325363b34063994a71fd2c3f1616"
     /// The daemon is stopping.
     public static let stopping = "527aa0b886d2427b9351191135348673"
 }

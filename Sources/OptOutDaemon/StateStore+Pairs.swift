@@ -3,6 +3,14 @@ import GRDB
 import OptOutCore
 
 extension StateStore {
+    /// The latest time up to which some pair's notices were handled; `nil` for no pair.
+    public func latestHandled() throws -> Instant? {
+        if isBlank { return nil }
+        return try reader.read { db in
+            try Int.fetchOne(db, sql: "SELECT max(handled_through) FROM pair").map(Instant.init(secondsSince1970:))
+        }
+    }
+
     /// Every pair's history.
     public func histories() throws -> [PairKey: PairHistory] {
         if isBlank { return [:] }
