@@ -1,3 +1,4 @@
+import Crypto
 import CCurl
 import Foundation
 import OptOutCore
@@ -67,7 +68,7 @@ public struct EmailChannel: NotificationChannel {
         guard !documents.isEmpty, let recipient else { return }
         let now = clock()
         let domain = MailMessage.address(of: settings.from).split(separator: "@").last.map(String.init) ?? "optoutd"
-        let messageID = "\(UUID().uuidString.lowercased())@\(domain)"
+        let messageID = Self.messageID(of: documents, to: recipient, domain: domain)
         // A copy address gets a summary, and so does a manager for the escalations of the
         // accounts they look after; the owner gets the checklist of what is theirs to do.
         let escalations = documents.filter { $0.event == .escalation && $0.account.email != recipient }
@@ -87,6 +88,19 @@ public struct EmailChannel: NotificationChannel {
                     messageID: own.isEmpty ? messageID : "s-" + messageID))
         }
         for message in messages { try await send(message) }
+    }
+
+    /// The same for the same notices to the same address, so that a message sent again (the
+    /// daemon stopped between sending it and recording that it was sent) is one that mail
+    /// servers and programs can see as a repeat; a test is a new message every time.
+    static func messageID(of documents: [NoticeDocument], to recipient: String, domain: String) -> String {
+        guard !documents.contains(where: \.test) else { return "\(UUID().uuidString.lowercased())@\(domain)" }
+        let notices = documents.map {
+            [$0.account.id, $0.policy.id, $0.event.rawValue, $0.date].joined(separator: "\u{0}")
+        }
+        let identity = ([recipient] + notices.sorted()).joined(separator: "\n")
+        let digest = SHA256.hash(data: Data(identity.utf8))
+        return digest.prefix(16).map { String(format: "%02x", $0) }.joined() + "@\(domain)"
     }
 
     /// The link for the person at `recipient` covering the accounts of `documents`; none
