@@ -68,6 +68,10 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             body = []
             if let length = head.headers.first(name: "content-length").flatMap(Int.init), length > Self.maximumBody {
                 refuse(context, version: head.version)
+            } else if head.headers["expect"].contains(where: { $0.lowercased() == "100-continue" }) {
+                // The client waits for this before it sends the body (curl for a second).
+                context.writeAndFlush(
+                    wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .continue))), promise: nil)
             }
         case .body(var buffer):
             guard !refused else { return }
@@ -82,19 +86,39 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             deadline?.cancel()
             roster.markAnswering(context.channel)
             isAnswering = true
-            let uri = head.uri
+            // HTTP/1.1 asks for one Host, and a server that answers without it invites
+            // proxies and caches to disagree about what was asked.
+            if head.version == .http1_1, head.headers["host"].count != 1 {
+                write(
+                    .text(.badRequest, "A request needs one Host header.\n"), context: context, version: head.version,
+                    keepAlive: false)
+                return
+            }
             let request = WebRequest(
-                method: head.method, path: String(uri[..<(uri.firstIndex(of: "?") ?? uri.endIndex)]),
-                headers: head.headers, body: body)
+                method: head.method, path: Self.path(of: head.uri), headers: head.headers, body: body)
             body = []
             let site = site
             pool.runIfActive(eventLoop: context.eventLoop) { site.respond(to: request) }
                 .assumeIsolated().whenComplete { result in
                     let response =
                         (try? result.get()) ?? .text(.serviceUnavailable, "optoutd serve is stopping\n")
-                    self.write(response, context: context, version: head.version, keepAlive: head.isKeepAlive)
+                    // After CONNECT the client would send a tunnel's bytes, not requests.
+                    self.write(
+                        response, context: context, version: head.version,
+                        keepAlive: head.isKeepAlive && head.method != .CONNECT)
                 }
         }
+    }
+
+    /// The path a request asks for, without its query; from an absolute-form target
+    /// (`http://host/c/TOKEN`, as a proxy may send it), the part after its authority.
+    static func path(of target: String) -> String {
+        var path = Substring(target)
+        if let scheme = path.range(of: "://"), path[..<scheme.lowerBound].allSatisfy(\.isLetter) {
+            let authority = path[scheme.upperBound...]
+            path = authority.firstIndex(of: "/").map { authority[$0...] } ?? "/"
+        }
+        return String(path[..<(path.firstIndex(of: "?") ?? path.endIndex)])
     }
 
     /// Answers 413 at once and closes: a body over the limit is never read.

@@ -13,6 +13,8 @@ and prints what came back as JSON.
     python3 Tests/support/web_probe.py unread-pipeline URL SECONDS
     python3 Tests/support/web_probe.py sending-while-flooded COUNT URL
     python3 Tests/support/web_probe.py post-and-wait URL BODY
+    python3 Tests/support/web_probe.py send-open URL REQUEST
+    python3 Tests/support/web_probe.py expect-continue URL BODY
 
 get, post and method print {"status", "headers", "body"}; padded-post sends BODY with
 COUNT more "a" after it (with Content-Length), chunked-post the same in 4 KB chunks
@@ -29,6 +31,9 @@ sending-while-flooded sends the first half of a GET for URL, then opens COUNT co
 that send nothing, then the rest of the GET, and prints its status (0 when the server
 closed the connection instead). post-and-wait sends a POST of BODY (with the page's
 Origin), prints a line "sent" at once and then, once the answer came, its JSON as post does.
+send-open is half-close without closing the sending side (reading for 5 seconds at most),
+and both also print how many seconds passed. expect-continue sends a POST's head with
+Expect: 100-continue, reads the interim status, then sends BODY and prints both statuses.
 """
 import http.client
 import json
@@ -164,11 +169,13 @@ def huge_header(url):
     return {"status": status_line(sock)}
 
 
-def half_close(url, text):
+def half_close(url, text, shut=True):
     parts = urllib.parse.urlsplit(url)
-    sock = socket.create_connection((parts.hostname, parts.port), timeout=15)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=15 if shut else 5)
+    start = time.monotonic()
     sock.sendall(text.replace("\\r\\n", "\r\n").encode())
-    sock.shutdown(socket.SHUT_WR)
+    if shut:
+        sock.shutdown(socket.SHUT_WR)
     reply, closed = b"", False
     try:
         while True:
@@ -182,7 +189,32 @@ def half_close(url, text):
     head = reply.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
     status = int(head[0].split()[1]) if len(head[0].split()) > 1 else 0
     headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
-    return {"status": status, "headers": headers, "answers": reply.count(b"HTTP/1.1 "), "closed": closed}
+    return {"status": status, "headers": headers, "answers": reply.count(b"HTTP/1.1 "), "closed": closed,
+            "seconds": time.monotonic() - start}
+
+
+def expect_continue(url, body):
+    """Sends a POST's head with Expect: 100-continue and waits for the interim answer
+    before the body, as curl does."""
+    parts = urllib.parse.urlsplit(url)
+    sock = socket.create_connection((parts.hostname, parts.port), timeout=5)
+    head = (f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nOrigin: {parts.scheme}://{parts.netloc}\r\n"
+            f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n"
+            "Expect: 100-continue\r\nConnection: close\r\n\r\n")
+    sock.sendall(head.encode())
+    interim = status_line(sock)
+    sock.sendall(body.encode())
+    reply = b""
+    try:
+        while True:
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            reply += chunk
+    except socket.timeout:
+        pass
+    final = reply.split(b"\r\n", 1)[0].split()
+    return {"interim": interim, "status": int(final[1]) if len(final) > 1 else 0}
 
 
 def unread_pipeline(url, seconds):
@@ -225,6 +257,10 @@ elif command == "huge-header":
     result = huge_header(sys.argv[2])
 elif command == "half-close":
     result = half_close(sys.argv[2], sys.argv[3])
+elif command == "send-open":
+    result = half_close(sys.argv[2], sys.argv[3], shut=False)
+elif command == "expect-continue":
+    result = expect_continue(sys.argv[2], sys.argv[3])
 elif command == "unread-pipeline":
     result = unread_pipeline(sys.argv[2], float(sys.argv[3]))
 else:
