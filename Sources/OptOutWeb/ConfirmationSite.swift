@@ -33,7 +33,9 @@ public final class ConfirmationSite: Sendable {
     public var origin: String { links.settings.origin }
 
     public func respond(to request: WebRequest) -> WebResponse {
-        switch (request.method, request.path) {
+        // HEAD is GET without the body (the server leaves it out): what uptime checks send.
+        let method = request.method == .HEAD ? .GET : request.method
+        switch (method, request.path) {
         case (.GET, "/healthz"):
             return .text(.ok, "ok\n")
         case (.GET, "/metrics"):
@@ -43,8 +45,8 @@ public final class ConfirmationSite: Sendable {
         case (.GET, _), (.POST, _):
             return .html(.notFound, pages.problem(.unknown))
         default:
-            var response = WebResponse.text(.methodNotAllowed, "only GET and POST\n")
-            response.headers.append(("Allow", "GET, POST"))
+            var response = WebResponse.text(.methodNotAllowed, "only GET, HEAD and POST\n")
+            response.headers.append(("Allow", "GET, HEAD, POST"))
             return response
         }
     }

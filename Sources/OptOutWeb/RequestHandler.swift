@@ -105,7 +105,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
                     // After CONNECT the client would send a tunnel's bytes, not requests.
                     self.write(
                         response, context: context, version: head.version,
-                        keepAlive: head.isKeepAlive && head.method != .CONNECT)
+                        keepAlive: head.isKeepAlive && head.method != .CONNECT, withBody: head.method != .HEAD)
                 }
         }
     }
@@ -130,7 +130,11 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             context: context, version: version, keepAlive: false)
     }
 
-    private func write(_ response: WebResponse, context: ChannelHandlerContext, version: HTTPVersion, keepAlive: Bool) {
+    /// Writes `response`; without its body (its length still said) when `withBody` is false.
+    private func write(
+        _ response: WebResponse, context: ChannelHandlerContext, version: HTTPVersion, keepAlive: Bool,
+        withBody: Bool = true
+    ) {
         isAnswering = false
         guard context.channel.isActive else { return }
         let keepAlive = keepAlive && !isInputClosed && !roster.isStopping
@@ -142,9 +146,11 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.write(
             wrapOutboundOut(.head(HTTPResponseHead(version: version, status: response.status, headers: headers))),
             promise: nil)
-        var buffer = context.channel.allocator.buffer(capacity: response.body.count)
-        buffer.writeBytes(response.body)
-        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        if withBody {
+            var buffer = context.channel.allocator.buffer(capacity: response.body.count)
+            buffer.writeBytes(response.body)
+            context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        }
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         lastWrite = written
         if keepAlive {

@@ -13,6 +13,14 @@ extension ConfirmationPageTests {
         #expect(answer["answers"] as? Int == 1)
     }
 
+    /// HEAD, as uptime checks send it, is answered as GET without the body.
+    @Test func headIsAnsweredWithoutABody() throws {
+        let answer = try web.probe(["half-close", web.base, "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"])
+        #expect(answer["status"] as? Int == 200)
+        #expect((answer["headers"] as? [String: String])?["Content-Length"] == "3")
+        #expect(answer["answers"] as? Int == 1)
+    }
+
     /// A target in absolute form, as a proxy may forward it, asks for its path.
     @Test func anAbsoluteTargetAsksForItsPath() throws {
         let answer = try web.probe([
