@@ -24,11 +24,11 @@ import Testing
 
     static let newPolicies = [
         Expected(
-            id: "facebook-ai-training-eu-2025", platform: "facebook", effective: "2025-05-27", deadline: "2025-05-26",
+            id: "facebook-ai-training-eu-2025", platform: "facebook", effective: "2025-05-27", deadline: "2025-05-27",
             regions: ["EU", "EEA"], except: [], actions: ["ai-objection-form"]),
         Expected(
             id: "instagram-ai-training-eu-2025", platform: "instagram", effective: "2025-05-27",
-            deadline: "2025-05-26", regions: ["EU", "EEA"], except: [], actions: ["ai-objection-form"]),
+            deadline: "2025-05-27", regions: ["EU", "EEA"], except: [], actions: ["ai-objection-form"]),
         Expected(
             id: "facebook-ai-chats-ads-2025", platform: "facebook", effective: "2025-12-16", deadline: "2025-12-16",
             regions: ["*"], except: ["EU", "GB", "KR"], actions: []),
@@ -105,11 +105,11 @@ import Testing
         let lines = facebook.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first?.hasPrefix("POLICY") == true)
         #expect(lines.first?.contains("WHERE") == true && lines.first?.contains("LINK") == true)
-        #expect(lines.count == 3)
+        #expect(lines.count == 4)
         let objection = try #require(lines.first { $0.hasPrefix("facebook-ai-training-eu-2025") })
         #expect(objection.contains("ai-objection-form"))
         #expect(objection.contains("Settings & Privacy → Privacy Center → AI at Meta → Submit an objection request"))
-        #expect(objection.hasSuffix("https://www.facebook.com/help/contact/6359191084165019"))
+        #expect(objection.hasSuffix("https://www.facebook.com/help/contact/712876720715583"))
         let informs = try #require(lines.first { $0.hasPrefix("facebook-ai-chats-ads-2025") })
         #expect(informs.contains("nothing to opt out of"))
 
@@ -150,7 +150,10 @@ import Testing
         let platforms = try #require(
             try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
         let facebook = try #require(platforms.first { $0["platform"] as? String == "facebook" })
-        #expect(facebook["policies"] as? [String] == ["facebook-ai-training-eu-2025", "facebook-ai-chats-ads-2025"])
+        #expect(
+            facebook["policies"] as? [String] == [
+                "facebook-ai-training-eu-2025", "facebook-ai-chats-ads-2025", "facebook-ai-training-uk-2024",
+            ])
         #expect(try Optoutd.run(["catalog", "--platforms", "--platform", "x"]).status == 64)
     }
 }

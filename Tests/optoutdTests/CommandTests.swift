@@ -41,7 +41,7 @@ import Testing
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(
-            lines.first?.contains("ok: 8 accounts, 17 policies, 18 pending pairs; next notice policy-applies for alice")
+            lines.first?.contains("ok: 8 accounts, 19 policies, 18 pending pairs; next notice policy-applies for alice")
                 == true)
     }
 

@@ -112,7 +112,7 @@ struct DaemonTests {
         let ready = notify.wait { $0.contains("READY=1") }
         #expect(
             ready.first { $0.contains("READY=1") }?.contains(
-                "STATUS=1 account, 17 policies, 1 pending pair; next: overdue for \(account)") == true)
+                "STATUS=1 account, 19 policies, 1 pending pair; next: overdue for \(account)") == true)
         #expect(try fixture.notices().isEmpty)
         let notices = try fixture.waitForNotices(timeout: .seconds(12)) { !$0.isEmpty }
         #expect(notices.map { $0["OPTOUT_EVENT"] } == ["overdue"])

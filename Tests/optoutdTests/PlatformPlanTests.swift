@@ -13,13 +13,14 @@ import Testing
     }
 
     static let cases = [
-        // Meta: objection in the EU and EEA; AI chats for ads everywhere but the EU, the UK and South Korea.
+        // Meta: objection in the EU and EEA (2025) and the UK (2024); AI chats for ads everywhere but the EU,
+        // the UK and South Korea.
         Case(platform: "facebook", region: "DE", policies: ["facebook-ai-training-eu-2025"]),
         Case(
             platform: "facebook", region: "NO",
             policies: ["facebook-ai-training-eu-2025", "facebook-ai-chats-ads-2025"]),
         Case(platform: "facebook", region: "US", policies: ["facebook-ai-chats-ads-2025"]),
-        Case(platform: "facebook", region: "GB", policies: []),
+        Case(platform: "facebook", region: "GB", policies: ["facebook-ai-training-uk-2024"]),
         Case(platform: "facebook", region: "KR", policies: []),
         Case(platform: "instagram", region: "FR", policies: ["instagram-ai-training-eu-2025"]),
         Case(platform: "instagram", region: "BR", policies: ["instagram-ai-chats-ads-2025"]),
@@ -103,7 +104,8 @@ import Testing
         }
     }
 
-    @Test func metasObjectionIsRemindedBeforeTheTwentySixthOfMay() throws {
+    /// Objections were possible through 26 May 2025: the last reminder comes that day.
+    @Test func metasObjectionIsRemindedThroughTheTwentySixthOfMay() throws {
         let directory = try scratchFolder("optoutd-platform")
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = directory.appendingPathComponent("optoutd.yaml").path
@@ -123,10 +125,10 @@ import Testing
         #expect(
             notices.map { "\($0["at"] as? String ?? "") \($0["event"] as? String ?? "")" } == [
                 "2025-04-20T10:00:00+02:00 policy-applies",
-                "2025-04-26T09:00:00+02:00 deadline-reminder",
-                "2025-05-12T09:00:00+02:00 deadline-reminder",
-                "2025-05-19T09:00:00+02:00 deadline-reminder",
-                "2025-05-25T09:00:00+02:00 deadline-reminder",
+                "2025-04-27T09:00:00+02:00 deadline-reminder",
+                "2025-05-13T09:00:00+02:00 deadline-reminder",
+                "2025-05-20T09:00:00+02:00 deadline-reminder",
+                "2025-05-26T09:00:00+02:00 deadline-reminder",
                 "2025-05-27T09:00:00+02:00 policy-effective",
             ])
         #expect(notices.allSatisfy { $0["pending"] as? [String] == ["ai-objection-form"] })

@@ -254,9 +254,9 @@ struct SystemdTests {
         let start = try systemctl("start", "optoutd")
         #expect(start.status == 0, "\(start.stderr)")
         #expect(try property("ActiveState") == "active")
-        #expect(try property("StatusText").hasPrefix("1 account, 17 policies, 1 pending pair; next: "))
+        #expect(try property("StatusText").hasPrefix("1 account, 19 policies, 1 pending pair; next: "))
         let status = try systemctl("status", "optoutd")
-        #expect(status.stdout.contains("Status: \"1 account, 17 policies"))
+        #expect(status.stdout.contains("Status: \"1 account, 19 policies"))
 
         // The notice due now, under the unit, with every field; -x explains it from the catalog.
         #expect(try waitFor { try unitEntries(["OPTOUT_ACCOUNT=\(alice)"]).contains("policy-applies") })
