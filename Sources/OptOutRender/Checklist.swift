@@ -74,9 +74,10 @@ struct Checklist {
 
     var actions: [Action] { groups.flatMap(\.actions) }
 
-    init(_ documents: [NoticeDocument], language: MessageLanguage, settings: MessageSettings) {
-        let today = documents.compactMap { CivilDate(iso: $0.date) }.max()
-        let (accounts, policies) = Self.collect(documents, language: language, today: today)
+    /// - Parameter sentAt: when the message goes out: a notice sent late (after a retry, in
+    ///   a digest round) speaks of the day it is read, not the day it fell due.
+    init(_ documents: [NoticeDocument], language: MessageLanguage, settings: MessageSettings, sentAt: Instant) {
+        let (accounts, policies) = Self.collect(documents, language: language, sentAt: sentAt)
         groups = Self.numbered(accounts)
         self.policies = policies
         let all = groups.flatMap(\.actions)
@@ -105,7 +106,7 @@ struct Checklist {
 
     /// The notices' accounts, in order, each with its pending actions once (an action id
     /// asked for by several policies with its earliest deadline), and each policy once.
-    private static func collect(_ documents: [NoticeDocument], language: MessageLanguage, today: CivilDate?)
+    private static func collect(_ documents: [NoticeDocument], language: MessageLanguage, sentAt: Instant)
         -> (accounts: [(id: String, platform: String, label: String, actions: [Action])], policies: [PolicyChange])
     {
         var accounts: [(id: String, platform: String, label: String, actions: [Action])] = []
@@ -114,6 +115,7 @@ struct Checklist {
         var seenPolicies = Set<String>()
         for document in documents {
             let account = document.account
+            let today = Self.today(of: document, sentAt: sentAt)
             let deadline = CivilDate(iso: document.policy.deadline) ?? CivilDate(dayNumber: 0)
             let written = language.longDate(deadline)
             let overdue = today.map { deadline <= $0 } ?? false
@@ -148,6 +150,15 @@ struct Checklist {
             policies[index].done = true
         }
         return (accounts, policies)
+    }
+
+    /// The day the message is read on, for the notice's account: the day it goes out in the
+    /// account's zone, or the notice's own day if that is later (a test, a plan ahead).
+    private static func today(of document: NoticeDocument, sentAt: Instant) -> CivilDate? {
+        let due = CivilDate(iso: document.date)
+        guard let zone = Zone(identifier: document.account.timezone) else { return due }
+        let sent = zone.localDate(of: sentAt)
+        return due.map { max($0, sent) } ?? sent
     }
 
     /// The accounts with something to do, the most pressing first, their actions numbered

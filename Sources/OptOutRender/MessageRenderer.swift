@@ -27,7 +27,7 @@ public struct MessageRenderer: Sendable {
         confirmURL: String? = nil
     ) -> MailMessage {
         let language = language(of: documents)
-        var checklist = Checklist(documents, language: language, settings: settings)
+        var checklist = Checklist(documents, language: language, settings: settings, sentAt: date)
         checklist.confirmURL = confirmURL
         var byDeadline: [(date: CivilDate, actions: [Checklist.Action])] = []
         for action in checklist.actions {

@@ -62,6 +62,22 @@ enum Documents {
         #expect(mail.attachments.count == 1)
     }
 
+    /// A reminder of the day before that goes out on the deadline itself (a retry, a digest
+    /// round) speaks of the day it is read: overdue, not "before" a day already begun.
+    @Test func aReminderSentOnItsDeadlineSaysTheDeadlinePassed() {
+        let reminder = Documents.make(deadline: "2027-01-20", date: "2027-01-19")
+        func sent(_ at: String) -> MailMessage {
+            MessageRenderer(settings: MessageSettings()).checklist(
+                [reminder], to: "soren@example.org", from: "privacy@example.org",
+                date: Instant(iso: at, defaultZone: .utc)!, messageID: "id@example.org")
+        }
+        #expect(sent("2027-01-19T08:00:00Z").subject == "Action needed before 20 January 2027: 1 LinkedIn setting")
+        // 20 January has begun in Berlin, the account's zone, at 23:30 UTC on the 19th.
+        let late = sent("2027-01-19T23:30:00Z")
+        #expect(late.subject == "Overdue since 20 January 2027: 1 LinkedIn setting")
+        #expect(late.body.contains("Before: 20 January 2027 (passed)\n"))
+    }
+
     @Test func aSharedActionKeepsTheEarliestDeadlineWhicheverPolicyComesFirst() {
         let mail = checklist([
             Documents.make(policy: "p2", title: "Policy two", deadline: "2025-12-01", date: "2025-11-10"),
