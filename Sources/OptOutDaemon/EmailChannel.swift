@@ -56,12 +56,19 @@ public struct EmailChannel: NotificationChannel {
     /// The first digest round at or after the notice fell due. A round already past is
     /// caught up at once: a notice issued late (by a timer that runs a few minutes after
     /// `reminders.at`, or after the daemon was down) still goes out the day it belongs to.
+    ///
+    /// A deadline reminder whose round would come on or after its deadline's day, in the
+    /// account's zone (an account west of the rounds' zone, whose reminder falls after the
+    /// day's round), goes out at once instead: a reminder is only worth its name before.
     public func firstAttempt(of notice: Notice, issuedAt now: Instant) -> Instant {
         guard settings.digest == .daily else { return now }
         let day = zone.localDate(of: notice.at)
         let sameDay = zone.instant(of: day, at: digestTime)
-        let round = sameDay >= notice.at ? sameDay : zone.instant(of: day.adding(days: 1), at: digestTime)
-        return max(round, now)
+        let round = max(sameDay >= notice.at ? sameDay : zone.instant(of: day.adding(days: 1), at: digestTime), now)
+        if notice.event == .deadlineReminder, round >= notice.account.zone.midnight(of: notice.policy.deadline) {
+            return now
+        }
+        return round
     }
 
     public func deliver(_ documents: [NoticeDocument], to recipient: String?) async throws(DeliveryError) {

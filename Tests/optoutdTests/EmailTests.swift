@@ -304,4 +304,32 @@ struct EmailTests {
         #expect(try fixture.runOnce(at: 3600, from: reminderDay).status == 0)
         #expect(try messages().count == 4)
     }
+
+    /// An account west of the digest's zone gets its reminders after the day's round there:
+    /// the last reminder before the deadline goes out at once, not in the next round, which
+    /// would come on the deadline's day itself in the account's zone.
+    @Test func aDailyDigestDoesNotHoldTheLastReminderPastTheDeadline() throws {
+        let server = try mail.server()
+        try fixture.writeConfig(
+            accounts:
+                "  - {id: \(fixture.account("west")), region: US, timezone: America/Los_Angeles, email: west@example.org}",
+            extra: """
+                catalog: {builtin: false}
+                channels:
+                  email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(server.port)", starttls: off, digest: daily}
+                policies:
+                  - {id: future-toggle, platform: linkedin, title: A future change, effective: 2026-12-15, deadline: 2026-12-15, regions: [US], actions: [{id: future-switch, title: Switch it off, where: Settings}]}
+                """)
+        let first = Instant(iso: "2026-12-10T12:00:00-08:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: first).status == 0)
+        #expect(try fixture.runOnce(at: 86_400, from: first).status == 0)
+        let before = try messages().count
+        // 09:05 in Los Angeles on the 14th is 18:05 in Berlin: the round there was at 09:00.
+        let lastDay = Instant(iso: "2026-12-14T09:05:00-08:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: lastDay).status == 0)
+        let sent = try messages().dropFirst(before).map(\.mail)
+        #expect(sent.count == 1)
+        let headers = sent.first?["headers"] as? [String: String] ?? [:]
+        #expect(headers["Subject"] == "Action needed before 15 December 2026: 1 LinkedIn setting", "\(headers)")
+    }
 }
