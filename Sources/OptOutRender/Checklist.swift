@@ -57,6 +57,8 @@ struct Checklist {
     var language: String
     var deadline: String?
     var overdue: Bool
+    /// Some steps are overdue and others are not yet: the earliest deadline still ahead.
+    var nextDeadline: String?
     var actionCount: Int
     var oneAction: Bool
     var platforms: String
@@ -89,6 +91,7 @@ struct Checklist {
         self.language = language.rawValue
         deadline = earliest?.deadline
         overdue = earliest?.overdue ?? false
+        nextDeadline = overdue ? all.filter { !$0.overdue }.min { $0.deadlineDate < $1.deadlineDate }?.deadline : nil
         actionCount = all.count
         oneAction = all.count == 1
         nothingToDo = all.isEmpty

@@ -78,6 +78,36 @@ enum Documents {
         #expect(late.body.contains("Before: 20 January 2027 (passed)\n"))
     }
 
+    /// Some steps overdue and others not yet: the message says both, so the later steps
+    /// do not read as late.
+    @Test func overdueAndUpcomingStepsAreToldApart() {
+        let documents = [
+            Documents.make(policy: "p1", title: "Policy one", deadline: "2027-01-20", date: "2027-02-03"),
+            Documents.make(
+                policy: "p2", title: "Policy two", deadline: "2027-02-15", date: "2027-02-03",
+                actions: [("form", "Send the objection form")]),
+        ]
+        let english = checklist(documents)
+        #expect(english.subject == "Overdue since 20 January 2027, more before 15 February 2027: 2 LinkedIn settings")
+        #expect(
+            english.body.contains(
+                "The first deadline passed on 20 January 2027; the others come before\n15 February 2027."))
+        let german = checklist(
+            documents.map {
+                var d = $0; d.account.language = "de"; return d
+            })
+        #expect(
+            german.subject
+                == "Überfällig seit 20. Januar 2027, weitere vor dem 15. Februar 2027: 2 Einstellungen bei LinkedIn")
+        let french = checklist(
+            documents.map {
+                var d = $0; d.account.language = "fr"; return d
+            })
+        #expect(french.subject.hasPrefix("En retard depuis le 20 janvier 2027, d’autres avant le 15 février 2027"))
+        // All overdue: one deadline, as before.
+        #expect(!checklist([documents[0]]).subject.contains("more before"))
+    }
+
     @Test func aSharedActionKeepsTheEarliestDeadlineWhicheverPolicyComesFirst() {
         let mail = checklist([
             Documents.make(policy: "p2", title: "Policy two", deadline: "2025-12-01", date: "2025-11-10"),
