@@ -28,6 +28,15 @@ struct Checklist {
         var actions: [Action]
     }
 
+    /// One account of the notices and its pending actions, as they are gathered.
+    private struct AccountSteps {
+        var id: String
+        var platform: String
+        /// Its name, or its id.
+        var label: String
+        var actions: [Action] = []
+    }
+
     struct Items {
         var items: [String]
     }
@@ -110,9 +119,9 @@ struct Checklist {
     /// The notices' accounts, in order, each with its pending actions once (an action id
     /// asked for by several policies with its earliest deadline), and each policy once.
     private static func collect(_ documents: [NoticeDocument], language: MessageLanguage, sentAt: Instant)
-        -> (accounts: [(id: String, platform: String, label: String, actions: [Action])], policies: [PolicyChange])
+        -> (accounts: [AccountSteps], policies: [PolicyChange])
     {
-        var accounts: [(id: String, platform: String, label: String, actions: [Action])] = []
+        var accounts: [AccountSteps] = []
         var policies: [PolicyChange] = []
         var policyIDs: [String] = []
         var seenPolicies = Set<String>()
@@ -124,7 +133,8 @@ struct Checklist {
             let overdue = today.map { deadline <= $0 } ?? false
             let place = accounts.firstIndex { $0.id == account.id } ?? accounts.count
             if place == accounts.count {
-                accounts.append((account.id, account.platform, account.name ?? account.id, []))
+                accounts.append(
+                    AccountSteps(id: account.id, platform: account.platform, label: account.name ?? account.id))
             }
             for action in document.pending {
                 if let index = accounts[place].actions.firstIndex(where: { $0.id == action.id }) {
@@ -166,18 +176,27 @@ struct Checklist {
 
     /// The accounts with something to do, the most pressing first, their actions numbered
     /// through; an account is named when the person has two on its platform.
-    private static func numbered(_ accounts: [(id: String, platform: String, label: String, actions: [Action])])
+    private static func numbered(_ accounts: [AccountSteps])
         -> [Group]
     {
         var perPlatform: [String: Int] = [:]
-        for account in accounts { perPlatform[account.platform, default: 0] += 1 }
+        var perLabel: [String: Int] = [:]
+        for account in accounts {
+            perPlatform[account.platform, default: 0] += 1
+            perLabel[account.platform + "\u{0}" + account.label, default: 0] += 1
+        }
+        // Two accounts of a platform with one name (a person's two pages) are told apart by id.
+        func label(_ account: AccountSteps) -> String {
+            perLabel[account.platform + "\u{0}" + account.label, default: 0] > 1 && account.label != account.id
+                ? "\(account.label), \(account.id)" : account.label
+        }
         var number = 0
         return accounts.filter { !$0.actions.isEmpty }.map { account in
             (account, account.actions.sorted { $0.deadlineDate < $1.deadlineDate })
         }.sorted { $0.1[0].deadlineDate < $1.1[0].deadlineDate }.map { account, actions in
             Group(
                 platform: PlatformName.display(account.platform),
-                account: perPlatform[account.platform, default: 0] > 1 ? account.label : nil,
+                account: perPlatform[account.platform, default: 0] > 1 ? label(account) : nil,
                 actions: actions.map { action in
                     number += 1
                     var numbered = action

@@ -38,11 +38,15 @@ public struct MessageRenderer: Sendable {
             }
         }
         let events = byDeadline.map { deadline, actions in
-            DeadlineCalendar.Event(
-                uid: "\(deadline.basicFormat)-\(unique(actions.map(\.account)).joined(separator: "+"))@optoutd",
+            // Steps of several accounts on one day say whose they are.
+            let accounts = unique(actions.map(\.account))
+            return DeadlineCalendar.Event(
+                uid: "\(deadline.basicFormat)-\(accounts.joined(separator: "+"))@optoutd",
                 deadline: deadline, summary: "\(language.lastDay): \(language.list(unique(actions.map(\.platform))))",
-                description: actions.map { "\($0.title): \($0.location)" + ($0.url.map { " \($0)" } ?? "") }
-                    .joined(separator: "\n"),
+                description: actions.map { action in
+                    (accounts.count > 1 ? "\(action.account): " : "") + "\(action.title): \(action.location)"
+                        + (action.url.map { " \($0)" } ?? "")
+                }.joined(separator: "\n"),
                 url: actions.lazy.compactMap(\.url).first)
         }
         var headers: [(name: String, value: String)] = [

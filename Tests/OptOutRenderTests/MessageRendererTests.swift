@@ -81,31 +81,46 @@ enum Documents {
     /// Some steps overdue and others not yet: the message says both, so the later steps
     /// do not read as late.
     @Test func overdueAndUpcomingStepsAreToldApart() {
-        let documents = [
-            Documents.make(policy: "p1", title: "Policy one", deadline: "2027-01-20", date: "2027-02-03"),
-            Documents.make(
-                policy: "p2", title: "Policy two", deadline: "2027-02-15", date: "2027-02-03",
-                actions: [("form", "Send the objection form")]),
-        ]
-        let english = checklist(documents)
+        func documents(_ language: String? = nil) -> [NoticeDocument] {
+            [
+                Documents.make(
+                    language: language, policy: "p1", title: "Policy one", deadline: "2027-01-20", date: "2027-02-03"),
+                Documents.make(
+                    language: language, policy: "p2", title: "Policy two", deadline: "2027-02-15", date: "2027-02-03",
+                    actions: [("form", "Send the objection form")]),
+            ]
+        }
+        let english = checklist(documents())
         #expect(english.subject == "Overdue since 20 January 2027, more before 15 February 2027: 2 LinkedIn settings")
         #expect(
             english.body.contains(
                 "The first deadline passed on 20 January 2027; the others come before\n15 February 2027."))
-        let german = checklist(
-            documents.map {
-                var d = $0; d.account.language = "de"; return d
-            })
         #expect(
-            german.subject
+            checklist(documents("de")).subject
                 == "Überfällig seit 20. Januar 2027, weitere vor dem 15. Februar 2027: 2 Einstellungen bei LinkedIn")
-        let french = checklist(
-            documents.map {
-                var d = $0; d.account.language = "fr"; return d
-            })
-        #expect(french.subject.hasPrefix("En retard depuis le 20 janvier 2027, d’autres avant le 15 février 2027"))
+        #expect(
+            checklist(documents("fr")).subject.hasPrefix(
+                "En retard depuis le 20 janvier 2027, d’autres avant le 15 février 2027"))
         // All overdue: one deadline, as before.
-        #expect(!checklist([documents[0]]).subject.contains("more before"))
+        #expect(!checklist([documents()[0]]).subject.contains("more before"))
+    }
+
+    /// A person's two accounts of one platform with the same name are told apart by id.
+    @Test func twoAccountsWithOneNameAreToldApart() {
+        let mail = checklist([
+            Documents.make(account: "chan.page", name: "Chan Ka-ming"),
+            Documents.make(account: "chan.profile", name: "Chan Ka-ming"),
+        ])
+        #expect(mail.body.contains("LinkedIn (Chan Ka-ming, chan.page)\n"), "\(mail.body)")
+        #expect(mail.body.contains("LinkedIn (Chan Ka-ming, chan.profile)\n"))
+        // and in the calendar, where the day's steps of both are one event
+        let calendar = String(decoding: mail.attachments.first?.bytes ?? [], as: UTF8.self)
+        #expect(calendar.contains("DESCRIPTION:chan.page: Turn off the toggle"), "\(calendar)")
+        let named = checklist([
+            Documents.make(account: "chan.page", name: "Chan's page"),
+            Documents.make(account: "chan.profile", name: nil),
+        ])
+        #expect(named.body.contains("LinkedIn (Chan's page)\n") && named.body.contains("LinkedIn (chan.profile)\n"))
     }
 
     @Test func aSharedActionKeepsTheEarliestDeadlineWhicheverPolicyComesFirst() {
