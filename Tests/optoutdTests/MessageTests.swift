@@ -83,6 +83,17 @@ struct MessageTests {
         let html = message["html"] as? String ?? ""
         #expect(html.contains("<li value=\"2\"><strong>Turn off Data for Generative AI Improvement</strong>"))
         #expect(html.contains("Settings &amp; Privacy"))
+        // On a phone's width, in a real browser, its long links wrap rather than widen it.
+        #expect(html.contains(#"<meta name="viewport" content="width=device-width, initial-scale=1">"#))
+        let page = fixture.directory.appendingPathComponent("message.html")
+        try html.write(to: page, atomically: true, encoding: .utf8)
+        let rendered = try Optoutd.runTool(
+            "/usr/bin/python3",
+            [Optoutd.repository.appendingPathComponent("Tests/support/render_report.py").path, page.path])
+        #expect(rendered.status == 0, "\(rendered.stderr)")
+        let shown = try #require(try JSONSerialization.jsonObject(with: Data(rendered.stdout.utf8)) as? [String: Any])
+        let narrow = try #require(shown["narrow"] as? [String: Int])
+        #expect((narrow["scrollWidth"] ?? .max) <= (narrow["clientWidth"] ?? 0), "\(narrow)")
         // The journal still has one entry per notice.
         let notices = try fixture.notices().filter { $0["OPTOUT_ACCOUNT"]?.hasPrefix(fixture.tag) == true }
         #expect(notices.count == 5)

@@ -1,5 +1,5 @@
-"""Opens an HTML report in headless Chromium, offline, and prints what a reader would see
-as JSON: the title, the size of each chart (svg element), the text of the page, the
+"""Opens an HTML page (a report, the HTML part of a message) in headless Chromium, offline,
+and prints what a reader would see as JSON: the title, the size of each chart (svg element), the text of the page, the
 console's messages, any request the page made, whether a script ran, and how wide the
 page is in a phone's window. With a second
 argument it also saves a screenshot there: of the whole page, or of its first HEIGHT pixels.
