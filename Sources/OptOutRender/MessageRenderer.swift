@@ -37,24 +37,30 @@ public struct MessageRenderer: Sendable {
                 byDeadline.append((action.deadlineDate, [action]))
             }
         }
-        let events = byDeadline.map { deadline, actions in
-            // Steps of several accounts on one day say whose they are.
-            let accounts = unique(actions.map(\.account))
-            return DeadlineCalendar.Event(
-                uid: "\(deadline.basicFormat)-\(accounts.joined(separator: "+"))@optoutd",
-                deadline: deadline, summary: "\(language.lastDay): \(language.list(unique(actions.map(\.platform))))",
-                description: actions.map { action in
-                    (accounts.count > 1 ? "\(action.account): " : "") + "\(action.title): \(action.location)"
-                        + (action.url.map { " \($0)" } ?? "")
-                }.joined(separator: "\n"),
-                url: actions.lazy.compactMap(\.url).first)
-        }
+        // A test asks for nothing, so it adds nothing to the person's calendar.
+        let isTest = documents.contains(where: \.test)
+        let events: [DeadlineCalendar.Event] =
+            isTest
+            ? []
+            : byDeadline.map { deadline, actions in
+                // Steps of several accounts on one day say whose they are.
+                let accounts = unique(actions.map(\.account))
+                return DeadlineCalendar.Event(
+                    uid: "\(deadline.basicFormat)-\(accounts.joined(separator: "+"))@optoutd",
+                    deadline: deadline,
+                    summary: "\(language.lastDay): \(language.list(unique(actions.map(\.platform))))",
+                    description: actions.map { action in
+                        (accounts.count > 1 ? "\(action.account): " : "") + "\(action.title): \(action.location)"
+                            + (action.url.map { " \($0)" } ?? "")
+                    }.joined(separator: "\n"),
+                    url: actions.lazy.compactMap(\.url).first)
+            }
         var headers: [(name: String, value: String)] = [
             ("X-Optoutd-Event", documents.count == 1 ? documents[0].event.rawValue : "digest"),
             ("X-Optoutd-Account", unique(documents.map(\.account.id)).joined(separator: ", ")),
             ("X-Optoutd-Policy", unique(documents.map(\.policy.id)).joined(separator: ", ")),
         ]
-        if documents.contains(where: \.test) { headers.append(("X-Optoutd-Test", "yes")) }
+        if isTest { headers.append(("X-Optoutd-Test", "yes")) }
         return mail(
             subject: templates.render(.subject, language, checklist),
             text: templates.render(.text, language, checklist),
@@ -74,20 +80,27 @@ public struct MessageRenderer: Sendable {
         for document in documents where !document.pending.isEmpty {
             byDeadline[document.policy.deadline, default: []].append(document)
         }
-        let events = byDeadline.sorted { $0.key < $1.key }.compactMap { deadline, documents in
-            CivilDate(iso: deadline).map { date in
-                DeadlineCalendar.Event(
-                    uid: "\(date.basicFormat)-summary@optoutd", deadline: date,
-                    summary: "\(language.lastDay): \(unique(documents.map(\.policy.title)).joined(separator: "; "))",
-                    description: unique(documents.map(\.account.id)).prefix(Summary.rowLimit).joined(separator: ", "),
-                    url: documents.lazy.flatMap(\.pending).compactMap(\.url).first)
+        let isTest = documents.contains(where: \.test)
+        let events =
+            isTest
+            ? []
+            : byDeadline.sorted { $0.key < $1.key }.compactMap { deadline, documents in
+                CivilDate(iso: deadline).map { date in
+                    DeadlineCalendar.Event(
+                        uid: "\(date.basicFormat)-summary@optoutd", deadline: date,
+                        summary:
+                            "\(language.lastDay): \(unique(documents.map(\.policy.title)).joined(separator: "; "))",
+                        description: unique(documents.map(\.account.id)).prefix(Summary.rowLimit).joined(
+                            separator: ", "),
+                        url: documents.lazy.flatMap(\.pending).compactMap(\.url).first)
+                }
             }
-        }
         return mail(
             subject: templates.render(.summarySubject, language, summary),
             text: templates.render(.summaryText, language, summary),
             html: templates.render(.summaryHTML, language, summary), language: language, events: events,
-            to: recipient, from: from, date: date, messageID: messageID, headers: [("X-Optoutd-Event", "summary")])
+            to: recipient, from: from, date: date, messageID: messageID,
+            headers: [("X-Optoutd-Event", "summary")] + (isTest ? [("X-Optoutd-Test", "yes")] : []))
     }
 
     private func mail(

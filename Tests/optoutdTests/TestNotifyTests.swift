@@ -70,4 +70,26 @@ struct TestNotifyTests {
             named.stdout
                 == "email: skipped: no recipient for account \(quiet) (name one with an address: --account ID)\n")
     }
+
+    /// A test is marked as one, in the owner's message and in the copy, and adds nothing
+    /// to a calendar: it asks for nothing.
+    @Test func aTestMailIsMarkedAndAddsNothingToACalendar() throws {
+        let mail = try MailFixture()
+        let fixture = mail.fixture
+        let server = try mail.server()
+        try fixture.writeConfig(
+            accounts: "  - {id: \(fixture.account("mail")), region: DE, email: m@example.org}",
+            extra:
+                "channels:\n  email: {from: p@example.org, transport: \"smtp://127.0.0.1:\(server.port)\", starttls: off, cc: [team@example.org]}"
+        )
+        let result = try Optoutd.run(["test-notify", "--config", fixture.configPath, "--channel", "email"])
+        #expect(result.stdout == "email (m@example.org): ok\nemail (team@example.org): ok\n", "\(result.stderr)")
+        let received = try mail.messages().map(\.mail)
+        #expect(received.count == 2)
+        for message in received {
+            #expect(
+                (message["headers"] as? [String: String])?["X-Optoutd-Test"] == "yes", "\(message["headers"] ?? "")")
+            #expect((message["attachments"] as? [Any])?.isEmpty == true)
+        }
+    }
 }
