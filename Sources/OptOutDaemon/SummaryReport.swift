@@ -38,14 +38,20 @@ struct SummaryReport {
             + report.summaryTables.text
             + "\nThe full report, with every account and action and the share done over time, is attached (HTML).\n"
         let domain = MailMessage.address(of: email.from).split(separator: "@").last.map(String.init) ?? "optoutd"
+        // As the other messages: the sender's name and the subject's prefix from `messages`.
+        // The report itself is in English, and says so.
+        let messages = configuration.messages
+        let from = messages.fromName.map { "\($0) <\(MailMessage.address(of: email.from))>" } ?? email.from
+        let subject =
+            (messages.subjectPrefix.map { $0 + " " } ?? "") + "Opt-out compliance on \(day): \(done) of \(covered) done"
         return MailMessage(
-            from: email.from, to: email.reportTo, subject: "Opt-out compliance on \(day): \(done) of \(covered) done",
+            from: from, to: email.reportTo, subject: subject,
             date: now, messageID: "report-\(day.basicFormat)-\(UUID().uuidString.lowercased())@\(domain)",
             extraHeaders: [("X-Optoutd-Event", "report")], body: body,
             attachments: [
                 MailAttachment(
                     contentType: "text/html; charset=utf-8", filename: "opt-out-report-\(day).html",
                     bytes: report.html(zone: zone).bytes)
-            ])
+            ], language: "en")
     }
 }

@@ -19,6 +19,7 @@ struct SummaryReportTests {
                 """,
             extra: """
                 reminders: {at: "09:00"}
+                messages: {from_name: "Example Privacy", subject_prefix: "[Privacy]"}
                 channels:
                   email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(server.port)", starttls: off, to_owner: false, report_to: [team@example.org], report_every: 7d}
                 """)
@@ -28,7 +29,11 @@ struct SummaryReportTests {
         #expect(reports.count == 1)
         let report = try #require(reports.first?.mail)
         let subject = (report["headers"] as? [String: String])?["Subject"] ?? ""
-        #expect(subject == "Opt-out compliance on 2026-12-07: 1 of 2 done", "\(subject)")
+        #expect(subject == "[Privacy] Opt-out compliance on 2026-12-07: 1 of 2 done", "\(subject)")
+        // From and language as every other message says them.
+        let headers = report["headers"] as? [String: String] ?? [:]
+        #expect(headers["From"] == "Example Privacy <privacy@example.org>")
+        #expect(headers["Content-Language"] == "en")
         let body = report["body"] as? String ?? ""
         #expect(body.contains("linkedin-genai-training-2025"))
         #expect(body.contains("50.0"))
