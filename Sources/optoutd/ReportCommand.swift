@@ -78,11 +78,7 @@ struct ReportCommand: ParsableCommand {
             firstSeen = try store.firstSightings()
             if format == .prometheus { counts = try store.counts() }
         } else {
-            // Not an error (a new installation has no store yet), but a mistyped --state
-            // would otherwise give a clean report of nobody having done anything.
-            standardError(
-                "optoutd: warning: no state store at \(state.path): the report shows what the configuration alone says (check --state)"
-            )
+            state.warnThatThereIsNoStore("the report")
         }
         Self.warnOfUnconfiguredAccounts(in: acknowledgements, configuration: configuration)
         let bytes: [UInt8]

@@ -35,6 +35,8 @@ struct StatusCommand: ParsableCommand {
             lastSent = try store.lastDelivered()
             waiting = try store.waitingSummary()
             givenUp = try store.givenUpSummary(since: now.adding(seconds: -Self.givenUpWindowDays * 86_400))
+        } else {
+            state.warnThatThereIsNoStore("status")
         }
         var scheduler = Scheduler(
             configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())

@@ -121,6 +121,13 @@ struct ComplianceReportCommandTests {
                 == "optoutd: warning: no state store at \(missing): the report shows what the configuration alone says (check --state)\n"
         )
         #expect(try fixture.run(["report"]).stderr.isEmpty)
+        // status says the same.
+        let status = try Optoutd.run(["status", "--config", fixture.configPath, "--state", missing])
+        #expect(status.status == 0)
+        #expect(
+            status.stderr
+                == "optoutd: warning: no state store at \(missing): status shows what the configuration alone says (check --state)\n"
+        )
     }
 
     /// The records themselves, for an auditor: a correction shows beside what it corrects,
