@@ -61,13 +61,17 @@ public final class StateStore: Sendable {
             // the main file, which can then be read as immutable, needing nothing else.
             let walInUse = FileManager.default.fileExists(atPath: path + "-wal")
             let location = walInUse ? path : "file:" + Self.uriEscaped(path) + "?immutable=1"
+            let queue: DatabaseQueue
             do {
-                let queue = try DatabaseQueue(path: location, configuration: configuration)
+                queue = try DatabaseQueue(path: location, configuration: configuration)
                 isBlank = try queue.read { try !$0.tableExists("pair") }
-                reader = queue
             } catch {
                 throw StoreError(path, "cannot read it (\(error)); check that you may read the file and its folder")
             }
+            // A reader does not upgrade a store; one of another version is said so, not read
+            // as tables that lack a column.
+            if !isBlank, let problem = try Self.versionProblem(queue, path: path, upgradable: true) { throw problem }
+            reader = queue
             writer = nil
         case .readWrite(let create):
             guard exists || create else {
@@ -142,14 +146,53 @@ public final class StateStore: Sendable {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
+        let pool: DatabasePool
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StoreError(
+                path, "cannot open it to write (\(error)); check that the file and its folder are writable and not full"
+            )
+        }
+        // An older optoutd must not write into what a newer one made of the store.
+        if let problem = try versionProblem(pool, path: path, upgradable: false) { throw problem }
+        do {
             try StoreSchema.migrator.migrate(pool)
             return pool
         } catch {
             throw StoreError(
                 path, "cannot open it to write (\(error)); check that the file and its folder are writable and not full"
             )
+        }
+    }
+}
+
+extension StateStore {
+    /// Why this optoutd cannot use the store as it is: a newer optoutd changed it in ways
+    /// this one does not know, or (for a reader, which does not upgrade it) an older one
+    /// made it. `nil` when it fits.
+    fileprivate static func versionProblem(_ reader: any DatabaseReader, path: String, upgradable: Bool)
+        throws(StoreError) -> StoreError?
+    {
+        do {
+            let migrator = StoreSchema.migrator
+            return try reader.read { db in
+                if try migrator.hasBeenSuperseded(db) {
+                    return StoreError(
+                        path,
+                        "a newer optoutd has changed it, in ways this one (\(OptOutVersion.current)) does not know; use that version or a later one"
+                    )
+                }
+                if upgradable, try !migrator.hasCompletedMigrations(db) {
+                    return StoreError(
+                        path,
+                        "an older optoutd made it; it is upgraded when the daemon next opens it (systemctl restart optoutd, or optoutd run --once)"
+                    )
+                }
+                return nil
+            }
+        } catch {
+            throw StoreError(path, "cannot read it (\(error)); check that you may read the file and its folder")
         }
     }
 }
