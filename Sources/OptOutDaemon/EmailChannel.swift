@@ -92,7 +92,8 @@ public struct EmailChannel: NotificationChannel {
             messages.append(
                 renderer.summary(
                     summarised, day: zone.localDate(of: now), to: recipient, from: settings.from, date: now,
-                    messageID: own.isEmpty ? messageID : "s-" + messageID))
+                    messageID: own.isEmpty ? messageID : "s-" + messageID,
+                    manager: !settings.cc.contains(recipient)))
         }
         for message in messages { try await send(message) }
     }

@@ -70,12 +70,15 @@ public struct MessageRenderer: Sendable {
 
     /// The copy for `recipient` (a `cc` address) of everything sent in one round, on the
     /// local date `day` (the round's, which late notices of earlier days may join).
+    ///
+    /// - Parameter manager: `recipient` is the manager of the accounts, and `documents` are
+    ///   their escalations.
     public func summary(
         _ documents: [NoticeDocument], day: CivilDate, to recipient: String, from: String, date: Instant,
-        messageID: String
+        messageID: String, manager: Bool = false
     ) -> MailMessage {
         let language = defaultLanguage
-        let summary = Summary(documents, day: day, language: language, settings: settings)
+        let summary = Summary(documents, day: day, language: language, settings: settings, manager: manager)
         var byDeadline: [String: [NoticeDocument]] = [:]
         for document in documents where !document.pending.isEmpty {
             byDeadline[document.policy.deadline, default: []].append(document)

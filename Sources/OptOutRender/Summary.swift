@@ -26,6 +26,9 @@ struct Summary {
 
     var prefix: String?
     var test: Bool
+    /// For a manager, of the escalations of the accounts they look after: it says why they
+    /// get it and what is asked of them.
+    var manager: Bool
     var language: String
     var date: String
     var noticeCount: Int
@@ -40,9 +43,13 @@ struct Summary {
     var contact: String?
     var footer: String?
 
-    init(_ documents: [NoticeDocument], day: CivilDate, language: MessageLanguage, settings: MessageSettings) {
+    init(
+        _ documents: [NoticeDocument], day: CivilDate, language: MessageLanguage, settings: MessageSettings,
+        manager: Bool = false
+    ) {
         prefix = settings.subjectPrefix
         test = documents.contains(where: \.test)
+        self.manager = manager
         self.language = language.rawValue
         date = language.longDate(day)
         noticeCount = documents.count

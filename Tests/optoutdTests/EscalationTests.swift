@@ -36,6 +36,11 @@ struct EscalationTests {
         let toManager = try #require(received["boss@example.org"])
         let managerBody = toManager["body"] as? String ?? ""
         #expect(managerBody.contains("Lena Late"), "\(managerBody)")
+        // It says why the manager gets it, and what is asked of them.
+        let managerHeaders = toManager["headers"] as? [String: String] ?? [:]
+        #expect(managerHeaders["Subject"] == "Opt-out steps overdue for 1 account you look after")
+        #expect(managerBody.hasPrefix("You are named as the manager of the accounts below."))
+        #expect(managerBody.contains("please\nfollow up with them."))
         let toOwner = try #require(received["lena@example.org"])
         #expect((toOwner["body"] as? String ?? "").hasPrefix("Hello Lena Late,"))
         // The plan and status name the event too.
