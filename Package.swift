@@ -33,7 +33,10 @@ let package = Package(
         // from Mustache templates (shipped ones embedded, each overridable from the config).
         .target(
             name: "OptOutRender",
-            dependencies: ["OptOutCore", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: [
+                "OptOutCore", .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             resources: [.embedInCode("BuiltinTemplates")]
         ),
         // libyaml's event parser, composed into the readers' own nodes.

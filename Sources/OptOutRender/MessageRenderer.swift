@@ -1,3 +1,5 @@
+import Crypto
+import Foundation
 import OptOutCore
 
 /// Turns the notices due for one recipient into the mail they get: to a person, one
@@ -46,7 +48,7 @@ public struct MessageRenderer: Sendable {
                 // Steps of several accounts on one day say whose they are.
                 let accounts = unique(actions.map(\.account))
                 return DeadlineCalendar.Event(
-                    uid: "\(deadline.basicFormat)-\(accounts.joined(separator: "+"))@optoutd",
+                    uid: Self.eventUID(deadline: deadline, recipient: recipient),
                     deadline: deadline,
                     summary: "\(language.lastDay): \(language.list(unique(actions.map(\.platform))))",
                     description: actions.map { action in
@@ -126,6 +128,14 @@ public struct MessageRenderer: Sendable {
                         bytes: Array(calendar.utf8))
                 ],
             language: language.rawValue)
+    }
+
+    /// One event per deadline and person, the same in every message: a later message (a
+    /// step done, an account added) updates the event in the calendar instead of adding
+    /// another. The address is hashed: it need not show in the calendar.
+    static func eventUID(deadline: CivilDate, recipient: String) -> String {
+        let digest = SHA256.hash(data: Data(recipient.lowercased().utf8))
+        return "\(deadline.basicFormat)-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined() + "@optoutd"
     }
 
     private func unique(_ values: [String]) -> [String] {

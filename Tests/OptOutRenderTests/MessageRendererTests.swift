@@ -105,6 +105,23 @@ enum Documents {
         #expect(!checklist([documents()[0]]).subject.contains("more before"))
     }
 
+    /// A deadline is one event in the person's calendar, whichever of their accounts a
+    /// message covers: a later message updates it rather than adding another.
+    @Test func aDeadlineKeepsItsCalendarEventFromMessageToMessage() {
+        func uid(_ mail: MailMessage) -> Substring? {
+            String(decoding: mail.attachments.first?.bytes ?? [], as: UTF8.self).split(separator: "\r\n")
+                .first { $0.hasPrefix("UID:") }
+        }
+        let both = checklist([Documents.make(account: "chan.page"), Documents.make(account: "chan.profile")])
+        let one = checklist([Documents.make(account: "chan.profile")])
+        #expect(uid(both) != nil && uid(both) == uid(one))
+        #expect(uid(both)?.hasPrefix("UID:20251103-") == true)
+        #expect(uid(both)?.contains("soren") == false, "the address does not show")
+        #expect(
+            MessageRenderer.eventUID(deadline: CivilDate(iso: "2025-11-03")!, recipient: "other@example.org")
+                != MessageRenderer.eventUID(deadline: CivilDate(iso: "2025-11-03")!, recipient: "soren@example.org"))
+    }
+
     /// A person's two accounts of one platform with the same name are told apart by id.
     @Test func twoAccountsWithOneNameAreToldApart() {
         let mail = checklist([
