@@ -92,9 +92,12 @@ public struct MailMessage: Sendable, Equatable {
 
     // MARK: Encoding
 
-    /// CR, LF and other control characters become spaces: a value cannot start a new header.
+    /// CR, LF and every other scalar that may not stand in one line (`TerminalText.isUnsafe`:
+    /// C1 controls such as NEL, the line separators, invisible ones) become spaces: a value
+    /// cannot start a new header, whatever reads it. The configuration refuses them already;
+    /// this holds for values from anywhere else too.
     static func singleLine(_ text: String) -> String {
-        String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
+        String(String.UnicodeScalarView(text.unicodeScalars.map { TerminalText.isUnsafe($0) ? " " : $0 }))
     }
 
     /// The address inside `Name <address>`, or the whole text.

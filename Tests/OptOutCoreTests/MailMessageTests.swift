@@ -37,6 +37,17 @@ import Testing
         #expect(!head.components(separatedBy: "\r\n").contains { $0.hasPrefix("Bcc:") })
         #expect(hostile.recipients == ["alice@example.org", "team@example.org"])
         #expect(hostile.envelopeFrom == "eve@example.org")
+        // Nor does NEL or a line separator, which some readers take for a line break.
+        for separator in ["\u{85}", "\u{2028}"] {
+            let sneaky = MailMessage(
+                from: "privacy@example.org", to: ["alice@example.org\(separator)Bcc: victim@example.org"],
+                subject: "Hi", date: Instant(secondsSince1970: 0), messageID: "id\(separator)X-Evil: 1@example.org",
+                body: "Hi\n")
+            #expect(sneaky.recipients.allSatisfy { !$0.unicodeScalars.contains(separator.unicodeScalars.first!) })
+            let text = String(decoding: sneaky.rendered, as: UTF8.self)
+            #expect(
+                !text.unicodeScalars.contains(separator.unicodeScalars.first!), "\(separator.unicodeScalars.first!)")
+        }
     }
 
     @Test func theBodyIsQuotedPrintableWithCRLF() {
