@@ -20,7 +20,7 @@ struct ChatSummary: Equatable {
         var account: String
         var policy: String
         var event: EventKind
-        /// What to do by when, as in "switch off by 2025-11-03 (12 days left)".
+        /// What to do by when, as in "switch off before 2025-11-03 (12 days left)".
         var timing: String
         /// The settings still to switch off, at most `actionLimit`.
         var actions: [Setting]
@@ -72,9 +72,10 @@ struct ChatSummary: Equatable {
         }
         let settings = Set(open.flatMap { document in document.pending.map { "\(document.account.id) \($0.id)" } })
             .count
-        let overdue = open.filter { $0.daysLeft < 0 }.count
+        // On the deadline's date it has passed already: opting out comes before it.
+        let overdue = open.filter { $0.daysLeft <= 0 }.count
         var title = "\(test)\(settings == 1 ? "1 setting" : "\(settings) settings") to switch off, \(people)"
-        title += overdue > 0 ? ", \(overdue) overdue" : ", first by \(first)"
+        title += overdue > 0 ? ", \(overdue) overdue" : ", first before \(first)"
         return title
     }
 
@@ -95,9 +96,10 @@ struct ChatSummary: Equatable {
         let deadline = document.policy.deadline
         switch document.daysLeft {
         case _ where document.event == .optedOut: return "opted out, nothing left to do"
-        case 0: return "switch off today (deadline \(deadline))"
-        case 1: return "switch off by \(deadline) (1 day left)"
-        case 2...: return "switch off by \(deadline) (\(document.daysLeft) days left)"
+        // A deadline is "before" its date: on the date itself it has passed.
+        case 0: return "overdue: the deadline was before today (\(deadline))"
+        case 1: return "switch off before \(deadline) (1 day left)"
+        case 2...: return "switch off before \(deadline) (\(document.daysLeft) days left)"
         default: return "overdue since \(deadline) (\(-document.daysLeft) days)"
         }
     }

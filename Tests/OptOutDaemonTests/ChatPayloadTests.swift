@@ -27,12 +27,13 @@ struct ChatPayloadTests {
 
     @Test func theTitleSaysHowManySettingsForWhomAndWhatIsOverdue() {
         #expect(ChatSummary(round).title == "3 settings to switch off, 2 accounts, 1 overdue")
-        #expect(ChatSummary(Array(round.prefix(2))).title == "2 settings to switch off, 1 account, first by 2025-11-03")
+        #expect(
+            ChatSummary(Array(round.prefix(2))).title == "2 settings to switch off, 1 account, first before 2025-11-03")
         // One switch shared by two policies is one setting.
         let shared = [
             NoticeDocuments.make(account: "li-chan"), NoticeDocuments.make(account: "li-chan", policy: "other"),
         ]
-        #expect(ChatSummary(shared).title == "1 setting to switch off, 1 account, first by 2025-11-03")
+        #expect(ChatSummary(shared).title == "1 setting to switch off, 1 account, first before 2025-11-03")
         let done = NoticeDocuments.make(account: "li-chan", event: .optedOut, actions: [])
         #expect(ChatSummary([done]).title == "1 account opted out of everything due")
     }
@@ -42,8 +43,12 @@ struct ChatPayloadTests {
         #expect(items.map(\.who) == ["li-ito", "Chan Ka-ming", "Chan Ka-ming"])
         #expect(items.map(\.policy) == ["AI training", "AI training", "Ads"])
         #expect(items[0].timing == "overdue since 2025-10-01 (21 days)")
-        #expect(items[1].timing == "switch off by 2025-11-03 (12 days left)")
+        #expect(items[1].timing == "switch off before 2025-11-03 (12 days left)")
         #expect(items[1].account == "linkedin, CA")
+        // On the deadline's date, the deadline ("before" it) has passed.
+        let onTheDay = NoticeDocuments.make(account: "li-late", event: .overdue, daysLeft: 0)
+        #expect(ChatSummary([onTheDay]).items[0].timing == "overdue: the deadline was before today (2025-11-03)")
+        #expect(ChatSummary([onTheDay]).title.hasSuffix(", 1 overdue"))
     }
 
     @Test func slackHasTextAHeaderAndASectionPerNotice() throws {
@@ -55,7 +60,7 @@ struct ChatPayloadTests {
         #expect(
             section == """
                 *Chan Ka-ming* (linkedin, CA) · AI training
-                _switch off by 2025-11-03 (12 days left)_
+                _switch off before 2025-11-03 (12 days left)_
                 • <https://example.org/ai|Data for AI> — Settings › Data privacy
                 """)
     }
@@ -94,8 +99,8 @@ struct ChatPayloadTests {
         let payload = try json([NoticeDocuments.make(account: "x", name: "a_b*c")], .mattermost)
         #expect(
             payload["text"] as? String == """
-                #### 1 setting to switch off, 1 account, first by 2025-11-03
-                - **a\\_b\\*c** (linkedin, CA) · AI training: switch off by 2025-11-03 (12 days left)
+                #### 1 setting to switch off, 1 account, first before 2025-11-03
+                - **a\\_b\\*c** (linkedin, CA) · AI training: switch off before 2025-11-03 (12 days left)
                   - [Data for AI](https://example.org/ai) — Settings › Data privacy
                 """)
     }
@@ -153,7 +158,7 @@ struct ChatPayloadTests {
         let facts = try #require(items[1]["facts"] as? [[String: String]])
         #expect(
             facts == [
-                ["title": "When", "value": "switch off by 2025-11-03 (12 days left)"],
+                ["title": "When", "value": "switch off before 2025-11-03 (12 days left)"],
                 ["title": "Switch off", "value": "[Data for AI](https://example.org/ai) — Settings › Data privacy"],
             ])
         // One button per distinct settings page.
