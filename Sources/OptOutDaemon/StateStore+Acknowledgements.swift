@@ -13,15 +13,17 @@ extension StateStore {
     /// done would correct nothing.
     ///
     /// - Parameter source: `cli:USER` or `link`.
-    /// - Returns: how many actions were recorded, and whether the daemon was told of them
-    ///   (when not, it acts at its next wake-up).
+    /// - Returns: the requests narrowed to the actions recorded, and whether a running
+    ///   daemon was told (when nothing was recorded, there was nothing to tell; when the
+    ///   trigger file cannot be written, the daemon acts at its next wake-up).
     @discardableResult
     public func acknowledge(
         _ requests: [AcknowledgementRequest], note: String?, source: String, undo: Bool = false, at now: Instant
-    ) throws -> (recorded: Int, toldDaemon: Bool) {
+    ) throws -> (recorded: [AcknowledgementRequest], toldDaemon: Bool) {
         let recorded = try write { db in
-            var recorded = 0
+            var recorded: [AcknowledgementRequest] = []
             for request in requests {
+                var written = Set<String>()
                 for action in request.actions {
                     let latest = try Bool.fetchOne(
                         db,
@@ -41,12 +43,13 @@ extension StateStore {
                             request.account.id, request.policy?.id ?? "", action, now.secondsSince1970, note, source,
                             undo,
                         ])
-                    recorded += 1
+                    written.insert(action)
                 }
+                if !written.isEmpty { recorded.append(request.filter(written.contains)) }
             }
             return recorded
         }
-        guard recorded > 0 else { return (0, true) }
+        guard !recorded.isEmpty else { return ([], true) }
         // A running daemon watches for this file being written.
         let trigger = path + ".ack"
         guard FileManager.default.createFile(atPath: trigger, contents: Data("\(now.secondsSince1970)\n".utf8)) else {

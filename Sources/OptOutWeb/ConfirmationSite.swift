@@ -108,8 +108,9 @@ public final class ConfirmationSite: Sendable {
                 }
                 if !submission.requests.isEmpty {
                     // Fewer than sent when the same form came twice at once: those stood already.
-                    let (count, _) = try store.acknowledge(
-                        submission.requests, note: submission.note, source: "link", at: now)
+                    let count = try store.acknowledge(
+                        submission.requests, note: submission.note, source: "link", at: now
+                    ).recorded.reduce(0) { $0 + $1.actions.count }
                     checklist = try self.checklist(of: accounts)
                     logger.notice(
                         "recorded \(count) step\(count == 1 ? "" : "s") confirmed by link",

@@ -59,23 +59,27 @@ struct AckCommand: ParsableCommand {
             )
         }
         let store = try state.open(.readWrite(create: create))
-        // An action is recorded only where that changes what stands, as on the page: a
-        // second "done" would replace when and by whom it was done, and an undo of what
-        // is not recorded as done would correct nothing.
-        let standing = try store.standingAcknowledgements(of: [account.id])[account.id] ?? [:]
+        // The store records an action only where that changes what stands, as on the page
+        // (a second "done" would replace when and by whom it was done, an undo of what is
+        // not recorded as done would correct nothing); what the configuration marks as done
+        // is not asked at all.
         let configured = account.doneActionIDs(catalog: configuration.catalog)
-        let recorded = request.filter { undo ? standing[$0] != nil : standing[$0] == nil && !configured.contains($0) }
-        if !recorded.actions.isEmpty {
-            let (_, told) = try store.acknowledge(
+        let asked = undo ? request : request.filter { !configured.contains($0) }
+        var recorded: [String] = []
+        if !asked.actions.isEmpty {
+            let (written, told) = try store.acknowledge(
                 // An empty note is no note, as on the page.
-                [recorded], note: note?.isEmpty == false ? note : nil, source: "cli:\(invokingUser)", undo: undo,
+                [asked], note: note?.isEmpty == false ? note : nil, source: "cli:\(invokingUser)", undo: undo,
                 at: now)
+            recorded = written.first?.actions ?? []
             if !told {
                 standardError(
                     "optoutd: recorded, but \(state.path).ack could not be written: a running daemon acts on it at its next wake-up"
                 )
             }
         }
+        // What was left alone still stands as it did: the reply says since when.
+        let standing = try store.standingAcknowledgements(of: [account.id])[account.id] ?? [:]
         // The configuration's `done:` entries stand whatever the store says.
         let held = request.actions.filter(configured.contains)
         if undo, !held.isEmpty {
@@ -83,22 +87,20 @@ struct AckCommand: ParsableCommand {
                 "optoutd: warning: the configuration's done entries of \(account.id) still mark \(held.joined(separator: ", ")) as done; they stay done until taken out there"
             )
         }
-        let left = request.actions.filter { !recorded.actions.contains($0) }.map { action in
+        let left = request.actions.filter { !recorded.contains($0) }.map { action in
             if undo { return action }
             if let record = standing[action] {
-                return "\(action) on \(configuration.defaultZone.localDate(of: record.at)) by \(record.source)"
+                return "\(action) on \(account.zone.localDate(of: record.at)) by \(record.source)"
             }
             return "\(action) in the configuration"
         }
         let what = request.policy.map { ", \($0.id)" } ?? ""
-        let done =
-            recorded.actions.isEmpty
-            ? "" : "\(request.policy == nil ? ", " : ": ")\(recorded.actions.joined(separator: ", "))"
+        let done = recorded.isEmpty ? "" : "\(request.policy == nil ? ", " : ": ")\(recorded.joined(separator: ", "))"
         let remark =
             left.isEmpty
             ? ""
             : " (\(undo ? "not recorded as done, left as it is" : "already done"): \(left.joined(separator: ", ")))"
-        let verb = recorded.actions.isEmpty ? "nothing recorded" : undo ? "pending again" : "recorded"
+        let verb = recorded.isEmpty ? "nothing recorded" : undo ? "pending again" : "recorded"
         print("\(verb) for \(account.id)\(what)\(done)\(remark)")
     }
 
