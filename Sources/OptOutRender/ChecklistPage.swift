@@ -35,6 +35,9 @@ struct ChecklistPage {
     var anyRecorded: Bool
     /// The steps just recorded, by title.
     var recorded: [String]
+    /// The steps ticked that were recorded as done already, by title.
+    var alreadyDone: [String]
+    var anyAlreadyDone: Bool
     var pendingCount: Int
     var onePending: Bool
     var allDone: Bool
@@ -47,7 +50,7 @@ struct ChecklistPage {
 
     init(
         _ accounts: [AccountActions], language: MessageLanguage, settings: MessageSettings, formAction: String,
-        recorded: [String]?, returned: ConfirmationPages.Returned?, now: Instant
+        recorded: [String]?, alreadyDone: [String] = [], returned: ConfirmationPages.Returned?, now: Instant
     ) {
         self.language = language.rawValue
         style = ConfirmationPages.style
@@ -83,6 +86,8 @@ struct ChecklistPage {
         submitted = recorded != nil
         self.recorded = (recorded ?? []).compactMap { titles[$0] }
         anyRecorded = !self.recorded.isEmpty
+        self.alreadyDone = alreadyDone.compactMap { titles[$0] }
+        anyAlreadyDone = !self.alreadyDone.isEmpty
         pendingCount = groups.reduce(0) { $0 + $1.actions.count { !$0.done } }
         onePending = pendingCount == 1
         allDone = pendingCount == 0

@@ -75,13 +75,18 @@ public struct ConfirmationPages: Sendable {
     ///   - formAction: where the form posts (the link's own path).
     ///   - recorded: after a submission, the `ACCOUNT:ACTION` values just recorded; `nil` before one.
     ///   - returned: what the person sent that was not recorded as it was.
+    /// - Parameters:
+    ///   - recorded: the `ACCOUNT:ACTION` values a form just recorded (`nil` without a form).
+    ///   - alreadyDone: those it ticked that were recorded as done before (another tab, the
+    ///     same form sent twice, an `ack` meanwhile).
     public func checklist(
-        _ accounts: [AccountActions], formAction: String, recorded: [String]?, returned: Returned? = nil, now: Instant
+        _ accounts: [AccountActions], formAction: String, recorded: [String]?, alreadyDone: [String] = [],
+        returned: Returned? = nil, now: Instant
     ) -> String {
         let language = language(of: accounts.map(\.account))
         let page = ChecklistPage(
             accounts, language: language, settings: settings, formAction: formAction, recorded: recorded,
-            returned: returned, now: now)
+            alreadyDone: alreadyDone, returned: returned, now: now)
         return templates.render(.page, language, page)
     }
 

@@ -85,6 +85,7 @@ public final class ConfirmationSite: Sendable {
         do {
             var checklist = try self.checklist(of: accounts)
             var recorded: [String]?
+            var alreadyDone: [String] = []
             var returned: ConfirmationPages.Returned?
             if request.method == .POST {
                 let language = pages.language(of: accounts)
@@ -106,29 +107,36 @@ public final class ConfirmationSite: Sendable {
                         metadata: ["link": "\(fingerprint)"])
                     return .html(.badRequest, pages.problem(.rejected, language: language, back: formAction))
                 }
+                // The store records what still stands open; what another tab or an `ack`
+                // recorded meanwhile is said to be done already.
+                var written: [String] = []
                 if !submission.requests.isEmpty {
-                    // Fewer than sent when the same form came twice at once: those stood already.
-                    let count = try store.acknowledge(
+                    written = try store.acknowledge(
                         submission.requests, note: submission.note, source: "link", at: now
-                    ).recorded.reduce(0) { $0 + $1.actions.count }
+                    ).recorded.flatMap { request in request.actions.map { "\(request.account.id):\($0)" } }
                     checklist = try self.checklist(of: accounts)
+                }
+                if !written.isEmpty {
                     logger.notice(
-                        "recorded \(count) step\(count == 1 ? "" : "s") confirmed by link",
+                        "recorded \(written.count) step\(written.count == 1 ? "" : "s") confirmed by link",
                         metadata: [
                             "link": "\(fingerprint)",
                             "accounts": "\(submission.requests.map(\.account.id).joined(separator: ","))",
                         ])
                 }
-                recorded = submission.values
-                // A note is kept only with the steps it is about: sent with none, it goes back
+                recorded = written
+                alreadyDone = submission.alreadyDone + submission.values.filter { !written.contains($0) }
+                // A note is kept only with the steps it is about: kept with none, it goes back
                 // into its box.
-                if submission.requests.isEmpty, let note, !note.isEmpty {
+                if written.isEmpty, let note, !note.isEmpty {
                     returned = ConfirmationPages.Returned(note: note, ticked: [], noteRefused: false)
                 }
             }
             return .html(
                 .ok,
-                pages.checklist(checklist, formAction: formAction, recorded: recorded, returned: returned, now: now))
+                pages.checklist(
+                    checklist, formAction: formAction, recorded: recorded, alreadyDone: alreadyDone, returned: returned,
+                    now: now))
         } catch {
             logger.error("the state store cannot be used: \(error)", metadata: ["link": "\(fingerprint)"])
             var response = WebResponse.html(
@@ -156,11 +164,22 @@ public final class ConfirmationSite: Sendable {
 
     /// The checked steps that are not done yet, by account, and the note; `nil` when a value
     /// is malformed or names a step the link does not cover (then nothing is recorded).
-    private func submission(_ form: FormBody, note: String?, _ checklist: [AccountActions])
-        -> (requests: [AcknowledgementRequest], values: [String], note: String?)?
-    {
+    /// A form read against the checklist it was sent from.
+    private struct Submission {
+        /// The steps ticked that are open, per account.
+        var requests: [AcknowledgementRequest]
+        /// The same as `ACCOUNT:ACTION` values.
+        var values: [String]
+        /// The steps ticked that were done already when the form came.
+        var alreadyDone: [String]
+        /// An empty note is no note.
+        var note: String?
+    }
+
+    private func submission(_ form: FormBody, note: String?, _ checklist: [AccountActions]) -> Submission? {
         var byAccount: [(account: Account, actions: [String])] = []
         var values: [String] = []
+        var alreadyDone: [String] = []
         for value in form.values("done") {
             guard let colon = value.firstIndex(of: ":"),
                 let entry = checklist.first(where: { $0.account.id == value[..<colon] })
@@ -168,7 +187,11 @@ public final class ConfirmationSite: Sendable {
             let account = entry.account
             let action = String(value[value.index(after: colon)...])
             guard let item = entry.items.first(where: { $0.action.id == action }) else { return nil }
-            guard !item.isDone, !values.contains(value) else { continue }
+            guard !values.contains(value), !alreadyDone.contains(value) else { continue }
+            guard !item.isDone else {
+                alreadyDone.append(value)
+                continue
+            }
             values.append(value)
             if let index = byAccount.firstIndex(where: { $0.account === account }) {
                 byAccount[index].actions.append(action)
@@ -184,7 +207,8 @@ public final class ConfirmationSite: Sendable {
             else { return nil }
             requests.append(request)
         }
-        return (requests, values, note?.isEmpty == false ? note : nil)
+        return Submission(
+            requests: requests, values: values, alreadyDone: alreadyDone, note: note?.isEmpty == false ? note : nil)
     }
 
     /// Whether the browser says the form came from another site. `Sec-Fetch-Site` decides

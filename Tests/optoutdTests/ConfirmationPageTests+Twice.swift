@@ -1,0 +1,21 @@
+import Foundation
+import Testing
+
+/// A step confirmed twice: two tabs, a form sent again, an `ack` meanwhile.
+extension ConfirmationPageTests {
+    /// The second answer says the step was done already, rather than that nothing was
+    /// ticked, and gives the note back in its box: nothing is recorded twice.
+    @Test func aStepDoneAlreadyIsSaidToBe() throws {
+        let link = path(try web.link(alice))
+        #expect(try web.post(link, "done=\(alice)%3Aobjection-form").status == 200)
+        let again = try web.post(link, "done=\(alice)%3Aobjection-form&note=hello")
+        #expect(again.status == 200)
+        #expect(again.body.contains("These were recorded as done already, so nothing new was recorded:"))
+        #expect(
+            again.body.contains("<li>Object to other machine learning with the Data Processing Objection Form</li>"))
+        #expect(again.body.contains("Your note was not kept"))
+        #expect(again.body.contains(">hello</textarea>"))
+        #expect(!again.body.contains("Nothing was checked"))
+        #expect(try web.acks(alice).count == 1)
+    }
+}
