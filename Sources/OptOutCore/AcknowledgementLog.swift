@@ -14,7 +14,9 @@ public struct AcknowledgementLog: Sendable {
 
     /// - Parameters:
     ///   - records: every acknowledgement recorded, in the order recorded; those after `at` are left out.
-    ///   - policy: keep the records that name this policy, or one of its actions alone.
+    ///   - policy: keep the records of this policy's actions, by accounts of its platform,
+    ///     whichever policy they name: an action id is the platform's switch, so a record
+    ///     made under another policy (or none) changes this one too.
     ///   - region: keep the records of accounts of this region (which leaves out those of
     ///     accounts no longer configured).
     public init(
@@ -22,14 +24,16 @@ public struct AcknowledgementLog: Sendable {
         region: CountryCode? = nil
     ) {
         defaultZone = configuration.defaultZone
-        let actions = policy.flatMap { configuration.catalog[$0] }.map { Set($0.actions.map(\.id)) }
+        let kept = policy.flatMap { configuration.catalog[$0] }
+        let actions = kept.map { Set($0.actions.map(\.id)) }
         entries = records.filter { $0.at <= at }.compactMap { record in
             let account = configuration.account(id: record.account)
             if let region, account?.region != region { return nil }
-            if let policy, let actions {
-                guard record.policy == policy || (record.policy.isEmpty && actions.contains(record.action)) else {
-                    return nil
-                }
+            if let kept, let actions {
+                // An account no longer configured has no platform to tell: its records
+                // that name the policy are kept.
+                let samePlatform = account.map { $0.platform == kept.platform } ?? (record.policy == kept.id)
+                guard samePlatform, actions.contains(record.action) else { return nil }
             }
             return Entry(record: record, account: account)
         }

@@ -78,7 +78,8 @@ struct ReportCommand: ParsableCommand {
             firstSeen = try store.firstSightings()
             if format == .prometheus { counts = try store.counts() }
         } else {
-            state.warnThatThereIsNoStore("the report")
+            state.warnThatThereIsNoStore(
+                records ? "there are no records to list" : "the report shows what the configuration alone says")
         }
         Self.warnOfUnconfiguredAccounts(in: acknowledgements, configuration: configuration)
         let bytes: [UInt8]

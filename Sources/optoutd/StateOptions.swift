@@ -40,13 +40,11 @@ struct StateOptions: ParsableArguments, Sendable {
         }
     }
 
-    /// Says on standard error that there is no store at `path`, so that `what` shows the
-    /// configuration alone: not an error (a new installation has none yet), but a mistyped
-    /// --state would otherwise pass for a store where nothing happened.
-    func warnThatThereIsNoStore(_ what: String) {
-        standardError(
-            "optoutd: warning: no state store at \(path): \(what) shows what the configuration alone says (check --state)"
-        )
+    /// Says on standard error that there is no store at `path`, and what the command shows
+    /// instead: not an error (a new installation has none yet), but a mistyped --state
+    /// would otherwise pass for a store where nothing happened.
+    func warnThatThereIsNoStore(_ instead: String) {
+        standardError("optoutd: warning: no state store at \(path): \(instead) (check --state)")
     }
 
     /// Creates the directory that will hold the store (0700), if missing; one that cannot

@@ -36,7 +36,7 @@ struct StatusCommand: ParsableCommand {
             waiting = try store.waitingSummary()
             givenUp = try store.givenUpSummary(since: now.adding(seconds: -Self.givenUpWindowDays * 86_400))
         } else {
-            state.warnThatThereIsNoStore("status")
+            state.warnThatThereIsNoStore("status shows what the configuration alone says")
         }
         var scheduler = Scheduler(
             configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())

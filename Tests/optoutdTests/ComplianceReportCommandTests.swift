@@ -121,6 +121,10 @@ struct ComplianceReportCommandTests {
                 == "optoutd: warning: no state store at \(missing): the report shows what the configuration alone says (check --state)\n"
         )
         #expect(try fixture.run(["report"]).stderr.isEmpty)
+        let records = try Optoutd.run(["report", "--records", "--config", fixture.configPath, "--state", missing])
+        #expect(
+            records.stderr
+                == "optoutd: warning: no state store at \(missing): there are no records to list (check --state)\n")
         // status says the same.
         let status = try Optoutd.run(["status", "--config", fixture.configPath, "--state", missing])
         #expect(status.status == 0)
@@ -143,12 +147,21 @@ struct ComplianceReportCommandTests {
         // French accounts only: the record and its correction.
         let france = try report(["--records", "--region", "FR"]).split(separator: "\n")
         #expect(france.count == 1 + 2)
+        // A switch named under another policy, or alone, is this policy's record too: the
+        // policy's history holds every record that changes it.
+        #expect(
+            try fixture.run(["ack", ca, "linkedin-affiliate-ai-sharing-2025", "ai-improvement-toggle"]).status == 0)
+        let shared = try report(["--records", "--policy", training, "--region", "CA", "--format", "csv"])
+        #expect(
+            shared.contains(",\(ca),CA,linkedin-affiliate-ai-sharing-2025,ai-improvement-toggle,done,"), "\(shared)")
+        let ads = try report(["--records", "--policy", "linkedin-ads-sharing-2025", "--region", "CA"])
+        #expect(!ads.contains("ai-improvement-toggle"))
 
         try fixture.writeConfig(accounts: "  - {id: \(de), region: DE}")
         let result = try fixture.run(["report"])
         #expect(
             result.stderr
-                == "optoutd: warning: the store holds acknowledgements of 1 account no longer configured (such as '\(fr)'); report --records lists them\n"
+                == "optoutd: warning: the store holds acknowledgements of 2 accounts no longer configured (such as '\(fr)'); report --records lists them\n"
         )
         let kept = try fixture.run(["report", "--records", "--format", "json"])
         let records = try #require(try JSONSerialization.jsonObject(with: Data(kept.stdout.utf8)) as? [[String: Any]])
