@@ -100,8 +100,16 @@ struct AckCommand: ParsableCommand {
             left.isEmpty
             ? ""
             : " (\(undo ? "not recorded as done, left as it is" : "already done"): \(left.joined(separator: ", ")))"
+        // A switch named under one policy is the platform's: it counts for the others too.
+        let alsoFor = configuration.catalog.policies(of: account).filter { other in
+            other !== request.policy && other.actions.contains { recorded.contains($0.id) }
+        }.map(\.id)
+        let shared =
+            request.policy == nil || alsoFor.isEmpty
+            ? ""
+            : " (the same switch for \(alsoFor.joined(separator: ", ")): \(undo ? "pending again" : "done") there too)"
         let verb = recorded.isEmpty ? "nothing recorded" : undo ? "pending again" : "recorded"
-        print("\(verb) for \(account.id)\(what)\(done)\(remark)")
+        print("\(verb) for \(account.id)\(what)\(done)\(remark)\(shared)")
     }
 
     /// Who ran the command: the user who asked sudo, else the process's user.

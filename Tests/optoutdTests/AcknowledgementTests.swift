@@ -57,7 +57,7 @@ struct AcknowledgementTests {
         let whole = try fixture.run(["ack", account, "linkedin-ads-sharing-2025"])
         #expect(
             whole.stdout
-                == "recorded for \(account), linkedin-ads-sharing-2025: share-with-affiliates, measure-ad-success, microsoft-privacy (already done: ads-off-linkedin in the configuration, data-from-others on \(today) by cli:root)\n",
+                == "recorded for \(account), linkedin-ads-sharing-2025: share-with-affiliates, measure-ad-success, microsoft-privacy (already done: ads-off-linkedin in the configuration, data-from-others on \(today) by cli:root) (the same switch for linkedin-affiliate-ai-sharing-2025: done there too)\n",
             "\(whole.stdout)")
         // What stands is not recorded again: when and by whom it was done stays as it was.
         let repeated = try fixture.run(["ack", account, "ai-improvement-toggle", "--note", "again"])
