@@ -40,7 +40,7 @@ struct EscalationTests {
         let managerHeaders = toManager["headers"] as? [String: String] ?? [:]
         #expect(managerHeaders["Subject"] == "Opt-out steps overdue for 1 account you look after")
         #expect(managerBody.hasPrefix("You are named as the manager of the accounts below."))
-        #expect(managerBody.contains("please\nfollow up with them."))
+        #expect(managerBody.contains("please follow up with them."))
         let toOwner = try #require(received["lena@example.org"])
         #expect((toOwner["body"] as? String ?? "").hasPrefix("Hello Lena Late,"))
         // The plan and status name the event too.
