@@ -33,11 +33,15 @@ public enum DeadlineCalendar {
             "METHOD:PUBLISH", "X-WR-CALNAME:\(escape(name))",
         ]
         let stampText = Zone.rfc3339(stamp, utcOffset: 0).filter { $0 != "-" && $0 != ":" }
+        // A later copy of an event (same UID) must carry a higher sequence for calendar
+        // programs to take it as an update: the minutes since a fixed day grow with time.
+        let sequence = max(0, (stamp.secondsSince1970 - sequenceEpoch.secondsSince1970) / 60)
         for event in events {
             lines += [
                 "BEGIN:VEVENT",
                 "UID:\(escape(event.uid))",
                 "DTSTAMP:\(stampText)",
+                "SEQUENCE:\(sequence)",
                 "DTSTART;VALUE=DATE:\(event.deadline.adding(days: -1).basicFormat)",
                 "DTEND;VALUE=DATE:\(event.deadline.basicFormat)",
                 "SUMMARY:\(escape(event.summary))",
@@ -61,22 +65,25 @@ public enum DeadlineCalendar {
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }
 
-    /// RFC 5545 TEXT escaping; other control characters become spaces.
+    /// 2024-01-01T00:00:00Z, from which `SEQUENCE` counts minutes.
+    static let sequenceEpoch = Instant(secondsSince1970: 1_704_067_200)
+
+    /// RFC 5545 TEXT escaping; every other scalar that may not stand in one line (controls,
+    /// line separators, invisible ones) becomes a space. By scalars: Swift reads "\r\n" as
+    /// one character.
     static func escape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "\\": result += "\\\\"
-            case ";": result += "\\;"
-            case ",": result += "\\,"
-            case "\n": result += "\\n"
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": result += "\\\\".unicodeScalars
+            case ";": result += "\\;".unicodeScalars
+            case ",": result += "\\,".unicodeScalars
+            case "\n": result += "\\n".unicodeScalars
             case "\r": continue
-            default:
-                let isControl = character.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
-                result.append(isControl ? " " : character)
+            default: result.append(TerminalText.isUnsafe(scalar) ? " " : scalar)
             }
         }
-        return result
+        return String(result)
     }
 
     /// Folds a content line at 75 octets without splitting a UTF-8 sequence (RFC 5545 §3.1).

@@ -92,7 +92,7 @@ public struct MessageRenderer: Sendable {
             : byDeadline.sorted { $0.key < $1.key }.compactMap { deadline, documents in
                 CivilDate(iso: deadline).map { date in
                     DeadlineCalendar.Event(
-                        uid: "\(date.basicFormat)-summary@optoutd", deadline: date,
+                        uid: Self.eventUID(deadline: date, recipient: "summary:" + recipient), deadline: date,
                         summary:
                             "\(language.lastDay): \(unique(documents.map(\.policy.title)).joined(separator: "; "))",
                         description: unique(documents.map(\.account.id)).prefix(Summary.rowLimit).joined(

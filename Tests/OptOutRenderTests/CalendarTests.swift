@@ -12,6 +12,23 @@ import Testing
         #expect(lines[1].hasPrefix(" "))
         #expect(lines.joined().replacingOccurrences(of: " é", with: "é") == "SUMMARY:" + long)
         #expect(DeadlineCalendar.escape("a,b;c\\d\ne\r\u{7}") == "a\\,b\\;c\\\\d\\ne ")
+        // By scalars: a CRLF is a line break, and NEL or a line separator never breaks one.
+        #expect(DeadlineCalendar.escape("one\r\ntwo\u{85}three\u{2028}four") == "one\\ntwo three four")
+    }
+
+    /// A later copy of an event carries a higher sequence, so calendar programs take it as
+    /// an update of the one they have.
+    @Test func aLaterCopyOfAnEventHasAHigherSequence() {
+        let event = DeadlineCalendar.Event(
+            uid: "u", deadline: CivilDate(iso: "2025-11-03")!, summary: "s", description: "d")
+        func sequence(_ stamp: Int) -> Int? {
+            DeadlineCalendar.text([event], name: "n", stamp: Instant(secondsSince1970: stamp))
+                .components(separatedBy: "\r\n").first { $0.hasPrefix("SEQUENCE:") }
+                .flatMap { Int($0.dropFirst("SEQUENCE:".count)) }
+        }
+        let first = sequence(1_795_955_413)
+        let later = sequence(1_795_955_413 + 86_400)
+        #expect(first != nil && later != nil && later! > first!)
     }
 
     @Test func anEventIsTheLastDayWithAnAlarmAndItsLink() {
