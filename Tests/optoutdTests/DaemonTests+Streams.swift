@@ -9,8 +9,9 @@ import Testing
 
 /// The daemon without a journal, with standard error broken or closed, on a read-only store.
 extension DaemonTests {
-    @Test func withoutAJournalDiagnosticsGoToStandardErrorAndNoticesWait() throws {
-        guard getuid() == 0 else { return }
+    @Test(.enabled(if: getuid() == 0, "needs root")) func withoutAJournalDiagnosticsGoToStandardErrorAndNoticesWait()
+        throws
+    {
         let fixture = try DaemonFixture()
         let account = fixture.account("quiet")
         try fixture.writeConfig(accounts: "  - {id: \(account), region: LU}")
@@ -35,8 +36,7 @@ extension DaemonTests {
     }
 
     /// A store on a read-only file system is named in the error, with what to check.
-    @Test func aStoreOnAReadOnlyFileSystemIsNamed() throws {
-        guard getuid() == 0 else { return }
+    @Test(.enabled(if: getuid() == 0, "needs root")) func aStoreOnAReadOnlyFileSystemIsNamed() throws {
         let fixture = try DaemonFixture()
         try fixture.writeConfig(accounts: "  - {id: \(fixture.account("ro")), region: LU}")
         let folder = fixture.directory.appendingPathComponent("ro").path
@@ -63,8 +63,7 @@ extension DaemonTests {
     /// Without a journal the daemon logs to standard error, which may be a pipe whose
     /// reader went away, or closed from the start: it keeps running either way, and what it
     /// would have said goes into no file of its own.
-    @Test func aBrokenOrClosedStandardErrorDoesNotStopTheDaemon() throws {
-        guard getuid() == 0 else { return }
+    @Test(.enabled(if: getuid() == 0, "needs root")) func aBrokenOrClosedStandardErrorDoesNotStopTheDaemon() throws {
         let fixture = try DaemonFixture()
         try fixture.writeConfig(accounts: "  - {id: \(fixture.account("pipe")), region: LU}")
         func withoutJournal(_ script: String) throws -> Optoutd.Result {

@@ -277,8 +277,7 @@ struct DaemonTests {
         #expect(!FileManager.default.fileExists(atPath: fixture.statePath))
     }
 
-    @Test func ackAsRootKeepsTheStoreOwnedByTheServiceUser() throws {
-        guard getuid() == 0 else { return }
+    @Test(.enabled(if: getuid() == 0, "needs root")) func ackAsRootKeepsTheStoreOwnedByTheServiceUser() throws {
         let fixture = try DaemonFixture()
         let account = fixture.account("owned")
         try fixture.writeConfig(accounts: "  - {id: \(account), region: PT}")
