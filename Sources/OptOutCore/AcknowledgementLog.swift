@@ -14,9 +14,11 @@ public struct AcknowledgementLog: Sendable {
 
     /// - Parameters:
     ///   - records: every acknowledgement recorded, in the order recorded; those after `at` are left out.
-    ///   - policy: keep the records of this policy's actions, by accounts of its platform,
+    ///   - policy: keep the records of this policy's actions by accounts it applies to,
     ///     whichever policy they name: an action id is the platform's switch, so a record
-    ///     made under another policy (or none) changes this one too.
+    ///     made under another policy (or none) changes this one too. Of an account no
+    ///     longer configured, whose region is unknown, the records that name this policy
+    ///     or no policy.
     ///   - region: keep the records of accounts of this region (which leaves out those of
     ///     accounts no longer configured).
     public init(
@@ -30,10 +32,10 @@ public struct AcknowledgementLog: Sendable {
             let account = configuration.account(id: record.account)
             if let region, account?.region != region { return nil }
             if let kept, let actions {
-                // An account no longer configured has no platform to tell: its records
-                // that name the policy are kept.
-                let samePlatform = account.map { $0.platform == kept.platform } ?? (record.policy == kept.id)
-                guard samePlatform, actions.contains(record.action) else { return nil }
+                let applies =
+                    account.map { $0.platform == kept.platform && kept.coverage.contains($0.region) }
+                    ?? (record.policy == kept.id || record.policy.isEmpty)
+                guard applies, actions.contains(record.action) else { return nil }
             }
             return Entry(record: record, account: account)
         }

@@ -156,6 +156,10 @@ struct ComplianceReportCommandTests {
             shared.contains(",\(ca),CA,linkedin-affiliate-ai-sharing-2025,ai-improvement-toggle,done,"), "\(shared)")
         let ads = try report(["--records", "--policy", "linkedin-ads-sharing-2025", "--region", "CA"])
         #expect(!ads.contains("ai-improvement-toggle"))
+        // Only of accounts the policy applies to: the affiliate policy covers Canada, not France.
+        let affiliate = try report(["--records", "--policy", "linkedin-affiliate-ai-sharing-2025", "--format", "csv"])
+        #expect(affiliate.contains(",\(ca),CA,"), "\(affiliate)")
+        #expect(!affiliate.contains(",\(fr),FR,") && !affiliate.contains(",\(de),DE,"), "\(affiliate)")
 
         try fixture.writeConfig(accounts: "  - {id: \(de), region: DE}")
         let result = try fixture.run(["report"])
@@ -167,6 +171,9 @@ struct ComplianceReportCommandTests {
         let records = try #require(try JSONSerialization.jsonObject(with: Data(kept.stdout.utf8)) as? [[String: Any]])
         let gone = records.filter { $0["account"] as? String == fr }
         #expect(gone.count == 2 && gone.allSatisfy { $0["region"] is NSNull })
+        // and in the policy's history, where they name it
+        let history = try fixture.run(["report", "--records", "--policy", training, "--format", "csv"]).stdout
+        #expect(history.components(separatedBy: ",\(fr),,").count - 1 == 2, "\(history)")
         #expect(try fixture.run(["report", "--records", "--format", "html"]).status == 64)
     }
 

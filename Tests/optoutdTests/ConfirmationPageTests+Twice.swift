@@ -17,5 +17,10 @@ extension ConfirmationPageTests {
         #expect(again.body.contains(">hello</textarea>"))
         #expect(!again.body.contains("Nothing was checked"))
         #expect(try web.acks(alice).count == 1)
+        // With something new beside it, both are said: what was recorded, and what was done.
+        let mixed = try web.post(link, "done=\(alice)%3Aobjection-form&done=\(alice)%3Aai-improvement-toggle")
+        #expect(mixed.body.contains("Thank you. We recorded:"))
+        #expect(mixed.body.contains("<p>These were recorded as done already:</p>"))
+        #expect(try web.acks(alice).count == 2)
     }
 }
