@@ -92,7 +92,8 @@ public struct MessageRenderer: Sendable {
             : byDeadline.sorted { $0.key < $1.key }.compactMap { deadline, documents in
                 CivilDate(iso: deadline).map { date in
                     DeadlineCalendar.Event(
-                        uid: Self.eventUID(deadline: date, recipient: "summary:" + recipient), deadline: date,
+                        uid: Self.eventUID(deadline: date, recipient: (manager ? "manager:" : "summary:") + recipient),
+                        deadline: date,
                         summary:
                             "\(language.lastDay): \(unique(documents.map(\.policy.title)).joined(separator: "; "))",
                         description: unique(documents.map(\.account.id)).prefix(Summary.rowLimit).joined(
