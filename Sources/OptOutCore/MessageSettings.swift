@@ -26,6 +26,11 @@ public struct MessageSettings: Hashable, Sendable {
         self.language = language
         self.templateOverrides = templateOverrides
     }
+
+    /// `from` as a message names its sender: with `fromName` in place of its name, when set.
+    public func sender(_ from: String) -> String {
+        fromName.map { "\($0) <\(MailMessage.address(of: from))>" } ?? from
+    }
 }
 
 /// The text of a template and where it came from, for messages about it.

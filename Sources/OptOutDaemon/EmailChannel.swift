@@ -1,4 +1,3 @@
-import Crypto
 import CCurl
 import Foundation
 import OptOutCore
@@ -103,12 +102,7 @@ public struct EmailChannel: NotificationChannel {
     /// servers and programs can see as a repeat; a test is a new message every time.
     static func messageID(of documents: [NoticeDocument], to recipient: String, domain: String) -> String {
         guard !documents.contains(where: \.test) else { return "\(UUID().uuidString.lowercased())@\(domain)" }
-        let notices = documents.map {
-            [$0.account.id, $0.policy.id, $0.event.rawValue, $0.date].joined(separator: "\u{0}")
-        }
-        let identity = ([recipient] + notices.sorted()).joined(separator: "\n")
-        let digest = SHA256.hash(data: Data(identity.utf8))
-        return digest.prefix(16).map { String(format: "%02x", $0) }.joined() + "@\(domain)"
+        return NoticeIdentity.digest(of: documents, target: recipient) + "@\(domain)"
     }
 
     /// The link for the person at `recipient` covering the accounts of `documents`; none

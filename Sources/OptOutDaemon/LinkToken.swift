@@ -86,7 +86,7 @@ public struct LinkToken: Sendable, Equatable {
 
     /// A short name for a sealed text, for logs: links are secrets and never logged whole.
     public static func fingerprint(_ text: String) -> String {
-        SHA256.hash(data: Array(text.utf8)).prefix(6).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Array(text.utf8)).prefix(6).hexadecimal
     }
 
     private static func mac(_ payload: String, key: SymmetricKey) -> [UInt8] {

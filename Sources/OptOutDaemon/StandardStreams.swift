@@ -20,7 +20,7 @@ public enum StandardStreams {
 
     public static func writeError(_ text: String) {
         var text = text
-        text.withUTF8 { write(UnsafeRawBufferPointer($0), to: STDERR_FILENO) }
+        _ = text.withUTF8 { write(UnsafeRawBufferPointer($0), to: STDERR_FILENO) }
     }
 
     /// Writes all of `bytes`, or as much as the descriptor takes before it fails; returns

@@ -41,7 +41,7 @@ struct SummaryReport {
         // As the other messages: the sender's name and the subject's prefix from `messages`.
         // The report itself is in English, and says so.
         let messages = configuration.messages
-        let from = messages.fromName.map { "\($0) <\(MailMessage.address(of: email.from))>" } ?? email.from
+        let from = messages.sender(email.from)
         let subject =
             (messages.subjectPrefix.map { $0 + " " } ?? "") + "Opt-out compliance on \(day): \(done) of \(covered) done"
         return MailMessage(

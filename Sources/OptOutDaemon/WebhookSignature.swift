@@ -42,18 +42,6 @@ struct WebhookSignature {
     /// receiver can drop a request it already has (a retry after a lost answer), and
     /// different for any other. It stands for the target and the notices' identities.
     static func messageID(_ documents: [NoticeDocument], target: String) -> String {
-        var identity = target
-        for document in documents.sorted(by: { key(of: $0) < key(of: $1) }) {
-            identity += "\n" + key(of: document)
-        }
-        let digest = SHA256.hash(data: Array(identity.utf8))
-        return "msg_" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
-    }
-
-    private static func key(of document: NoticeDocument) -> String {
-        [
-            document.account.id, document.policy.id, document.event.rawValue, document.date, document.at,
-            document.test ? "test" : "",
-        ].joined(separator: "\u{1F}")
+        "msg_" + NoticeIdentity.digest(of: documents, target: target)
     }
 }

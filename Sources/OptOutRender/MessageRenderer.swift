@@ -114,7 +114,7 @@ public struct MessageRenderer: Sendable {
         to recipient: String, from: String, date: Instant, messageID: String,
         headers: [(name: String, value: String)]
     ) -> MailMessage {
-        let sender = settings.fromName.map { "\($0) <\(MailMessage.address(of: from))>" } ?? from
+        let sender = settings.sender(from)
         let calendar = DeadlineCalendar.text(events, name: language.lastDay, stamp: date)
         return MailMessage(
             from: sender, to: [recipient],
@@ -136,7 +136,7 @@ public struct MessageRenderer: Sendable {
     /// another. The address is hashed: it need not show in the calendar.
     static func eventUID(deadline: CivilDate, recipient: String) -> String {
         let digest = SHA256.hash(data: Data(recipient.lowercased().utf8))
-        return "\(deadline.basicFormat)-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined() + "@optoutd"
+        return "\(deadline.basicFormat)-" + digest.prefix(8).hexadecimal + "@optoutd"
     }
 
     private func unique(_ values: [String]) -> [String] {

@@ -81,7 +81,10 @@ struct ReportCommand: ParsableCommand {
             state.warnThatThereIsNoStore(
                 records ? "there are no records to list" : "the report shows what the configuration alone says")
         }
-        Self.warnOfUnconfiguredAccounts(in: acknowledgements, configuration: configuration)
+        // Not for metrics: a collector's timer would repeat it every few minutes, for good.
+        if format != .prometheus {
+            Self.warnOfUnconfiguredAccounts(in: acknowledgements, configuration: configuration)
+        }
         let bytes: [UInt8]
         if records {
             let log = AcknowledgementLog(

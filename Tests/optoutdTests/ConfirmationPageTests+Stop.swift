@@ -12,7 +12,7 @@ extension ConfirmationPageTests {
     /// once, and the server ends on its own.
     @Test func aStoppingServerStillAnswersWhatItWasAsked() throws {
         let link = path(try web.link(alice))
-        let holder = try holdTheStoresWriteLock()
+        let holder = try fixture.holdTheStoresWriteLock()
         defer { kill(holder.processIdentifier, SIGKILL) }
 
         let probe = Process()
@@ -48,7 +48,7 @@ extension ConfirmationPageTests {
     @Test func aStoreThatCannotBeWrittenGetsAPageThatSaysToTryAgain() throws {
         let link = path(try web.link(bob))
         let form = "done=\(bob)%3Aobjection-form"
-        let holder = try holdTheStoresWriteLock()
+        let holder = try fixture.holdTheStoresWriteLock()
         defer { kill(holder.processIdentifier, SIGKILL) }
         let busy = try web.post(link, form)
         #expect(busy.status == 503)
@@ -59,22 +59,5 @@ extension ConfirmationPageTests {
         #expect(holder.stop(SIGKILL) == SIGKILL)
         #expect(try web.post(link, form).status == 200)
         #expect(try web.acks(bob).map { $0["action"] as? String } == ["objection-form"])
-    }
-
-    /// Another process that takes the store's write lock and keeps it for a minute.
-    private func holdTheStoresWriteLock() throws -> Process {
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = [
-            "-c",
-            "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                + "c.execute('BEGIN IMMEDIATE')\nprint('held', flush=True)\ntime.sleep(60)",
-            fixture.statePath,
-        ]
-        let held = Pipe()
-        holder.standardOutput = held
-        try holder.run()
-        #expect(held.fileHandleForReading.availableData.starts(with: Data("held".utf8)))
-        return holder
     }
 }

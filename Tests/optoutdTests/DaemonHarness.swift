@@ -42,6 +42,24 @@ final class DaemonFixture {
         try text.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
+    /// Another process that takes the store's write lock and keeps it for a minute (or
+    /// until killed); returns once it holds it.
+    func holdTheStoresWriteLock() throws -> Process {
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        holder.arguments = [
+            "-c",
+            "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                + "c.execute('BEGIN EXCLUSIVE')\nprint('held', flush=True)\ntime.sleep(60)",
+            statePath,
+        ]
+        let held = Pipe()
+        holder.standardOutput = held
+        try holder.run()
+        #expect(held.fileHandleForReading.availableData.starts(with: Data("held".utf8)))
+        return holder
+    }
+
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Optoutd.Result {
         try Optoutd.run(arguments + ["--config", configPath, "--state", statePath], environment: environment)
     }

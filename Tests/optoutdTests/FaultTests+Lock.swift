@@ -16,19 +16,8 @@ extension FaultTests {
         try fixture.writeConfig(accounts: "  - {id: \(first), region: DE}")
         let daemon = try fixture.start()
         #expect(try fixture.waitForNotices { !$0.isEmpty }.count == 1)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        holder.arguments = [
-            "-c",
-            "import sqlite3, sys, time\nc = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-                + "c.execute('BEGIN EXCLUSIVE')\nprint('held', flush=True)\ntime.sleep(60)",
-            fixture.statePath,
-        ]
-        let output = Pipe()
-        holder.standardOutput = output
-        try holder.run()
+        let holder = try fixture.holdTheStoresWriteLock()
         defer { kill(holder.processIdentifier, SIGKILL) }
-        #expect(output.fileHandleForReading.availableData.starts(with: Data("held".utf8)))
         // A reload with a new account has the daemon record it: it waits for the lock.
         let second = fixture.account("lock2")
         try fixture.writeConfig(accounts: "  - {id: \(first), region: DE}\n  - {id: \(second), region: FR}")
