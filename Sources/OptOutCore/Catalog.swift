@@ -85,6 +85,16 @@ public final class Policy: Sendable {
     /// and on the effective date, and never remind.
     public var isInformational: Bool { actions.isEmpty }
 
+    /// On how many days the deadline has been missed by `today`, counting today: 0 while it
+    /// is ahead, 1 on the deadline date itself (a deadline D means "before 00:00 of D"). The
+    /// report, the journal's messages and the chat summaries all count this way.
+    public func daysOverdue(on today: CivilDate) -> Int {
+        Self.daysOverdue(daysLeft: today.days(until: deadline))
+    }
+
+    /// The same count from a notice's days left (0 on the deadline date, negative after it).
+    public static func daysOverdue(daysLeft: Int) -> Int { max(0, 1 - daysLeft) }
+
     /// Whether the policy covers an account of `platform` in `country`.
     public func covers(platform: String, country: CountryCode) -> Bool {
         self.platform == platform && coverage.contains(country)

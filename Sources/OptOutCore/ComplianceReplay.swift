@@ -110,7 +110,7 @@ struct ComplianceReplay: Sendable {
                 }()
             for pair in pairs[pairRanges[number]] {
                 let policy = catalog.policies[pair.policy]
-                let overdue = policy.deadline <= today ? policy.deadline.days(until: today) + 1 : 0
+                let overdue = policy.daysOverdue(on: today)
                 for action in policy.actions {
                     let record = standing[number][action.id]
                     let done = record != nil || configuredDone[number].contains(action.id)

@@ -95,6 +95,7 @@ public struct Notice: Sendable {
 
     /// Days from the notice's date to the deadline; zero on the deadline date, negative after.
     public var daysLeft: Int { date.days(until: policy.deadline) }
+    public var daysOverdue: Int { policy.daysOverdue(on: date) }
 
     /// `at` in RFC 3339 with the account's local offset.
     public var localTime: String { Zone.rfc3339(at, utcOffset: utcOffset) }
@@ -109,6 +110,8 @@ public struct Notice: Sendable {
     private var who: String { account.name.map { "\($0) (\(account.id))" } ?? account.id }
     private var policyName: String { "\(policy.id) (\(policy.title))" }
     private var steps: String { pending.map(\.title).joined(separator: "; ") }
+    /// "1 day", "2 days": a count of days as the messages write it.
+    public static func days(_ count: Int) -> String { count == 1 ? "1 day" : "\(count) days" }
 
     private var lateMessage: String {
         let due = "(sent late: it was due on \(date))"
@@ -140,21 +143,21 @@ public struct Notice: Sendable {
             return "\(who): \(policyName) takes effect today; it offers no way to opt out."
         case .policyApplies where daysLeft > 0:
             return
-                "\(who) in \(account.region) is covered by \(policyName): opt out before \(policy.deadline) (\(daysLeft) days left) — \(steps)."
+                "\(who) in \(account.region) is covered by \(policyName): opt out before \(policy.deadline) (\(Self.days(daysLeft)) left) — \(steps)."
         case .policyApplies:
             return
                 "\(who) in \(account.region) is covered by \(policyName) since \(policy.effective), and the opt-out deadline \(policy.deadline) has passed — \(steps)."
         case .deadlineReminder:
             return
-                "\(who): \(daysLeft == 1 ? "1 day" : "\(daysLeft) days") left to opt out of \(policyName), before \(policy.deadline) — \(steps)."
+                "\(who): \(Self.days(daysLeft)) left to opt out of \(policyName), before \(policy.deadline) — \(steps)."
         case .policyEffective:
             return "\(who): \(policyName) takes effect today and opt-out actions are still pending — \(steps)."
         case .overdue:
             return
-                "\(who): opting out of \(policyName) is overdue since \(policy.deadline) (\(-daysLeft) days) — \(steps)."
+                "\(who): opting out of \(policyName) is overdue since \(policy.deadline) (\(Self.days(daysOverdue))) — \(steps)."
         case .escalation:
             return
-                "\(who) has not opted out of \(policyName), overdue since \(policy.deadline) (\(-daysLeft) days) — still to do: \(steps)."
+                "\(who) has not opted out of \(policyName), overdue since \(policy.deadline) (\(Self.days(daysOverdue))) — still to do: \(steps)."
         case .optedOut:
             return "\(who): every opt-out action of \(policyName) is done."
         }

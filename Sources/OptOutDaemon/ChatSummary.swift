@@ -94,13 +94,13 @@ struct ChatSummary: Equatable {
 
     private static func timing(_ document: NoticeDocument) -> String {
         let deadline = document.policy.deadline
+        // A deadline is "before" its date: on the date itself it has passed, as the report
+        // counts it.
+        let overdue = Policy.daysOverdue(daysLeft: document.daysLeft)
         switch document.daysLeft {
         case _ where document.event == .optedOut: return "opted out, nothing left to do"
-        // A deadline is "before" its date: on the date itself it has passed.
-        case 0: return "overdue: the deadline was before today (\(deadline))"
-        case 1: return "switch off before \(deadline) (1 day left)"
-        case 2...: return "switch off before \(deadline) (\(document.daysLeft) days left)"
-        default: return "overdue since \(deadline) (\(-document.daysLeft) days)"
+        case 1...: return "switch off before \(deadline) (\(Notice.days(document.daysLeft)) left)"
+        default: return "overdue since \(deadline) (\(Notice.days(overdue)))"
         }
     }
 

@@ -316,6 +316,28 @@ import Testing
         )
     }
 
+    /// A deadline D means "before D": on D itself the action is one day overdue, and the
+    /// first overdue notice, a week later, counts eight, as the compliance report does.
+    @Test func overdueNoticesCountDaysAsTheReportDoes() throws {
+        let policy = F.policy("p", effective: "2025-10-01", deadline: "2025-11-03")
+        var scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [policy]))
+        _ = scheduler.advance(to: F.at("2025-11-02T12:00:00Z"))
+        #expect(scheduler.advance(to: F.at("2025-11-09T12:00:00Z")).notices.isEmpty)
+        let weekLater = try #require(scheduler.advance(to: F.at("2025-11-10T08:00:00Z")).notices.first)
+        #expect(weekLater.event == .overdue && weekLater.daysOverdue == 8)
+        #expect(weekLater.message.contains("overdue since 2025-11-03 (8 days) — "))
+        #expect(policy.daysOverdue(on: CivilDate(iso: "2025-11-03")!) == 1)
+        #expect(policy.daysOverdue(on: CivilDate(iso: "2025-11-02")!) == 0)
+    }
+
+    /// The first sighting a day before the deadline: one day left, not "1 days".
+    @Test func aFirstSightingOnTheLastDayCountsOneDay() throws {
+        var scheduler = Scheduler(configuration: F.configuration([F.account("alice")], [F.policy("p")]))
+        let first = try #require(scheduler.advance(to: F.at("2025-11-02T08:00:00Z")).notices.first)
+        #expect(first.event == .policyApplies)
+        #expect(first.message.contains("opt out before 2025-11-03 (1 day left) — "))
+    }
+
     /// Pairs are many: the compact layout is what keeps a large schedule's memory down.
     @Test func aPairTakesFortyEightBytes() {
         #expect(MemoryLayout<SchedulerPair>.stride == 48)

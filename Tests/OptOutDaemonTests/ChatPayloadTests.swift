@@ -42,12 +42,12 @@ struct ChatPayloadTests {
         let items = ChatSummary(round).items
         #expect(items.map(\.who) == ["li-ito", "Chan Ka-ming", "Chan Ka-ming"])
         #expect(items.map(\.policy) == ["AI training", "AI training", "Ads"])
-        #expect(items[0].timing == "overdue since 2025-10-01 (21 days)")
+        #expect(items[0].timing == "overdue since 2025-10-01 (22 days)")
         #expect(items[1].timing == "switch off before 2025-11-03 (12 days left)")
         #expect(items[1].account == "linkedin, CA")
-        // On the deadline's date, the deadline ("before" it) has passed.
+        // On the deadline's date, the deadline ("before" it) has passed: the first day overdue.
         let onTheDay = NoticeDocuments.make(account: "li-late", event: .overdue, daysLeft: 0)
-        #expect(ChatSummary([onTheDay]).items[0].timing == "overdue: the deadline was before today (2025-11-03)")
+        #expect(ChatSummary([onTheDay]).items[0].timing == "overdue since 2025-11-03 (1 day)")
         #expect(ChatSummary([onTheDay]).title.hasSuffix(", 1 overdue"))
     }
 
