@@ -53,9 +53,14 @@ public enum TerminalText {
     }
 
     /// A value as a message quotes it: in single quotes, at most 80 characters, with
-    /// anything unsafe shown as `?`.
+    /// anything unsafe shown as `?`. A value that holds a single quote is put in double
+    /// quotes instead, so that where it ends stays clear; one that holds both has its
+    /// single quotes escaped.
     public static func quoted(_ text: some StringProtocol) -> String {
         let limit = 80
+        let hasSingle = text.unicodeScalars.contains("'")
+        let quote: Unicode.Scalar = hasSingle && !text.unicodeScalars.contains("\"") ? "\"" : "'"
+        let escapes = hasSingle && quote == "'"
         var shown = ""
         var count = 0
         for scalar in text.unicodeScalars {
@@ -63,10 +68,13 @@ public enum TerminalText {
                 shown += "…"
                 break
             }
+            if escapes && (scalar == "'" || scalar == "\\") {
+                shown += "\\"
+            }
             shown.unicodeScalars.append(isUnsafe(scalar) ? "?" : scalar)
             count += 1
         }
-        return "'" + shown + "'"
+        return String(quote) + shown + String(quote)
     }
 }
 

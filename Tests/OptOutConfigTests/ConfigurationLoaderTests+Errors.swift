@@ -41,7 +41,7 @@ extension ConfigurationLoaderTests {
         "optoutd.yaml:2:11: error: unknown time zone 'Mars/Base'; expected an IANA name such as Europe/Berlin",
         "optoutd.yaml:6:21: error: a lead time must be a duration such as 30d, 2w or 12h, from 1h to 3650d, not '0d'",
         "optoutd.yaml:6:25: error: a lead time must be a duration such as 30d, 2w or 12h, from 1h to 3650d, not '3x'",
-        "optoutd.yaml:7:7: error: at must be a time of day (HH:MM), not '9 o'clock'",
+        "optoutd.yaml:7:7: error: at must be a time of day (HH:MM), not \"9 o'clock\"",
         "optoutd.yaml:8:18: error: overdue_every must be a duration such as 30d, 2w or 12h, from 0d to 3650d, not 'often'",
         "optoutd.yaml:11:13: error: unknown region 'XX'; an account's region is an ISO 3166-1 alpha-2 country code, such as DE",
         "optoutd.yaml:14:15: error: unknown platform 'myspace'; the catalog knows: claude, copilot, facebook, instagram, linkedin, tumblr, wordpress, x",

@@ -185,6 +185,10 @@ import Testing
         #expect(zone.count == 1)
         #expect(zone.first?.contains("U+200B") == true, "\(zone)")
         #expect(TerminalText.quoted("a\u{202E}b\u{FEFF}c\u{200D}d") == "'a?b?c\u{200D}d'")
+        // A quote inside cannot end the quoted value early.
+        #expect(TerminalText.quoted("it's") == "\"it's\"")
+        #expect(TerminalText.quoted(#"it's "x" \"#) == #"'it\'s "x" \\'"#)
+        #expect(TerminalText.quoted("plain") == "'plain'")
         #expect(TerminalText.oneLine("ok\r\nnext\tx\u{202E}") == "ok ↵ next\\u{9}x\\u{202E}")
     }
 
