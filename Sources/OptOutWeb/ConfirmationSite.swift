@@ -16,6 +16,7 @@ public final class ConfirmationSite: Sendable {
     let pages: ConfirmationPages
     let logger: Logger
     let clock: @Sendable () -> Instant
+    let metricsCache = MetricsCache(lifetime: 10)
 
     public init(
         configuration: Configuration, links: ConfirmationLinks, store: StateStore, logger: Logger,
@@ -224,11 +225,13 @@ public final class ConfirmationSite: Sendable {
     private func metrics() -> WebResponse {
         do {
             let now = clock()
-            let report = ComplianceReport(
-                configuration: configuration, records: try store.acknowledgements(),
-                firstSeen: try store.firstSightings(), at: now)
-            let bytes = ComplianceMetrics.exposition(
-                of: report, counts: try store.counts(), channels: configuration.channels)
+            let bytes = try metricsCache.body(at: now) {
+                let report = ComplianceReport(
+                    configuration: configuration, records: try store.acknowledgements(),
+                    firstSeen: try store.firstSightings(), at: now)
+                return ComplianceMetrics.exposition(
+                    of: report, counts: try store.counts(), channels: configuration.channels)
+            }
             return WebResponse(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: bytes)
         } catch {
             logger.error("metrics cannot be read from the state store: \(error)")
