@@ -68,6 +68,11 @@ struct Checklist {
     var overdue: Bool
     /// Some steps are overdue and others are not yet: the earliest deadline still ahead.
     var nextDeadline: String?
+    /// The overdue steps passed more than one deadline: `deadline` is only the first.
+    var severalPassed: Bool
+    /// The steps not yet overdue have more than one deadline: `deadline` (or `nextDeadline`)
+    /// is only the first.
+    var severalAhead: Bool
     var actionCount: Int
     var oneAction: Bool
     var platforms: String
@@ -101,6 +106,8 @@ struct Checklist {
         deadline = earliest?.deadline
         overdue = earliest?.overdue ?? false
         nextDeadline = overdue ? all.filter { !$0.overdue }.min { $0.deadlineDate < $1.deadlineDate }?.deadline : nil
+        severalPassed = Set(all.filter(\.overdue).map(\.deadlineDate)).count > 1
+        severalAhead = Set(all.filter { !$0.overdue }.map(\.deadlineDate)).count > 1
         actionCount = all.count
         oneAction = all.count == 1
         nothingToDo = all.isEmpty

@@ -94,7 +94,7 @@ enum Documents {
         #expect(english.subject == "Overdue since 20 January 2027, more before 15 February 2027: 2 LinkedIn settings")
         #expect(
             english.body.contains(
-                "The first deadline passed on 20 January 2027; the others come before\n15 February 2027."))
+                "The deadline for some of these passed on 20 January 2027;\nthe next comes before 15 February 2027."))
         #expect(
             checklist(documents("de")).subject
                 == "Überfällig seit 20. Januar 2027, weitere vor dem 15. Februar 2027: 2 Einstellungen bei LinkedIn")
@@ -240,7 +240,7 @@ extension MessageRendererTests {
         #expect(!checklist([late]).body.contains("; opt out before 3 November 2025."))
         let german = checklist([Documents.make(language: "de", deadline: "2025-11-03", date: "2025-11-10")])
         #expect(german.body.contains("; die Frist zum Widerspruch endete vor dem 3. November 2025."))
-        #expect(german.body.contains("Die Frist ist abgelaufen: Die Einstellungen waren vor dem 3. November 2025"))
+        #expect(german.body.contains("Die Frist ist abgelaufen: Die Einstellung war\nvor dem 3. November 2025"))
         let french = checklist([Documents.make(language: "fr", deadline: "2025-11-03", date: "2025-11-10")])
         #expect(french.body.contains("\u{202F}; il fallait s’opposer avant le 3 novembre 2025."), "\(french.body)")
     }

@@ -1,0 +1,76 @@
+import OptOutCore
+import Testing
+
+@testable import OptOutRender
+
+/// The sentence before the checklist says what is late and what is due when, and is true
+/// for every step below it, however many deadlines they have.
+struct MessageOpeningTests {
+    func checklist(_ documents: [NoticeDocument]) -> MailMessage {
+        MessageRenderer(settings: MessageSettings()).checklist(
+            documents, to: "soren@example.org", from: "Privacy <privacy@example.org>",
+            date: Instant(secondsSince1970: 0), messageID: "id@example.org")
+    }
+
+    func step(_ policy: String, deadline: String, action: String, language: String? = nil) -> NoticeDocument {
+        Documents.make(
+            language: language, policy: policy, title: "Policy \(policy)", deadline: deadline, date: "2027-02-03",
+            actions: [(action, "Turn off \(action)")])
+    }
+
+    /// Two deadlines passed and two ahead: the first of each is named, as the first only.
+    var mixed: [NoticeDocument] {
+        [
+            step("a", deadline: "2027-01-20", action: "one"), step("b", deadline: "2027-01-25", action: "two"),
+            step("c", deadline: "2027-02-15", action: "three"), step("d", deadline: "2027-03-01", action: "four"),
+        ]
+    }
+
+    @Test func severalPassedDeadlinesAreNotOne() {
+        let mail = checklist(mixed)
+        #expect(
+            mail.body.contains(
+                "Deadlines for some of these passed, the first on 20 January 2027;\nthe next comes before 15 February 2027."
+            ),
+            "\(mail.body)")
+        #expect(!mail.body.contains("the others"))
+        let allPassed = checklist(Array(mixed.prefix(2)))
+        #expect(allPassed.body.contains("The deadlines passed, the first on 20 January 2027.\nTurning these off now"))
+        let onePassed = checklist([mixed[0]])
+        #expect(onePassed.body.contains("The deadline passed on 20 January 2027.\nTurning it off now"))
+        let german = [
+            step("a", deadline: "2027-01-20", action: "one", language: "de"),
+            step("b", deadline: "2027-01-25", action: "two", language: "de"),
+            step("c", deadline: "2027-02-15", action: "three", language: "de"),
+        ]
+        #expect(
+            checklist(german).body.contains(
+                "Einige Fristen sind abgelaufen: Die ersten Einstellungen waren\nvor dem 20. Januar 2027 auszuschalten,\ndie nächsten sind es vor dem 15. Februar 2027."
+            ))
+    }
+
+    @Test func stepsAheadWithSeveralDeadlinesNameTheFirstAsTheFirst() {
+        let ahead = checklist(Array(mixed.suffix(2)))
+        #expect(
+            ahead.body.contains("Please turn these off, the first before 15 February 2027.\nEach takes a minute:"),
+            "\(ahead.body)")
+        let one = checklist([mixed[2]])
+        #expect(one.body.contains("Please turn this off before 15 February 2027. It takes a minute:"))
+        let french = checklist([step("c", deadline: "2027-02-15", action: "three", language: "fr")])
+        #expect(
+            french.body.contains(
+                "Merci de désactiver ce qui suit avant le 15 février 2027. Cela prend environ\nune minute\u{202F}:"))
+    }
+
+    /// The link opens the checklist; its words do not claim that following it records anything.
+    @Test func theLinkSaysItOpensTheChecklist() throws {
+        let documents = [mixed[2]]
+        let mail = MessageRenderer(settings: MessageSettings()).checklist(
+            documents, to: "soren@example.org", from: "Privacy <privacy@example.org>",
+            date: Instant(secondsSince1970: 0), messageID: "id@example.org", confirmURL: "https://example.org/c/T")
+        let html = try #require(mail.html)
+        #expect(
+            html.contains(#"<a href="https://example.org/c/T">open your checklist</a> and tick what you have done."#))
+        #expect(mail.body.contains("When you have switched it off, tell us in two clicks:\nhttps://example.org/c/T"))
+    }
+}
