@@ -28,13 +28,18 @@ public struct AcknowledgementRequest: Sendable {
         return nil
     }
 
-    /// What of `note` can be recorded: without the characters `problem(withNote:)` refuses,
-    /// and at most `longestNote` long. A page hands it back to be checked and sent again.
+    /// What of `note` can be recorded: without the characters `problem(withNote:)` refuses
+    /// (a refused space, such as a tab, becomes a plain one, so that words stay apart), and
+    /// at most `longestNote` long. A page hands it back to be checked and sent again.
     public static func keepable(_ note: String) -> String {
         var kept = String.UnicodeScalarView()
-        for scalar in note.unicodeScalars where !(TerminalText.isUnsafe(scalar) && scalar != "\n" && scalar != "\r") {
+        for scalar in note.unicodeScalars {
             guard kept.count < longestNote else { break }
-            kept.append(scalar)
+            if !TerminalText.isUnsafe(scalar) || scalar == "\n" || scalar == "\r" {
+                kept.append(scalar)
+            } else if scalar.properties.isWhitespace {
+                kept.append(" ")
+            }
         }
         return String(kept)
     }
