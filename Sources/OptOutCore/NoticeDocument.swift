@@ -78,6 +78,17 @@ public struct NoticeDocument: Codable, Sendable, Equatable {
         case confirmURL = "confirm_url"
     }
 
+    /// The notice as a message sent later tells it, once `done` actions were recorded: without
+    /// them, and, when none of the actions it asked for is left, as the news that every one
+    /// is done. A test, or a notice that asked for nothing, stays as it is.
+    public func withoutDone(_ done: Set<String>) -> NoticeDocument {
+        guard !test, event != .optedOut, pending.contains(where: { done.contains($0.id) }) else { return self }
+        var copy = self
+        copy.pending.removeAll { done.contains($0.id) }
+        if copy.pending.isEmpty { copy.event = .optedOut }
+        return copy
+    }
+
     /// The syslog priority of its journal entry: its event's, except that a change which
     /// offers no way to opt out only informs (5, notice), also on the day it takes effect.
     public var priority: Int {

@@ -12,15 +12,20 @@ public struct ChannelFactory: Sendable {
     public let echo: (@Sendable (String) -> Void)?
     /// The store beside which a generated link key is kept; `nil` for no links.
     public let statePath: String?
+    /// The store the daemon delivers from: mail reads there what is done by the time it
+    /// goes out.
+    public let store: StateStore?
     /// The daemon's clock: what a mail says of its round (the date of a summary, its links'
     /// expiry) follows the time the daemon runs at, `run --once --now` included.
     public let clock: @Sendable () -> Instant
 
     public init(
         logger: Logger, credentials: Credentials = Credentials(), echo: (@Sendable (String) -> Void)? = nil,
-        statePath: String? = nil, clock: @escaping @Sendable () -> Instant = { Instant(Date()) }
+        statePath: String? = nil, store: StateStore? = nil,
+        clock: @escaping @Sendable () -> Instant = { Instant(Date()) }
     ) {
         self.clock = clock
+        self.store = store
         self.statePath = statePath
         self.logger = logger
         self.credentials = credentials
@@ -36,7 +41,8 @@ public struct ChannelFactory: Sendable {
                 EmailChannel(
                     settings: email, credentials: credentials,
                     renderer: MessageRenderer(settings: configuration.messages), digestTime: configuration.reminders.at,
-                    zone: configuration.defaultZone, links: links, clock: clock))
+                    zone: configuration.defaultZone, links: links,
+                    currentlyDone: store.map { CurrentlyDone(store: $0, configuration: configuration) }, clock: clock))
         }
         channels += configuration.channels.hooks.map { HookChannel(settings: $0, logger: logger) }
         channels += configuration.channels.webhooks.map { WebhookChannel(settings: $0, credentials: credentials) }

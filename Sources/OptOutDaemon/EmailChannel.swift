@@ -19,16 +19,21 @@ public struct EmailChannel: NotificationChannel {
     public let zone: Zone
     /// Gives each checklist the recipient's link to confirm, when `web:` is configured.
     public let links: ConfirmationLinks?
+    /// What is done by the time a message goes out; without it, messages say what was
+    /// pending when their notices were issued.
+    public let currentlyDone: CurrentlyDone?
     /// The daemon's clock (see `ChannelFactory.clock`).
     private let clock: @Sendable () -> Instant
     private let curl = Curl()
 
     public init(
         settings: EmailSettings, credentials: Credentials, renderer: MessageRenderer, digestTime: TimeOfDay, zone: Zone,
-        links: ConfirmationLinks? = nil, clock: @escaping @Sendable () -> Instant = { Instant(Date()) }
+        links: ConfirmationLinks? = nil, currentlyDone: CurrentlyDone? = nil,
+        clock: @escaping @Sendable () -> Instant = { Instant(Date()) }
     ) {
         self.clock = clock
         self.links = links
+        self.currentlyDone = currentlyDone
         self.settings = settings
         self.credentials = credentials
         self.renderer = renderer
@@ -78,8 +83,10 @@ public struct EmailChannel: NotificationChannel {
         // A copy address gets a summary, and so does a manager for the escalations of the
         // accounts they look after; the owner gets the checklist of what is theirs to do.
         let escalations = documents.filter { $0.event == .escalation && $0.account.email != recipient }
-        let own = settings.cc.contains(recipient) ? [] : documents.filter { !escalations.contains($0) }
-        let summarised = settings.cc.contains(recipient) ? documents : escalations
+        // Sorted as issued; told as things stand now (a step done since is not asked for).
+        let current = currentlyDone.map { $0.brought(upToDate:) } ?? { $0 }
+        let own = current(settings.cc.contains(recipient) ? [] : documents.filter { !escalations.contains($0) })
+        let summarised = current(settings.cc.contains(recipient) ? documents : escalations)
         var messages: [MailMessage] = []
         if !own.isEmpty {
             messages.append(

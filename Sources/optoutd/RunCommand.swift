@@ -57,7 +57,7 @@ struct RunCommand: AsyncParsableCommand, Sendable {
         // Run by hand in a terminal (`make run`): show each notice as it is sent.
         var echo: (@Sendable (String) -> Void)?
         if isatty(STDOUT_FILENO) == 1 { echo = { @Sendable line in print(line) } }
-        let factory = ChannelFactory(logger: logger, echo: echo, statePath: state.path, clock: clock)
+        let factory = ChannelFactory(logger: logger, echo: echo, statePath: state.path, store: store, clock: clock)
         let daemon = Daemon(
             settings: DaemonSettings(configPath: options.path, statePath: state.path), configuration: configuration,
             store: store, lock: lock, logger: logger,
