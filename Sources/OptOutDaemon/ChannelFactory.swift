@@ -42,7 +42,8 @@ public struct ChannelFactory: Sendable {
                     settings: email, credentials: credentials,
                     renderer: MessageRenderer(settings: configuration.messages), digestTime: configuration.reminders.at,
                     zone: configuration.defaultZone, links: links,
-                    currentlyDone: store.map { CurrentlyDone(store: $0, configuration: configuration) }, clock: clock))
+                    currentStanding: store.map { CurrentStanding(store: $0, configuration: configuration) },
+                    clock: clock))
         }
         channels += configuration.channels.hooks.map { HookChannel(settings: $0, logger: logger) }
         channels += configuration.channels.webhooks.map { WebhookChannel(settings: $0, credentials: credentials) }

@@ -21,19 +21,19 @@ public struct EmailChannel: NotificationChannel {
     public let links: ConfirmationLinks?
     /// What is done by the time a message goes out; without it, messages say what was
     /// pending when their notices were issued.
-    public let currentlyDone: CurrentlyDone?
+    public let currentStanding: CurrentStanding?
     /// The daemon's clock (see `ChannelFactory.clock`).
     private let clock: @Sendable () -> Instant
     private let curl = Curl()
 
     public init(
         settings: EmailSettings, credentials: Credentials, renderer: MessageRenderer, digestTime: TimeOfDay, zone: Zone,
-        links: ConfirmationLinks? = nil, currentlyDone: CurrentlyDone? = nil,
+        links: ConfirmationLinks? = nil, currentStanding: CurrentStanding? = nil,
         clock: @escaping @Sendable () -> Instant = { Instant(Date()) }
     ) {
         self.clock = clock
         self.links = links
-        self.currentlyDone = currentlyDone
+        self.currentStanding = currentStanding
         self.settings = settings
         self.credentials = credentials
         self.renderer = renderer
@@ -84,15 +84,19 @@ public struct EmailChannel: NotificationChannel {
         // accounts they look after; the owner gets the checklist of what is theirs to do.
         let escalations = documents.filter { $0.event == .escalation && $0.account.email != recipient }
         // Sorted as issued; told as things stand now (a step done since is not asked for).
-        let current = currentlyDone.map { $0.brought(upToDate:) } ?? { $0 }
+        let current = currentStanding.map { $0.brought(upToDate:) } ?? { $0 }
         let own = current(settings.cc.contains(recipient) ? [] : documents.filter { !escalations.contains($0) })
         let summarised = current(settings.cc.contains(recipient) ? documents : escalations)
         var messages: [MailMessage] = []
         if !own.isEmpty {
+            let standing =
+                currentStanding?.standing(of: recipient, besides: Set(own.map(\.account.id)), at: now)
+                ?? RecipientStanding()
             messages.append(
                 renderer.checklist(
                     own, to: recipient, from: settings.from, date: now, messageID: messageID,
-                    confirmURL: confirmURL(own, to: recipient, now: now)))
+                    confirmURL: confirmURL(own, others: standing.otherSteps, to: recipient, now: now),
+                    standing: standing))
         }
         if !summarised.isEmpty {
             messages.append(
@@ -112,12 +116,16 @@ public struct EmailChannel: NotificationChannel {
         return NoticeIdentity.digest(of: documents, target: recipient) + "@\(domain)"
     }
 
-    /// The link for the person at `recipient` covering the accounts of `documents`; none
-    /// when only done notices are left, since nothing remains to confirm.
-    private func confirmURL(_ documents: [NoticeDocument], to recipient: String, now: Instant) -> String? {
-        guard let links, documents.contains(where: { !$0.pending.isEmpty }) else { return nil }
+    /// The link for the person at `recipient` covering the accounts of `documents` and those
+    /// of their steps on other accounts; none when nothing remains to confirm.
+    private func confirmURL(
+        _ documents: [NoticeDocument], others: [RecipientStanding.Step], to recipient: String, now: Instant
+    ) -> String? {
+        guard let links, documents.contains(where: { !$0.pending.isEmpty }) || !others.isEmpty else { return nil }
         var accounts: [String] = []
-        for document in documents where !accounts.contains(document.account.id) { accounts.append(document.account.id) }
+        for id in documents.map(\.account.id) + others.map(\.account) where !accounts.contains(id) {
+            accounts.append(id)
+        }
         return links.url(recipient: recipient, accounts: accounts, now: now)
     }
 

@@ -87,6 +87,24 @@ struct Checklist {
     var footer: String?
     /// The person's link to confirm what they did, when `web:` is configured.
     var confirmURL: String?
+    /// The steps still to do on the person's accounts that the message is not about.
+    var elsewhere: Elsewhere?
+
+    struct Elsewhere {
+        var count: Int
+        var one: Bool
+        /// The earliest of their deadlines, written out.
+        var deadline: String
+        var overdue: Bool
+
+        init?(_ steps: [RecipientStanding.Step], language: MessageLanguage) {
+            guard let first = steps.min(by: { $0.deadline < $1.deadline }) else { return nil }
+            count = steps.count
+            one = steps.count == 1
+            deadline = language.longDate(first.deadline)
+            overdue = first.overdue
+        }
+    }
 
     var actions: [Action] { groups.flatMap(\.actions) }
 

@@ -24,13 +24,16 @@ public struct MessageRenderer: Sendable {
     }
 
     /// One message for everything due for the person at `recipient`.
+    ///
+    /// - Parameter standing: the person's language and their steps on other accounts.
     public func checklist(
         _ documents: [NoticeDocument], to recipient: String, from: String, date: Instant, messageID: String,
-        confirmURL: String? = nil
+        confirmURL: String? = nil, standing: RecipientStanding = RecipientStanding()
     ) -> MailMessage {
-        let language = language(of: documents)
+        let language = standing.language.flatMap(MessageLanguage.init(rawValue:)) ?? language(of: documents)
         var checklist = Checklist(documents, language: language, settings: settings, sentAt: date)
         checklist.confirmURL = confirmURL
+        checklist.elsewhere = Checklist.Elsewhere(standing.otherSteps, language: language)
         var byDeadline: [(date: CivilDate, actions: [Checklist.Action])] = []
         for action in checklist.actions {
             if let index = byDeadline.firstIndex(where: { $0.date == action.deadlineDate }) {
@@ -45,17 +48,27 @@ public struct MessageRenderer: Sendable {
             isTest
             ? []
             : byDeadline.map { deadline, actions in
+                // The event of a day is the person's, not the message's: it keeps the steps
+                // of their other accounts due that day, which this message does not list.
+                let steps =
+                    actions.map { ($0.account, $0.platform, $0.title, $0.location, $0.url) }
+                    + standing.otherSteps.filter { $0.deadline == deadline }.map {
+                        (
+                            $0.account, PlatformName.display($0.platform), $0.action.title, $0.action.location,
+                            $0.action.url
+                        )
+                    }
                 // Steps of several accounts on one day say whose they are.
-                let accounts = unique(actions.map(\.account))
+                let accounts = unique(steps.map(\.0))
                 return DeadlineCalendar.Event(
                     uid: Self.eventUID(deadline: deadline, recipient: recipient),
                     deadline: deadline,
-                    summary: "\(language.lastDay): \(language.list(unique(actions.map(\.platform))))",
-                    description: actions.map { action in
-                        (accounts.count > 1 ? "\(action.account): " : "") + "\(action.title): \(action.location)"
-                            + (action.url.map { " \($0)" } ?? "")
+                    summary: "\(language.lastDay): \(language.list(unique(steps.map(\.1))))",
+                    description: steps.map { account, _, title, location, url in
+                        (accounts.count > 1 ? "\(account): " : "") + "\(title): \(location)"
+                            + (url.map { " \($0)" } ?? "")
                     }.joined(separator: "\n"),
-                    url: actions.lazy.compactMap(\.url).first)
+                    url: steps.lazy.compactMap(\.4).first)
             }
         var headers: [(name: String, value: String)] = [
             ("X-Optoutd-Event", documents.count == 1 ? documents[0].event.rawValue : "digest"),

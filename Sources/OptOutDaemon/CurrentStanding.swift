@@ -1,0 +1,69 @@
+import OptOutCore
+import OptOutRender
+
+/// Where a person's accounts stand when a mail goes out: what is done (the acknowledgements
+/// in the state store and the `done` entries of the configuration) and what is still to do.
+///
+/// A mail goes out a while after its notices were issued: a digest waits for its round, a
+/// send that failed is retried, quiet hours hold it. What a person is asked to do is what is
+/// still pending when it goes out, not what was pending when the notices were issued; and a
+/// message about some of their accounts knows of the others.
+public struct CurrentStanding: Sendable {
+    public let store: StateStore
+    public let configuration: Configuration
+    private let accountsByAddress: AccountsByAddress
+
+    public init(store: StateStore, configuration: Configuration) {
+        self.store = store
+        self.configuration = configuration
+        accountsByAddress = AccountsByAddress(configuration)
+    }
+
+    /// The action ids done by each of `accounts`.
+    public func actions(of accounts: [String]) throws -> [String: Set<String>] {
+        let acknowledged = try store.standingAcknowledgements(of: accounts)
+        var result: [String: Set<String>] = [:]
+        for id in accounts {
+            let recorded = acknowledged[id].map { Set($0.keys) } ?? []
+            result[id] =
+                configuration.account(id: id)?.doneActionIDs(acknowledged: recorded, catalog: configuration.catalog)
+                ?? recorded
+        }
+        return result
+    }
+
+    /// `documents` as a message sent now tells them: each without the actions done since it
+    /// was issued. When the store cannot be read, they go as they were issued: a reminder a
+    /// little out of date is better than none.
+    public func brought(upToDate documents: [NoticeDocument]) -> [NoticeDocument] {
+        var accounts: [String] = []
+        for document in documents where !accounts.contains(document.account.id) { accounts.append(document.account.id) }
+        guard let done = try? actions(of: accounts) else { return documents }
+        return documents.map { $0.withoutDone(done[$0.account.id] ?? []) }
+    }
+
+    /// The language and the steps still to do of the person at `recipient`, on their
+    /// accounts other than `besides`, at `now`. When the store cannot be read, only the
+    /// language: a message that cannot tell of the other accounts still goes out.
+    public func standing(of recipient: String, besides: Set<String>, at now: Instant) -> RecipientStanding {
+        let accounts = accountsByAddress.accounts(of: recipient)
+        let language = accounts.lazy.compactMap(\.language).first
+        let others = accounts.filter { !besides.contains($0.id) }
+        guard !others.isEmpty, let standing = try? store.standingAcknowledgements(of: others.map(\.id)) else {
+            return RecipientStanding(language: language)
+        }
+        var steps: [RecipientStanding.Step] = []
+        for account in others {
+            let today = account.zone.localDate(of: now)
+            let actions = AccountActions(
+                account: account, catalog: configuration.catalog, standing: standing[account.id] ?? [:])
+            for item in actions.pending {
+                steps.append(
+                    RecipientStanding.Step(
+                        account: account.id, platform: account.platform, action: item.action, deadline: item.deadline,
+                        overdue: item.deadline <= today))
+            }
+        }
+        return RecipientStanding(language: language, otherSteps: steps)
+    }
+}

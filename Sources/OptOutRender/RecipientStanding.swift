@@ -1,0 +1,36 @@
+import OptOutCore
+
+/// What stands for the person a checklist goes to beyond the notices it is about: the
+/// language their messages are in, and the steps still to do on their other accounts. A
+/// message that finds everything of its notices done says so without claiming that
+/// nothing is left, and its calendar keeps the other accounts' steps of the same days.
+public struct RecipientStanding: Sendable {
+    /// A step still to do on an account the message is not about.
+    public struct Step: Sendable {
+        public var account: String
+        public var platform: String
+        public var action: PolicyAction
+        /// The earliest deadline of the policies that ask for it.
+        public var deadline: CivilDate
+        /// That deadline has passed, in the account's zone, when the message goes out.
+        public var overdue: Bool
+
+        public init(account: String, platform: String, action: PolicyAction, deadline: CivilDate, overdue: Bool) {
+            self.account = account
+            self.platform = platform
+            self.action = action
+            self.deadline = deadline
+            self.overdue = overdue
+        }
+    }
+
+    /// The language of the first of the person's accounts that names one, in the
+    /// configuration's order: every message to them is in it, whichever accounts it is about.
+    public var language: String?
+    public var otherSteps: [Step]
+
+    public init(language: String? = nil, otherSteps: [Step] = []) {
+        self.language = language
+        self.otherSteps = otherSteps
+    }
+}

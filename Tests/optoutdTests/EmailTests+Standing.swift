@@ -1,0 +1,81 @@
+import Foundation
+import OptOutCore
+import Testing
+
+/// One person, several accounts: a message about some of them knows of the others.
+extension EmailTests {
+    /// `first` (DE) and `second` (JP), one address; each region has its own change.
+    func configurePerson(port: Int, accounts: [String]) throws {
+        let lines = [
+            "  - {id: \(fixture.account("first")), region: DE, email: pat@example.org, language: de}",
+            "  - {id: \(fixture.account("second")), region: JP, email: pat@example.org, language: fr}",
+        ]
+        try fixture.writeConfig(
+            accounts: accounts.map { name in lines.first { $0.contains(fixture.account(name)) }! }.joined(
+                separator: "\n"),
+            extra: """
+                catalog: {builtin: false}
+                channels:
+                  email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(port)", starttls: off}
+                policies:
+                  - {id: de-change, platform: linkedin, title: A change in Germany, effective: 2026-12-15, deadline: 2026-12-15, regions: [DE], actions: [{id: de-switch, title: Switch the German one off, where: Settings}]}
+                  - {id: jp-change, platform: linkedin, title: A change in Japan, effective: 2026-12-15, deadline: 2026-12-15, regions: [JP], actions: [{id: jp-switch, title: Switch the Japanese one off, where: Settings}]}
+                """)
+    }
+
+    func headers(_ mail: [String: Any]) -> [String: String] { mail["headers"] as? [String: String] ?? [:] }
+
+    /// One account done while the other is not: the message thanks for it and does not say
+    /// that nothing is left, in the language of the person's first account that names one.
+    @Test func aDoneAccountDoesNotHideTheOthersSteps() throws {
+        let server = try mail.server()
+        try configurePerson(port: server.port, accounts: ["first", "second"])
+        let start = Instant(iso: "2026-11-20T10:00:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: start).status == 0)
+        #expect(try fixture.run(["ack", fixture.account("second"), "jp-switch"]).status == 0)
+        #expect(try fixture.runOnce(at: 60, from: start).status == 0)
+        let received = try messages().map(\.mail)
+        #expect(received.count == 2)
+        let done = try #require(received.last)
+        // The opted-out notice is of the second account, whose language is French: the
+        // person's messages stay in German, the language of their first account.
+        #expect(headers(done)["Content-Language"] == "de")
+        #expect(
+            headers(done)["Subject"]
+                == "Danke: LinkedIn erledigt, noch ein Schritt bei Ihren anderen Konten", "\(headers(done))")
+        let body = done["body"] as? String ?? ""
+        #expect(body.contains("Alles Folgende ist erledigt. Vielen Dank!"))
+        #expect(
+            body.contains("Bei Ihren anderen Konten ist noch ein Schritt zu tun, fällig vor dem 15. Dezember 2026."),
+            "\(body)")
+        #expect(!body.contains("Nichts mehr zu tun"))
+    }
+
+    /// The calendar event of a day is the person's: a message about one account keeps the
+    /// steps of their other accounts due that day, rather than replacing the event with less.
+    @Test func theCalendarKeepsTheOtherAccountsStepsOfTheDay() throws {
+        let server = try mail.server()
+        try configurePerson(port: server.port, accounts: ["first"])
+        let start = Instant(iso: "2026-11-20T10:00:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: start).status == 0)
+        // The second account joins later: its first notice is a message of its own.
+        try configurePerson(port: server.port, accounts: ["first", "second"])
+        #expect(try fixture.runOnce(at: 60, from: start).status == 0)
+        let received = try messages().map(\.mail)
+        #expect(received.count == 2)
+        let attachments = received.last?["attachments"] as? [[String: Any]] ?? []
+        let ics = attachments.first { $0["content_type"] as? String == "text/calendar" }?["content"] as? String ?? ""
+        #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == 1)
+        let unfolded = ics.replacingOccurrences(of: "\r\n ", with: "")
+        #expect(unfolded.contains("Switch the Japanese one off"), "\(unfolded)")
+        #expect(unfolded.contains("Switch the German one off"))
+        let first =
+            (received.first?["attachments"] as? [[String: Any]] ?? []).first {
+                $0["content_type"] as? String == "text/calendar"
+            }?["content"] as? String ?? ""
+        func uid(_ text: String) -> String? {
+            text.split(separator: "\r\n").first { $0.hasPrefix("UID:") }.map(String.init)
+        }
+        #expect(uid(first) != nil && uid(first) == uid(ics))
+    }
+}
