@@ -199,8 +199,9 @@ struct Checklist {
         return due.map { max($0, sent) } ?? sent
     }
 
-    /// The accounts with something to do, the most pressing first, their actions numbered
-    /// through; an account is named when the person has two on its platform.
+    /// The accounts with something to do, grouped by platform: the platforms in the order of
+    /// their most pressing step, and on each its accounts the most pressing first; their
+    /// actions numbered through. An account is named when the person has two on its platform.
     private static func numbered(_ accounts: [AccountSteps])
         -> [Group]
     {
@@ -215,10 +216,13 @@ struct Checklist {
             perLabel[account.platform + "\u{0}" + account.label, default: 0] > 1 && account.label != account.id
                 ? "\(account.label), \(account.id)" : account.label
         }
-        var number = 0
-        return accounts.filter { !$0.actions.isEmpty }.map { account in
+        let pressing = accounts.filter { !$0.actions.isEmpty }.map { account in
             (account, account.actions.sorted { $0.deadlineDate < $1.deadlineDate })
-        }.sorted { $0.1[0].deadlineDate < $1.1[0].deadlineDate }.map { account, actions in
+        }.sorted { $0.1[0].deadlineDate < $1.1[0].deadlineDate }
+        var platforms: [String] = []
+        for (account, _) in pressing where !platforms.contains(account.platform) { platforms.append(account.platform) }
+        var number = 0
+        return platforms.flatMap { platform in pressing.filter { $0.0.platform == platform } }.map { account, actions in
             Group(
                 platform: PlatformName.display(account.platform),
                 account: perPlatform[account.platform, default: 0] > 1 ? label(account) : nil,

@@ -57,14 +57,24 @@ struct ChecklistPage {
         name = accounts.lazy.compactMap(\.account.name).first
         self.formAction = formAction
         var perPlatform: [String: Int] = [:]
-        for entry in accounts { perPlatform[entry.account.platform, default: 0] += 1 }
+        var perLabel: [String: Int] = [:]
+        for entry in accounts {
+            perPlatform[entry.account.platform, default: 0] += 1
+            perLabel[entry.account.platform + "\u{0}" + (entry.account.name ?? entry.account.id), default: 0] += 1
+        }
+        // Named when the person has two on the platform; two of one name also by id, as mail names them.
+        func label(_ account: Account) -> String? {
+            guard perPlatform[account.platform, default: 0] > 1 else { return nil }
+            guard let name = account.name else { return account.id }
+            return perLabel[account.platform + "\u{0}" + name, default: 0] > 1 ? "\(name), \(account.id)" : name
+        }
         var number = 0
         var titles: [String: String] = [:]
         groups = accounts.filter { !$0.items.isEmpty }.sorted { $0.account.platform < $1.account.platform }.map {
             entry in
             let account = entry.account
             let today = account.zone.localDate(of: now)
-            let label = perPlatform[account.platform, default: 0] > 1 ? account.name ?? account.id : nil
+            let label = label(account)
             return Group(
                 platform: PlatformName.display(account.platform), account: label,
                 actions: entry.items.map { item in

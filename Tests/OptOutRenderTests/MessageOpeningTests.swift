@@ -74,3 +74,23 @@ struct MessageOpeningTests {
         #expect(mail.body.contains("When you have switched it off, tell us in two clicks:\nhttps://example.org/c/T"))
     }
 }
+
+/// The checklist is grouped by platform, the most pressing platform first.
+struct ChecklistOrderTests {
+    @Test func accountsOfOnePlatformStayTogether() {
+        func step(_ account: String, platform: String, deadline: String) -> NoticeDocument {
+            Documents.make(
+                account: account, name: account, policy: "p-\(account)", title: "Policy \(account)",
+                deadline: deadline, date: "2026-11-01", actions: [("switch-\(account)", "Switch \(account)")],
+                platform: platform)
+        }
+        let mail = MessageRenderer(settings: MessageSettings()).checklist(
+            [
+                step("li-jp", platform: "linkedin", deadline: "2026-11-10"),
+                step("fb-fr", platform: "facebook", deadline: "2026-11-20"),
+                step("li-de", platform: "linkedin", deadline: "2026-12-01"),
+            ], to: "pat@example.org", from: "privacy@example.org", date: Instant(secondsSince1970: 0), messageID: "m")
+        let headings = mail.body.split(separator: "\n").filter { $0.hasPrefix("LinkedIn") || $0.hasPrefix("Facebook") }
+        #expect(headings == ["LinkedIn (li-jp)", "LinkedIn (li-de)", "Facebook"], "\(mail.body)")
+    }
+}

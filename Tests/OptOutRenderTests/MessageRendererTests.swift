@@ -10,10 +10,11 @@ enum Documents {
         account: String = "soren", name: String? = "Søren Ærø", language: String? = nil, policy: String = "p1",
         title: String = "Policy one", deadline: String = "2025-11-03", date: String = "2025-10-27",
         event: EventKind = .deadlineReminder,
-        actions: [(id: String, title: String)] = [("toggle", "Turn off the toggle")], informational: Bool = false
+        actions: [(id: String, title: String)] = [("toggle", "Turn off the toggle")], informational: Bool = false,
+        platform: String = "linkedin"
     ) -> NoticeDocument {
         var account: [String: Any] = [
-            "id": account, "platform": "linkedin", "region": "DE", "email": "soren@example.org",
+            "id": account, "platform": platform, "region": "DE", "email": "soren@example.org",
             "timezone": "Europe/Berlin",
         ]
         account["name"] = name
