@@ -42,21 +42,27 @@ public struct CurrentStanding: Sendable {
         return documents.map { $0.withoutDone(done[$0.account.id] ?? []) }
     }
 
-    /// The language and the steps still to do of the person at `recipient`, on their
-    /// accounts other than `besides`, at `now`. When the store cannot be read, only the
-    /// language: a message that cannot tell of the other accounts still goes out.
+    /// The language of the person at `recipient`, the steps still to do on their accounts
+    /// other than `besides` (those of the message), and the deadlines of the message's
+    /// accounts' actions, at `now`. When the store cannot be read, only the language: a
+    /// message that cannot tell of the other accounts still goes out.
     public func standing(of recipient: String, besides: Set<String>, at now: Instant) -> RecipientStanding {
         let accounts = accountsByAddress.accounts(of: recipient)
         let language = accounts.lazy.compactMap(\.language).first
-        let others = accounts.filter { !besides.contains($0.id) }
-        guard !others.isEmpty, let standing = try? store.standingAcknowledgements(of: others.map(\.id)) else {
+        guard !accounts.isEmpty, let standing = try? store.standingAcknowledgements(of: accounts.map(\.id)) else {
             return RecipientStanding(language: language)
         }
         var steps: [RecipientStanding.Step] = []
-        for account in others {
-            let today = account.zone.localDate(of: now)
+        var deadlines: [String: [String: CivilDate]] = [:]
+        for account in accounts {
             let actions = AccountActions(
                 account: account, catalog: configuration.catalog, standing: standing[account.id] ?? [:])
+            guard !besides.contains(account.id) else {
+                deadlines[account.id] = Dictionary(
+                    actions.items.map { ($0.action.id, $0.deadline) }, uniquingKeysWith: min)
+                continue
+            }
+            let today = account.zone.localDate(of: now)
             for item in actions.pending {
                 steps.append(
                     RecipientStanding.Step(
@@ -64,6 +70,6 @@ public struct CurrentStanding: Sendable {
                         overdue: item.deadline <= today))
             }
         }
-        return RecipientStanding(language: language, otherSteps: steps)
+        return RecipientStanding(language: language, otherSteps: steps, deadlines: deadlines)
     }
 }

@@ -110,8 +110,13 @@ struct Checklist {
 
     /// - Parameter sentAt: when the message goes out: a notice sent late (after a retry, in
     ///   a digest round) speaks of the day it is read, not the day it fell due.
-    init(_ documents: [NoticeDocument], language: MessageLanguage, settings: MessageSettings, sentAt: Instant) {
-        let (accounts, policies) = Self.collect(documents, language: language, sentAt: sentAt)
+    ///   - deadlines: by account and action, the earliest deadline that asks for it (see
+    ///     `RecipientStanding.deadlines`); an action's own notices give it when absent.
+    init(
+        _ documents: [NoticeDocument], language: MessageLanguage, settings: MessageSettings, sentAt: Instant,
+        deadlines: [String: [String: CivilDate]] = [:]
+    ) {
+        let (accounts, policies) = Self.collect(documents, language: language, sentAt: sentAt, deadlines: deadlines)
         groups = Self.numbered(accounts)
         self.policies = policies
         let all = groups.flatMap(\.actions)
@@ -143,9 +148,10 @@ struct Checklist {
 
     /// The notices' accounts, in order, each with its pending actions once (an action id
     /// asked for by several policies with its earliest deadline), and each policy once.
-    private static func collect(_ documents: [NoticeDocument], language: MessageLanguage, sentAt: Instant)
-        -> (accounts: [AccountSteps], policies: [PolicyChange])
-    {
+    private static func collect(
+        _ documents: [NoticeDocument], language: MessageLanguage, sentAt: Instant,
+        deadlines: [String: [String: CivilDate]]
+    ) -> (accounts: [AccountSteps], policies: [PolicyChange]) {
         var accounts: [AccountSteps] = []
         var policies: [PolicyChange] = []
         var policyIDs: [String] = []
@@ -153,15 +159,16 @@ struct Checklist {
         for document in documents {
             let account = document.account
             let today = Self.today(of: document, sentAt: sentAt)
-            let deadline = CivilDate(iso: document.policy.deadline) ?? CivilDate(dayNumber: 0)
-            let written = language.longDate(deadline)
-            let overdue = today.map { deadline <= $0 } ?? false
+            let policyDeadline = CivilDate(iso: document.policy.deadline) ?? CivilDate(dayNumber: 0)
             let place = accounts.firstIndex { $0.id == account.id } ?? accounts.count
             if place == accounts.count {
                 accounts.append(
                     AccountSteps(id: account.id, platform: account.platform, label: account.name ?? account.id))
             }
             for action in document.pending {
+                let deadline = min(policyDeadline, deadlines[account.id]?[action.id] ?? policyDeadline)
+                let written = language.longDate(deadline)
+                let overdue = today.map { deadline <= $0 } ?? false
                 if let index = accounts[place].actions.firstIndex(where: { $0.id == action.id }) {
                     if deadline < accounts[place].actions[index].deadlineDate {
                         accounts[place].actions[index].deadlineDate = deadline

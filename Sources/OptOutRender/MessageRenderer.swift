@@ -31,7 +31,8 @@ public struct MessageRenderer: Sendable {
         confirmURL: String? = nil, standing: RecipientStanding = RecipientStanding()
     ) -> MailMessage {
         let language = standing.language.flatMap(MessageLanguage.init(rawValue:)) ?? language(of: documents)
-        var checklist = Checklist(documents, language: language, settings: settings, sentAt: date)
+        var checklist = Checklist(
+            documents, language: language, settings: settings, sentAt: date, deadlines: standing.deadlines)
         checklist.confirmURL = confirmURL
         checklist.elsewhere = Checklist.Elsewhere(standing.otherSteps, language: language)
         var byDeadline: [(date: CivilDate, actions: [Checklist.Action])] = []

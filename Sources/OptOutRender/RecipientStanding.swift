@@ -28,9 +28,16 @@ public struct RecipientStanding: Sendable {
     /// configuration's order: every message to them is in it, whichever accounts it is about.
     public var language: String?
     public var otherSteps: [Step]
+    /// For the accounts of the message, by account and action id: the earliest deadline of
+    /// all the policies that ask for the action, also those the message is not about, so
+    /// that a switch is due by the same day in every message and on the page.
+    public var deadlines: [String: [String: CivilDate]]
 
-    public init(language: String? = nil, otherSteps: [Step] = []) {
+    public init(
+        language: String? = nil, otherSteps: [Step] = [], deadlines: [String: [String: CivilDate]] = [:]
+    ) {
         self.language = language
         self.otherSteps = otherSteps
+        self.deadlines = deadlines
     }
 }

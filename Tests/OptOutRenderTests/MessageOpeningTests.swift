@@ -62,6 +62,18 @@ struct MessageOpeningTests {
                 "Merci de désactiver ce qui suit avant le 15 février 2027. Cela prend environ\nune minute\u{202F}:"))
     }
 
+    /// A switch that another policy asked for earlier is due by that earlier day in every
+    /// message, as on the page, even when only the later policy's notice is in this one.
+    @Test func aSwitchIsDueByItsEarliestDeadlineAcrossPolicies() {
+        let later = step("c", deadline: "2027-02-15", action: "three")
+        let mail = MessageRenderer(settings: MessageSettings()).checklist(
+            [later], to: "soren@example.org", from: "privacy@example.org", date: Instant(secondsSince1970: 0),
+            messageID: "m",
+            standing: RecipientStanding(deadlines: ["soren": ["three": CivilDate(iso: "2027-01-20")!]]))
+        #expect(mail.subject == "Overdue since 20 January 2027: 1 LinkedIn setting")
+        #expect(mail.body.contains("Before: 20 January 2027 (passed)\n"), "\(mail.body)")
+    }
+
     /// The link opens the checklist; its words do not claim that following it records anything.
     @Test func theLinkSaysItOpensTheChecklist() throws {
         let documents = [mixed[2]]
