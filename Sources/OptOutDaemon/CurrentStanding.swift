@@ -54,9 +54,11 @@ public struct CurrentStanding: Sendable {
         }
         var steps: [RecipientStanding.Step] = []
         var deadlines: [String: [String: CivilDate]] = [:]
+        var pendingDays = Set<CivilDate>()
         for account in accounts {
             let actions = AccountActions(
                 account: account, catalog: configuration.catalog, standing: standing[account.id] ?? [:])
+            pendingDays.formUnion(actions.pending.map(\.deadline))
             guard !besides.contains(account.id) else {
                 deadlines[account.id] = Dictionary(
                     actions.items.map { ($0.action.id, $0.deadline) }, uniquingKeysWith: min)
@@ -70,6 +72,7 @@ public struct CurrentStanding: Sendable {
                         overdue: item.deadline <= today))
             }
         }
-        return RecipientStanding(language: language, otherSteps: steps, deadlines: deadlines)
+        return RecipientStanding(
+            language: language, otherSteps: steps, deadlines: deadlines, pendingDays: pendingDays)
     }
 }

@@ -12,10 +12,13 @@ public enum DeadlineCalendar {
         public var description: String
         public var url: String?
         public var category: String?
+        /// Nothing is left to do by this deadline: the copy marks the event cancelled and
+        /// has no alarm, so a calendar that holds it stops reminding.
+        public var cancelled: Bool
 
         public init(
             uid: String, deadline: CivilDate, summary: String, description: String, url: String? = nil,
-            category: String? = nil
+            category: String? = nil, cancelled: Bool = false
         ) {
             self.uid = uid
             self.deadline = deadline
@@ -23,6 +26,7 @@ public enum DeadlineCalendar {
             self.description = description
             self.url = url
             self.category = category
+            self.cancelled = cancelled
         }
     }
 
@@ -53,13 +57,17 @@ public enum DeadlineCalendar {
                 lines.append("URL:\(url)")
             }
             if let category = event.category { lines.append("CATEGORIES:\(escape(category))") }
-            // The day before the last day, at 09:00 (the event starts at 00:00 of the last day).
-            lines += [
-                "TRANSP:TRANSPARENT",
-                "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT15H", "DESCRIPTION:\(escape(event.summary))",
-                "END:VALARM",
-                "END:VEVENT",
-            ]
+            lines.append("TRANSP:TRANSPARENT")
+            if event.cancelled {
+                lines.append("STATUS:CANCELLED")
+            } else {
+                // The day before the last day, at 09:00 (the event starts at 00:00 of the last day).
+                lines += [
+                    "BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER:-PT15H", "DESCRIPTION:\(escape(event.summary))",
+                    "END:VALARM",
+                ]
+            }
+            lines.append("END:VEVENT")
         }
         lines.append("END:VCALENDAR")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"

@@ -45,7 +45,7 @@ public struct MessageRenderer: Sendable {
         }
         // A test asks for nothing, so it adds nothing to the person's calendar.
         let isTest = documents.contains(where: \.test)
-        let events: [DeadlineCalendar.Event] =
+        var events: [DeadlineCalendar.Event] =
             isTest
             ? []
             : byDeadline.map { deadline, actions in
@@ -71,6 +71,15 @@ public struct MessageRenderer: Sendable {
                     }.joined(separator: "\n"),
                     url: steps.lazy.compactMap(\.4).first)
             }
+        // Steps told done: a day with nothing left on any account has its event cancelled.
+        if !isTest, documents.contains(where: { $0.event == .optedOut }) {
+            let published = Set(byDeadline.map(\.date))
+            events += standing.finishedDays.filter { !published.contains($0) }.map { day in
+                DeadlineCalendar.Event(
+                    uid: Self.eventUID(deadline: day, recipient: recipient), deadline: day, summary: language.lastDay,
+                    description: language.eventName(.optedOut), cancelled: true)
+            }
+        }
         var headers: [(name: String, value: String)] = [
             ("X-Optoutd-Event", documents.count == 1 ? documents[0].event.rawValue : "digest"),
             ("X-Optoutd-Account", unique(documents.map(\.account.id)).joined(separator: ", ")),

@@ -32,12 +32,24 @@ public struct RecipientStanding: Sendable {
     /// all the policies that ask for the action, also those the message is not about, so
     /// that a switch is due by the same day in every message and on the page.
     public var deadlines: [String: [String: CivilDate]]
+    /// The deadlines by which the person, on any of their accounts, still has a step to do:
+    /// a day of `deadlines` that is not among them has nothing left, and its calendar event
+    /// is cancelled.
+    public var pendingDays: Set<CivilDate>
 
     public init(
-        language: String? = nil, otherSteps: [Step] = [], deadlines: [String: [String: CivilDate]] = [:]
+        language: String? = nil, otherSteps: [Step] = [], deadlines: [String: [String: CivilDate]] = [:],
+        pendingDays: Set<CivilDate> = []
     ) {
         self.language = language
         self.otherSteps = otherSteps
         self.deadlines = deadlines
+        self.pendingDays = pendingDays
+    }
+
+    /// The days whose calendar events a message that tells of steps done cancels: those of
+    /// the message's accounts with nothing left to do on any account of the person.
+    var finishedDays: [CivilDate] {
+        Set(deadlines.values.flatMap(\.values)).subtracting(pendingDays).sorted()
     }
 }

@@ -49,6 +49,37 @@ extension EmailTests {
             body.contains("Bei Ihren anderen Konten ist noch ein Schritt zu tun, fällig vor dem 15. Dezember 2026."),
             "\(body)")
         #expect(!body.contains("Nichts mehr zu tun"))
+        // The day still has the first account's step: its calendar event is not cancelled.
+        #expect(!calendar(of: done).contains("STATUS:CANCELLED"))
+    }
+
+    func calendar(of mail: [String: Any]) -> String {
+        let attachments = mail["attachments"] as? [[String: Any]] ?? []
+        let text = attachments.first { $0["content_type"] as? String == "text/calendar" }?["content"] as? String
+        return (text ?? "").replacingOccurrences(of: "\r\n ", with: "")
+    }
+
+    /// Everything done: the opted-out message cancels the day's event it had put in the
+    /// person's calendar, so its alarm no longer goes off.
+    @Test func optingOutCancelsTheCalendarEvent() throws {
+        let server = try mail.server()
+        try configurePerson(port: server.port, accounts: ["first"])
+        let start = Instant(iso: "2026-11-20T10:00:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: start).status == 0)
+        #expect(try fixture.run(["ack", fixture.account("first"), "de-switch"]).status == 0)
+        #expect(try fixture.runOnce(at: 60, from: start).status == 0)
+        let received = try messages().map(\.mail)
+        #expect(received.count == 2)
+        let published = calendar(of: received[0])
+        let cancelled = calendar(of: received[1])
+        func line(_ prefix: String, _ text: String) -> String? {
+            text.split(separator: "\r\n").first { $0.hasPrefix(prefix) }.map(String.init)
+        }
+        #expect(line("UID:", published) != nil && line("UID:", cancelled) == line("UID:", published))
+        #expect(cancelled.contains("STATUS:CANCELLED"), "\(cancelled)")
+        #expect(!cancelled.contains("BEGIN:VALARM"))
+        let sequence = { (text: String) in Int(line("SEQUENCE:", text)?.dropFirst(9) ?? "") ?? -1 }
+        #expect(sequence(cancelled) > sequence(published))
     }
 
     /// The calendar event of a day is the person's: a message about one account keeps the
