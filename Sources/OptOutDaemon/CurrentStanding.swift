@@ -73,6 +73,6 @@ public struct CurrentStanding: Sendable {
             }
         }
         return RecipientStanding(
-            language: language, otherSteps: steps, deadlines: deadlines, pendingDays: pendingDays)
+            language: language, otherSteps: steps, deadlines: deadlines, pendingDays: pendingDays, accounts: accounts)
     }
 }

@@ -32,8 +32,7 @@ struct Checklist {
     private struct AccountSteps {
         var id: String
         var platform: String
-        /// Its name, or its id.
-        var label: String
+        var name: String?
         var actions: [Action] = []
     }
 
@@ -112,12 +111,14 @@ struct Checklist {
     ///   a digest round) speaks of the day it is read, not the day it fell due.
     ///   - deadlines: by account and action, the earliest deadline that asks for it (see
     ///     `RecipientStanding.deadlines`); an action's own notices give it when absent.
+    ///   - accountLabels: how the person's accounts are named (see `AccountLabels`), when
+    ///     all of them are known; else worked out from the message's.
     init(
         _ documents: [NoticeDocument], language: MessageLanguage, settings: MessageSettings, sentAt: Instant,
-        deadlines: [String: [String: CivilDate]] = [:]
+        deadlines: [String: [String: CivilDate]] = [:], accountLabels: [String: String]? = nil
     ) {
         let (accounts, policies) = Self.collect(documents, language: language, sentAt: sentAt, deadlines: deadlines)
-        groups = Self.numbered(accounts)
+        groups = Self.numbered(accounts, labels: accountLabels)
         self.policies = policies
         let all = groups.flatMap(\.actions)
         completed = all.isEmpty ? [] : policies.filter(\.done).map { "\($0.title) (\($0.platform))" }
@@ -163,7 +164,7 @@ struct Checklist {
             let place = accounts.firstIndex { $0.id == account.id } ?? accounts.count
             if place == accounts.count {
                 accounts.append(
-                    AccountSteps(id: account.id, platform: account.platform, label: account.name ?? account.id))
+                    AccountSteps(id: account.id, platform: account.platform, name: account.name))
             }
             for action in document.pending {
                 let deadline = min(policyDeadline, deadlines[account.id]?[action.id] ?? policyDeadline)
@@ -209,20 +210,11 @@ struct Checklist {
     /// The accounts with something to do, grouped by platform: the platforms in the order of
     /// their most pressing step, and on each its accounts the most pressing first; their
     /// actions numbered through. An account is named when the person has two on its platform.
-    private static func numbered(_ accounts: [AccountSteps])
-        -> [Group]
-    {
-        var perPlatform: [String: Int] = [:]
-        var perLabel: [String: Int] = [:]
-        for account in accounts {
-            perPlatform[account.platform, default: 0] += 1
-            perLabel[account.platform + "\u{0}" + account.label, default: 0] += 1
-        }
-        // Two accounts of a platform with one name (a person's two pages) are told apart by id.
-        func label(_ account: AccountSteps) -> String {
-            perLabel[account.platform + "\u{0}" + account.label, default: 0] > 1 && account.label != account.id
-                ? "\(account.label), \(account.id)" : account.label
-        }
+    ///
+    /// - Parameter labels: the names of the person's accounts that need one (see
+    ///   `AccountLabels`), known from all their accounts; else from the message's.
+    private static func numbered(_ accounts: [AccountSteps], labels known: [String: String]?) -> [Group] {
+        let labels = known ?? AccountLabels.labels(accounts.map { ($0.id, $0.platform, $0.name) })
         let pressing = accounts.filter { !$0.actions.isEmpty }.map { account in
             (account, account.actions.sorted { $0.deadlineDate < $1.deadlineDate })
         }.sorted { $0.1[0].deadlineDate < $1.1[0].deadlineDate }
@@ -232,7 +224,7 @@ struct Checklist {
         return platforms.flatMap { platform in pressing.filter { $0.0.platform == platform } }.map { account, actions in
             Group(
                 platform: PlatformName.display(account.platform),
-                account: perPlatform[account.platform, default: 0] > 1 ? label(account) : nil,
+                account: labels[account.id],
                 actions: actions.map { action in
                     number += 1
                     var numbered = action

@@ -56,25 +56,14 @@ struct ChecklistPage {
         style = ConfirmationPages.style
         name = accounts.lazy.compactMap(\.account.name).first
         self.formAction = formAction
-        var perPlatform: [String: Int] = [:]
-        var perLabel: [String: Int] = [:]
-        for entry in accounts {
-            perPlatform[entry.account.platform, default: 0] += 1
-            perLabel[entry.account.platform + "\u{0}" + (entry.account.name ?? entry.account.id), default: 0] += 1
-        }
-        // Named when the person has two on the platform; two of one name also by id, as mail names them.
-        func label(_ account: Account) -> String? {
-            guard perPlatform[account.platform, default: 0] > 1 else { return nil }
-            guard let name = account.name else { return account.id }
-            return perLabel[account.platform + "\u{0}" + name, default: 0] > 1 ? "\(name), \(account.id)" : name
-        }
+        let labels = AccountLabels.labels(accounts.map { ($0.account.id, $0.account.platform, $0.account.name) })
         var number = 0
         var titles: [String: String] = [:]
         groups = accounts.filter { !$0.items.isEmpty }.sorted { $0.account.platform < $1.account.platform }.map {
             entry in
             let account = entry.account
             let today = account.zone.localDate(of: now)
-            let label = label(account)
+            let label = labels[account.id]
             return Group(
                 platform: PlatformName.display(account.platform), account: label,
                 actions: entry.items.map { item in

@@ -32,7 +32,8 @@ public struct MessageRenderer: Sendable {
     ) -> MailMessage {
         let language = standing.language.flatMap(MessageLanguage.init(rawValue:)) ?? language(of: documents)
         var checklist = Checklist(
-            documents, language: language, settings: settings, sentAt: date, deadlines: standing.deadlines)
+            documents, language: language, settings: settings, sentAt: date, deadlines: standing.deadlines,
+            accountLabels: standing.accountLabels)
         checklist.confirmURL = confirmURL
         checklist.elsewhere = Checklist.Elsewhere(standing.otherSteps, language: language)
         var byDeadline: [(date: CivilDate, actions: [Checklist.Action])] = []

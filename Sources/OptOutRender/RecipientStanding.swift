@@ -36,15 +36,24 @@ public struct RecipientStanding: Sendable {
     /// a day of `deadlines` that is not among them has nothing left, and its calendar event
     /// is cancelled.
     public var pendingDays: Set<CivilDate>
+    /// All the person's accounts, when known: a message names an account when the person has
+    /// two on its platform, also when it is about one of them only.
+    public var accounts: [Account]?
 
     public init(
         language: String? = nil, otherSteps: [Step] = [], deadlines: [String: [String: CivilDate]] = [:],
-        pendingDays: Set<CivilDate> = []
+        pendingDays: Set<CivilDate> = [], accounts: [Account]? = nil
     ) {
+        self.accounts = accounts
         self.language = language
         self.otherSteps = otherSteps
         self.deadlines = deadlines
         self.pendingDays = pendingDays
+    }
+
+    /// How the person's accounts are named, when all of them are known.
+    var accountLabels: [String: String]? {
+        accounts.map { AccountLabels.labels($0.map { ($0.id, $0.platform, $0.name) }) }
     }
 
     /// The days whose calendar events a message that tells of steps done cancels: those of

@@ -106,3 +106,27 @@ struct ChecklistOrderTests {
         #expect(headings == ["LinkedIn (li-jp)", "LinkedIn (li-de)", "Facebook"], "\(mail.body)")
     }
 }
+
+/// A message about one of a person's two accounts on a platform says which one it is.
+struct AccountNamingTests {
+    @Test func theAccountIsNamedWhenThePersonHasAnotherOnThePlatform() {
+        func account(_ id: String) -> Account {
+            Account(
+                id: id, platform: "linkedin", region: CountryCode(letters: "DE")!, name: "Pat Doe",
+                email: "pat@example.org", zone: .utc)
+        }
+        let document = Documents.make(account: "li-jp", name: "Pat Doe", date: "2025-10-01")
+        let renderer = MessageRenderer(settings: MessageSettings())
+        func body(_ standing: RecipientStanding) -> String {
+            renderer.checklist(
+                [document], to: "pat@example.org", from: "privacy@example.org", date: Instant(secondsSince1970: 0),
+                messageID: "m", standing: standing
+            ).body
+        }
+        #expect(
+            body(RecipientStanding(accounts: [account("li-de"), account("li-jp")])).contains(
+                "\nLinkedIn (Pat Doe, li-jp)\n"))
+        #expect(body(RecipientStanding(accounts: [account("li-jp")])).contains("\nLinkedIn\n"))
+        #expect(body(RecipientStanding()).contains("\nLinkedIn\n"))
+    }
+}
