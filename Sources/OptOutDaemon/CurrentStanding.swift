@@ -42,11 +42,12 @@ public struct CurrentStanding: Sendable {
         return documents.map { $0.withoutDone(done[$0.account.id] ?? []) }
     }
 
-    /// The language of the person at `recipient`, the steps still to do on their accounts
-    /// other than `besides` (those of the message), and the deadlines of the message's
-    /// accounts' actions, at `now`. When the store cannot be read, only the language: a
-    /// message that cannot tell of the other accounts still goes out.
-    public func standing(of recipient: String, besides: Set<String>, at now: Instant) -> RecipientStanding {
+    /// The language of the person at `recipient`, the steps still to do that a message
+    /// asking for `asked` (action ids by account) does not list, on any of their accounts,
+    /// and the deadlines of the actions of the accounts it is about, at `now`. When the
+    /// store cannot be read, only the language: a message that cannot tell of the rest
+    /// still goes out.
+    public func standing(of recipient: String, asked: [String: Set<String>], at now: Instant) -> RecipientStanding {
         let accounts = accountsByAddress.accounts(of: recipient)
         let language = accounts.lazy.compactMap(\.language).first
         guard !accounts.isEmpty, let standing = try? store.standingAcknowledgements(of: accounts.map(\.id)) else {
@@ -59,13 +60,13 @@ public struct CurrentStanding: Sendable {
             let actions = AccountActions(
                 account: account, catalog: configuration.catalog, standing: standing[account.id] ?? [:])
             pendingDays.formUnion(actions.pending.map(\.deadline))
-            guard !besides.contains(account.id) else {
+            let listed = asked[account.id]
+            if listed != nil {
                 deadlines[account.id] = Dictionary(
                     actions.items.map { ($0.action.id, $0.deadline) }, uniquingKeysWith: min)
-                continue
             }
             let today = account.zone.localDate(of: now)
-            for item in actions.pending {
+            for item in actions.pending where listed?.contains(item.action.id) != true {
                 steps.append(
                     RecipientStanding.Step(
                         account: account.id, platform: account.platform, action: item.action, deadline: item.deadline,

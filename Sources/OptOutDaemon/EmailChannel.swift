@@ -90,7 +90,10 @@ public struct EmailChannel: NotificationChannel {
         var messages: [MailMessage] = []
         if !own.isEmpty {
             let standing =
-                currentStanding?.standing(of: recipient, besides: Set(own.map(\.account.id)), at: now)
+                currentStanding?.standing(
+                    of: recipient,
+                    asked: own.reduce(into: [:]) { $0[$1.account.id, default: []].formUnion($1.pending.map(\.id)) },
+                    at: now)
                 ?? RecipientStanding()
             messages.append(
                 renderer.checklist(

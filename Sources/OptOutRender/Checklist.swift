@@ -86,8 +86,11 @@ struct Checklist {
     var footer: String?
     /// The person's link to confirm what they did, when `web:` is configured.
     var confirmURL: String?
-    /// The steps still to do on the person's accounts that the message is not about.
+    /// The steps still to do that the message does not list.
     var elsewhere: Elsewhere?
+    /// When nothing is left of the message's notices, how the accounts they are about are
+    /// named, when the person has others on their platforms (see `AccountLabels`).
+    var doneLabels: String?
 
     struct Elsewhere {
         var count: Int
@@ -119,6 +122,10 @@ struct Checklist {
     ) {
         let (accounts, policies) = Self.collect(documents, language: language, sentAt: sentAt, deadlines: deadlines)
         groups = Self.numbered(accounts, labels: accountLabels)
+        if groups.isEmpty, let accountLabels {
+            let named = accounts.compactMap { accountLabels[$0.id] }
+            doneLabels = named.isEmpty ? nil : language.list(named)
+        }
         self.policies = policies
         let all = groups.flatMap(\.actions)
         completed = all.isEmpty ? [] : policies.filter(\.done).map { "\($0.title) (\($0.platform))" }

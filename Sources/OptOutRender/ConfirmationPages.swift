@@ -72,21 +72,24 @@ public struct ConfirmationPages: Sendable {
     /// The checklist of `accounts` as it stands at `now`.
     ///
     /// - Parameters:
+    ///   - person: all accounts of the person the link is for, in the configuration's
+    ///     order: the page is in their language and greets them by their name (by default,
+    ///     the link's accounts).
     ///   - formAction: where the form posts (the link's own path).
     ///   - recorded: after a submission, the `ACCOUNT:ACTION` values just recorded; `nil` before one.
-    ///   - returned: what the person sent that was not recorded as it was.
-    /// - Parameters:
-    ///   - recorded: the `ACCOUNT:ACTION` values a form just recorded (`nil` without a form).
     ///   - alreadyDone: those it ticked that were recorded as done before (another tab, the
     ///     same form sent twice, an `ack` meanwhile).
+    ///   - returned: what the person sent that was not recorded as it was.
     public func checklist(
-        _ accounts: [AccountActions], formAction: String, recorded: [String]?, alreadyDone: [String] = [],
-        returned: Returned? = nil, now: Instant
+        _ accounts: [AccountActions], person: [Account]? = nil, formAction: String, recorded: [String]?,
+        alreadyDone: [String] = [], returned: Returned? = nil, now: Instant
     ) -> String {
-        let language = language(of: accounts.map(\.account))
-        let page = ChecklistPage(
+        let person = person ?? accounts.map(\.account)
+        let language = language(of: person)
+        var page = ChecklistPage(
             accounts, language: language, settings: settings, formAction: formAction, recorded: recorded,
             alreadyDone: alreadyDone, returned: returned, now: now)
+        page.name = person.lazy.compactMap(\.name).first
         return templates.render(.page, language, page)
     }
 

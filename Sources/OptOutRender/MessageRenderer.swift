@@ -36,6 +36,8 @@ public struct MessageRenderer: Sendable {
             accountLabels: standing.accountLabels)
         checklist.confirmURL = confirmURL
         checklist.elsewhere = Checklist.Elsewhere(standing.otherSteps, language: language)
+        // Greeted as every message greets them: by the name of their first account that has one.
+        if let name = standing.accounts?.lazy.compactMap(\.name).first { checklist.name = name }
         var byDeadline: [(date: CivilDate, actions: [Checklist.Action])] = []
         for action in checklist.actions {
             if let index = byDeadline.firstIndex(where: { $0.date == action.deadlineDate }) {

@@ -1,11 +1,12 @@
 import OptOutCore
 
 /// What stands for the person a checklist goes to beyond the notices it is about: the
-/// language their messages are in, and the steps still to do on their other accounts. A
-/// message that finds everything of its notices done says so without claiming that
-/// nothing is left, and its calendar keeps the other accounts' steps of the same days.
+/// language their messages are in, and the steps still to do that it does not list (on
+/// their other accounts, or of other policies). A message that finds everything of its
+/// notices done says so without claiming that nothing is left, and its calendar keeps the
+/// unlisted steps of the same days.
 public struct RecipientStanding: Sendable {
-    /// A step still to do on an account the message is not about.
+    /// A step still to do that the message does not list.
     public struct Step: Sendable {
         public var account: String
         public var platform: String
@@ -27,6 +28,7 @@ public struct RecipientStanding: Sendable {
     /// The language of the first of the person's accounts that names one, in the
     /// configuration's order: every message to them is in it, whichever accounts it is about.
     public var language: String?
+    /// The steps still to do that the message does not list.
     public var otherSteps: [Step]
     /// For the accounts of the message, by account and action id: the earliest deadline of
     /// all the policies that ask for the action, also those the message is not about, so

@@ -60,13 +60,14 @@ public final class ConfirmationSite: Sendable {
             token = try links.open(text, now: now)
         } catch .expired {
             // Genuine, so its accounts are known: the page speaks their language.
-            let accounts = (try? links.open(text, now: .distantPast)).map(accounts(of:)) ?? []
-            return .html(.gone, pages.problem(.expired, language: pages.language(of: accounts)))
+            let person = (try? links.open(text, now: .distantPast)).map { self.person(of: $0) } ?? []
+            return .html(.gone, pages.problem(.expired, language: pages.language(of: person)))
         } catch {
             return .html(.notFound, pages.problem(.unknown))
         }
         let accounts = accounts(of: token)
         guard !accounts.isEmpty else { return .html(.notFound, pages.problem(.unknown)) }
+        let person = self.person(of: token)
         // Checked for a genuine link only: anyone can send forms with a made-up link, and
         // each would otherwise be a warning in the journal.
         if request.method == .POST, Self.isCrossSite(request.headers, origin: origin) {
@@ -89,7 +90,7 @@ public final class ConfirmationSite: Sendable {
             var alreadyDone: [String] = []
             var returned: ConfirmationPages.Returned?
             if request.method == .POST {
-                let language = pages.language(of: accounts)
+                let language = pages.language(of: person)
                 let form = FormBody(request.body)
                 let note = form?.values("note").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
                 if let form, let note, AcknowledgementRequest.problem(withNote: note) != nil {
@@ -100,7 +101,9 @@ public final class ConfirmationSite: Sendable {
                         note: AcknowledgementRequest.keepable(note), ticked: form.values("done"), noteRefused: true)
                     return .html(
                         .badRequest,
-                        pages.checklist(checklist, formAction: formAction, recorded: nil, returned: returned, now: now))
+                        pages.checklist(
+                            checklist, person: person, formAction: formAction, recorded: nil, returned: returned,
+                            now: now))
                 }
                 guard let form, let submission = submission(form, note: note, checklist) else {
                     logger.warning(
@@ -136,12 +139,12 @@ public final class ConfirmationSite: Sendable {
             return .html(
                 .ok,
                 pages.checklist(
-                    checklist, formAction: formAction, recorded: recorded, alreadyDone: alreadyDone, returned: returned,
-                    now: now))
+                    checklist, person: person, formAction: formAction, recorded: recorded, alreadyDone: alreadyDone,
+                    returned: returned, now: now))
         } catch {
             logger.error("the state store cannot be used: \(error)", metadata: ["link": "\(fingerprint)"])
             var response = WebResponse.html(
-                .serviceUnavailable, pages.problem(.unavailable, language: pages.language(of: accounts)))
+                .serviceUnavailable, pages.problem(.unavailable, language: pages.language(of: person)))
             response.headers.append(("Retry-After", "120"))
             return response
         }
@@ -153,6 +156,14 @@ public final class ConfirmationSite: Sendable {
         case .accounts(let ids): ids.compactMap { configuration.account(id: $0) }
         case .allOfRecipient: configuration.accounts.filter { $0.email == token.recipient }
         }
+    }
+
+    /// The person a link is for: every account with its address, in the configuration's
+    /// order (else the link's own). The page speaks their language and greets them by name
+    /// as their mail does, whichever of their accounts the link covers.
+    private func person(of token: LinkToken) -> [Account] {
+        let all = configuration.accounts.filter { $0.email == token.recipient }
+        return all.isEmpty ? accounts(of: token) : all
     }
 
     /// What is asked of `accounts` as the store has it now.

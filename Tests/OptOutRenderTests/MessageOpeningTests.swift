@@ -30,7 +30,7 @@ struct MessageOpeningTests {
         let mail = checklist(mixed)
         #expect(
             mail.body.contains(
-                "Deadlines for some of these passed, the first on 20 January 2027;\nthe next comes before 15 February 2027."
+                "Deadlines passed, the first on 20 January 2027;\nthe next comes before 15 February 2027."
             ),
             "\(mail.body)")
         #expect(!mail.body.contains("the others"))
@@ -45,7 +45,7 @@ struct MessageOpeningTests {
         ]
         #expect(
             checklist(german).body.contains(
-                "Einige Fristen sind abgelaufen: Die ersten Einstellungen waren\nvor dem 20. Januar 2027 auszuschalten,\ndie nächsten sind es vor dem 15. Februar 2027."
+                "Fristen sind abgelaufen, die erste seit dem 20. Januar 2027;\ndie nächste endet vor dem 15. Februar 2027."
             ))
     }
 
@@ -128,5 +128,69 @@ struct AccountNamingTests {
                 "\nLinkedIn (Pat Doe, li-jp)\n"))
         #expect(body(RecipientStanding(accounts: [account("li-jp")])).contains("\nLinkedIn\n"))
         #expect(body(RecipientStanding()).contains("\nLinkedIn\n"))
+    }
+}
+
+/// What a message says of the person's steps it does not list, and how it greets them.
+struct PersonStandingTests {
+    func account(_ id: String, name: String, language: String? = nil) -> Account {
+        Account(
+            id: id, platform: "linkedin", region: CountryCode(letters: "DE")!, name: name, email: "pat@example.org",
+            zone: .utc, language: language)
+    }
+
+    func mail(_ documents: [NoticeDocument], _ standing: RecipientStanding) -> MailMessage {
+        MessageRenderer(settings: MessageSettings()).checklist(
+            documents, to: "pat@example.org", from: "privacy@example.org", date: Instant(secondsSince1970: 0),
+            messageID: "m", standing: standing)
+    }
+
+    var unlisted: RecipientStanding.Step {
+        RecipientStanding.Step(
+            account: "li-jp", platform: "linkedin",
+            action: PolicyAction(id: "form", title: "Send the form", location: "Help"),
+            deadline: CivilDate(iso: "2025-11-03")!, overdue: false)
+    }
+
+    /// Done with one account while the other still has a step: the subject names the done
+    /// account and counts what is left, instead of "Nothing left to do".
+    @Test func aDoneMessageNamesTheAccountAndCountsWhatIsLeft() {
+        let done = Documents.make(account: "li-de", name: "Pat Doe", event: .optedOut, actions: [])
+        let standing = RecipientStanding(
+            otherSteps: [unlisted], accounts: [account("li-de", name: "Pat Doe"), account("li-jp", name: "Pat Doe")])
+        let message = mail([done], standing)
+        #expect(message.subject == "Thank you, LinkedIn (Pat Doe, li-de) done: 1 more step still to do")
+        #expect(message.body.contains("One more step is still to do, due before 3 November 2025."), "\(message.body)")
+        #expect(message.html?.contains("<title>Thank you</title>") == true)
+        // With nothing left anywhere, it is the whole story.
+        let alone = mail([done], RecipientStanding(accounts: [account("li-de", name: "Pat Doe")]))
+        #expect(alone.subject == "Nothing left to do: your LinkedIn settings")
+    }
+
+    /// Every message greets the person by their first account's name, in its language.
+    @Test func thePersonIsGreetedAsTheirFirstAccountSays() {
+        let second = Documents.make(account: "li-gb", name: "Max Berg (UK)", language: "fr", date: "2025-10-01")
+        let message = mail(
+            [second],
+            RecipientStanding(
+                language: "de",
+                accounts: [account("li-de", name: "Max Berg", language: "de"), account("li-gb", name: "Max Berg (UK)")])
+        )
+        #expect(message.body.hasPrefix("Guten Tag Max Berg,"), "\(message.body)")
+    }
+
+    /// The confirmation page speaks the person's language, not that of the link's first account.
+    @Test func thePageIsInThePersonsLanguage() {
+        let policy = Policy(
+            id: "p", platform: "linkedin", title: "Policy p", summary: "", effective: CivilDate(iso: "2026-12-15")!,
+            deadline: CivilDate(iso: "2026-12-15")!, regions: ["EU"], except: [], coverage: RegionName("EU")!.countries,
+            actions: [PolicyAction(id: "toggle", title: "Turn off the toggle", location: "Settings")])
+        let french = account("li-fr", name: "Kim", language: "fr")
+        let german = account("li-de", name: "Kim L.", language: "de")
+        let page = ConfirmationPages(settings: MessageSettings()).checklist(
+            [AccountActions(account: french, catalog: Catalog([policy]), standing: [:])], person: [german, french],
+            formAction: "/c/T", recorded: nil, now: Instant(secondsSince1970: 1_780_000_000))
+        #expect(page.contains(#"<html lang="de">"#))
+        #expect(page.contains("Kim L."))
     }
 }

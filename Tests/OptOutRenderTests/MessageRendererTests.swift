@@ -95,7 +95,7 @@ enum Documents {
         #expect(english.subject == "Overdue since 20 January 2027, more before 15 February 2027: 2 LinkedIn settings")
         #expect(
             english.body.contains(
-                "The deadline for some of these passed on 20 January 2027;\nthe next comes before 15 February 2027."))
+                "A deadline passed on 20 January 2027;\nthe next comes before 15 February 2027."))
         #expect(
             checklist(documents("de")).subject
                 == "Überfällig seit 20. Januar 2027, weitere vor dem 15. Februar 2027: 2 Einstellungen bei LinkedIn")

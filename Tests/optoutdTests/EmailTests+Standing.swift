@@ -25,6 +25,29 @@ extension EmailTests {
 
     func headers(_ mail: [String: Any]) -> [String: String] { mail["headers"] as? [String: String] ?? [:] }
 
+    /// One policy done while another policy of the same account is not: not "nothing left".
+    @Test func aDonePolicyDoesNotHideTheAccountsOtherSteps() throws {
+        let server = try mail.server()
+        try fixture.writeConfig(
+            accounts: "  - {id: \(fixture.account("first")), region: DE, email: pat@example.org}",
+            extra: """
+                catalog: {builtin: false}
+                channels:
+                  email: {from: privacy@example.org, transport: "smtp://127.0.0.1:\(server.port)", starttls: off}
+                policies:
+                  - {id: early-change, platform: linkedin, title: An early change, effective: 2026-12-15, deadline: 2026-12-15, regions: [DE], actions: [{id: early-switch, title: Switch the early one off, where: Settings}]}
+                  - {id: late-change, platform: linkedin, title: A late change, effective: 2027-03-01, deadline: 2027-03-01, regions: [DE], actions: [{id: late-switch, title: Switch the late one off, where: Settings}]}
+                """)
+        let start = Instant(iso: "2026-11-20T10:00:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: start).status == 0)
+        #expect(try fixture.run(["ack", fixture.account("first"), "early-switch"]).status == 0)
+        #expect(try fixture.runOnce(at: 60, from: start).status == 0)
+        let done = try #require(messages().map(\.mail).last)
+        #expect(headers(done)["Subject"] == "Thank you, LinkedIn done: 1 more step still to do", "\(headers(done))")
+        let body = done["body"] as? String ?? ""
+        #expect(body.contains("One more step is still to do, due before 1 March 2027."), "\(body)")
+    }
+
     /// One account done while the other is not: the message thanks for it and does not say
     /// that nothing is left, in the language of the person's first account that names one.
     @Test func aDoneAccountDoesNotHideTheOthersSteps() throws {
@@ -42,11 +65,12 @@ extension EmailTests {
         #expect(headers(done)["Content-Language"] == "de")
         #expect(
             headers(done)["Subject"]
-                == "Danke: LinkedIn erledigt, noch ein Schritt bei Ihren anderen Konten", "\(headers(done))")
+                == "Danke, LinkedIn (\(fixture.account("second"))) erledigt: noch ein Schritt zu tun",
+            "\(headers(done))")
         let body = done["body"] as? String ?? ""
         #expect(body.contains("Alles Folgende ist erledigt. Vielen Dank!"))
         #expect(
-            body.contains("Bei Ihren anderen Konten ist noch ein Schritt zu tun, fällig vor dem 15. Dezember 2026."),
+            body.contains("Ein weiterer Schritt ist noch zu tun, fällig vor dem 15. Dezember 2026."),
             "\(body)")
         #expect(!body.contains("Nichts mehr zu tun"))
         // The day still has the first account's step: its calendar event is not cancelled.
