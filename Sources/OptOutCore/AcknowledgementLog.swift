@@ -18,7 +18,7 @@ public struct AcknowledgementLog: Sendable {
     ///     whichever policy they name: an action id is the platform's switch, so a record
     ///     made under another policy (or none) changes this one too. Of an account no
     ///     longer configured, whose region is unknown, the records that name this policy
-    ///     or no policy.
+    ///     or no policy. Of a policy no longer in the catalog, the records that name it.
     ///   - region: keep the records of accounts of this region (which leaves out those of
     ///     accounts no longer configured).
     public init(
@@ -36,6 +36,9 @@ public struct AcknowledgementLog: Sendable {
                     account.map { $0.platform == kept.platform && kept.coverage.contains($0.region) }
                     ?? (record.policy == kept.id || record.policy.isEmpty)
                 guard applies, actions.contains(record.action) else { return nil }
+            } else if let policy, record.policy != policy {
+                // A policy no longer in the catalog: the records that name it.
+                return nil
             }
             return Entry(record: record, account: account)
         }

@@ -55,10 +55,6 @@ struct ReportCommand: ParsableCommand {
         let clock = currentInstant()
         let configuration = try options.load(now: clock)
         let instant = try at.map { try commandLineInstant($0, "--at", zone: configuration.defaultZone) } ?? clock
-        if let policy, configuration.catalog[policy] == nil {
-            standardError("optoutd: unknown policy \(TerminalText.quoted(policy)) (optoutd catalog lists them)")
-            throw ExitCode.dataError
-        }
         var country: CountryCode?
         if let region {
             // Read as the configuration reads an account's region: UK is GB, a group is not one country.
@@ -80,6 +76,16 @@ struct ReportCommand: ParsableCommand {
         } else {
             state.warnThatThereIsNoStore(
                 records ? "there are no records to list" : "the report shows what the configuration alone says")
+        }
+        // A policy left the catalog (renamed, withdrawn): its records can still be listed.
+        if let policy, configuration.catalog[policy] == nil {
+            guard records, acknowledgements.contains(where: { $0.policy == policy }) else {
+                standardError("optoutd: unknown policy \(TerminalText.quoted(policy)) (optoutd catalog lists them)")
+                throw ExitCode.dataError
+            }
+            standardError(
+                "optoutd: warning: policy \(TerminalText.quoted(policy)) is no longer in the catalog; listing the records that name it"
+            )
         }
         // Not for metrics: a collector's timer would repeat it every few minutes, for good.
         if format != .prometheus {

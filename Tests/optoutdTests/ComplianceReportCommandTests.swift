@@ -175,6 +175,19 @@ struct ComplianceReportCommandTests {
         let history = try fixture.run(["report", "--records", "--policy", training, "--format", "csv"]).stdout
         #expect(history.components(separatedBy: ",\(fr),,").count - 1 == 2, "\(history)")
         #expect(try fixture.run(["report", "--records", "--format", "html"]).status == 64)
+        // A policy that left the catalog: its records can still be listed, with a word.
+        try fixture.writeConfig(
+            accounts: "  - {id: \(de), region: DE}",
+            extra: """
+                catalog: {builtin: false}
+                policies:
+                  - {id: other-change, platform: linkedin, title: Another change, effective: 2026-12-15, deadline: 2026-12-15, regions: [DE], actions: [{id: other-switch, title: Switch it off, where: Settings}]}
+                """)
+        let withdrawn = try fixture.run(["report", "--records", "--policy", training, "--format", "csv"])
+        #expect(withdrawn.status == 0, "\(withdrawn.stderr)")
+        #expect(withdrawn.stderr.contains("policy '\(training)' is no longer in the catalog"))
+        #expect(withdrawn.stdout.components(separatedBy: ",\(training),").count - 1 >= 2, "\(withdrawn.stdout)")
+        #expect(try fixture.run(["report", "--policy", training]).status == 65)
     }
 
     @Test func atBeforeAnAcknowledgementShowsItPending() throws {
