@@ -55,24 +55,27 @@ public struct MessageRenderer: Sendable {
                 // The event of a day is the person's, not the message's: it keeps the steps
                 // of their other accounts due that day, which this message does not list.
                 let steps =
-                    actions.map { ($0.account, $0.platform, $0.title, $0.location, $0.url) }
+                    actions.map {
+                        CalendarStep(
+                            account: $0.account, platform: $0.platform, title: $0.title, location: $0.location,
+                            url: $0.url)
+                    }
                     + standing.otherSteps.filter { $0.deadline == deadline }.map {
-                        (
-                            $0.account, PlatformName.display($0.platform), $0.action.title, $0.action.location,
-                            $0.action.url
-                        )
+                        CalendarStep(
+                            account: $0.account, platform: PlatformName.display($0.platform), title: $0.action.title,
+                            location: $0.action.location, url: $0.action.url)
                     }
                 // Steps of several accounts on one day say whose they are.
-                let accounts = unique(steps.map(\.0))
+                let accounts = unique(steps.map(\.account))
                 return DeadlineCalendar.Event(
                     uid: Self.eventUID(deadline: deadline, recipient: recipient),
                     deadline: deadline,
-                    summary: "\(language.lastDay): \(language.list(unique(steps.map(\.1))))",
-                    description: steps.map { account, _, title, location, url in
-                        (accounts.count > 1 ? "\(account): " : "") + "\(title): \(location)"
-                            + (url.map { " \($0)" } ?? "")
+                    summary: "\(language.lastDay): \(language.list(unique(steps.map(\.platform))))",
+                    description: steps.map { step in
+                        (accounts.count > 1 ? "\(step.account): " : "") + "\(step.title): \(step.location)"
+                            + (step.url.map { " \($0)" } ?? "")
                     }.joined(separator: "\n"),
-                    url: steps.lazy.compactMap(\.4).first)
+                    url: steps.lazy.compactMap(\.url).first)
             }
         // Steps told done: a day with nothing left on any account has its event cancelled.
         if !isTest, documents.contains(where: { $0.event == .optedOut }) {
@@ -94,6 +97,16 @@ public struct MessageRenderer: Sendable {
             text: templates.render(.text, language, checklist),
             html: templates.render(.html, language, checklist), language: language, events: events, to: recipient,
             from: from, date: date, messageID: messageID, headers: headers)
+    }
+
+    /// A step as the calendar event of its day lists it.
+    private struct CalendarStep {
+        var account: String
+        /// As the platform is written.
+        var platform: String
+        var title: String
+        var location: String
+        var url: String?
     }
 
     /// The copy for `recipient` (a `cc` address) of everything sent in one round, on the
