@@ -1,18 +1,19 @@
 import OptOutCore
 import Synchronization
 
-/// The accounts of each mail address, in the configuration's order. Made when first asked
-/// for: a configuration that mails no one never needs it.
-final class AccountsByAddress: Sendable {
+/// The accounts of each mail address, in the configuration's order: a person's accounts, for
+/// their mail and their confirmation page. Made when first asked for: a configuration that
+/// mails no one never needs it.
+public final class AccountsByAddress: Sendable {
     private let configuration: Configuration
     private let index = Mutex<[String: [Int]]?>(nil)
 
-    init(_ configuration: Configuration) {
+    public init(_ configuration: Configuration) {
         self.configuration = configuration
     }
 
     /// The accounts whose `email` is `address` (compared as written, as links compare it).
-    func accounts(of address: String) -> [Account] {
+    public func accounts(of address: String) -> [Account] {
         let indices = index.withLock { index in
             if index == nil {
                 var made: [String: [Int]] = [:]

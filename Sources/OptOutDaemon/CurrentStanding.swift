@@ -19,46 +19,41 @@ public struct CurrentStanding: Sendable {
         accountsByAddress = AccountsByAddress(configuration)
     }
 
-    /// The action ids done by each of `accounts`.
-    public func actions(of accounts: [String]) throws -> [String: Set<String>] {
-        let acknowledged = try store.standingAcknowledgements(of: accounts)
-        var result: [String: Set<String>] = [:]
-        for id in accounts {
-            let recorded = acknowledged[id].map { Set($0.keys) } ?? []
-            result[id] =
-                configuration.account(id: id)?.doneActionIDs(acknowledged: recorded, catalog: configuration.catalog)
-                ?? recorded
-        }
-        return result
-    }
-
     /// `documents` as a message sent now tells them: each without the actions done since it
     /// was issued. When the store cannot be read, they go as they were issued: a reminder a
     /// little out of date is better than none.
     public func brought(upToDate documents: [NoticeDocument]) -> [NoticeDocument] {
-        var accounts: [String] = []
-        for document in documents where !accounts.contains(document.account.id) { accounts.append(document.account.id) }
-        guard let done = try? actions(of: accounts) else { return documents }
-        return documents.map { $0.withoutDone(done[$0.account.id] ?? []) }
+        guard let acknowledged = try? store.standingAcknowledgements(of: Self.accounts(of: documents)) else {
+            return documents
+        }
+        return documents.map { $0.withoutDone(done(by: $0.account.id, acknowledged)) }
     }
 
-    /// The language of the person at `recipient`, the steps still to do that a message
-    /// asking for `asked` (action ids by account) does not list, on any of their accounts,
-    /// and the deadlines of the actions of the accounts it is about, at `now`. When the
-    /// store cannot be read, only the language: a message that cannot tell of the rest
-    /// still goes out.
-    public func standing(of recipient: String, asked: [String: Set<String>], at now: Instant) -> RecipientStanding {
-        let accounts = accountsByAddress.accounts(of: recipient)
-        let language = accounts.lazy.compactMap(\.language).first
-        guard !accounts.isEmpty, let standing = try? store.standingAcknowledgements(of: accounts.map(\.id)) else {
-            return RecipientStanding(language: language)
+    /// The checklist for the person at `recipient` as it goes out at `now`: its documents
+    /// brought up to date, and the person's standing (their language, the steps still to
+    /// do that it does not list, the deadlines of its accounts' actions). The store is read
+    /// once, for the person's accounts and the documents'. When it cannot be read, the
+    /// documents go as issued, with the language only.
+    public func checklist(_ documents: [NoticeDocument], to recipient: String, at now: Instant) -> (
+        documents: [NoticeDocument], standing: RecipientStanding
+    ) {
+        let person = accountsByAddress.accounts(of: recipient)
+        let language = person.lazy.compactMap(\.language).first
+        var ids = person.map(\.id)
+        for id in Self.accounts(of: documents) where !ids.contains(id) { ids.append(id) }
+        guard let acknowledged = try? store.standingAcknowledgements(of: ids) else {
+            return (documents, RecipientStanding(language: language))
+        }
+        let current = documents.map { $0.withoutDone(done(by: $0.account.id, acknowledged)) }
+        let asked = current.reduce(into: [String: Set<String>]()) {
+            $0[$1.account.id, default: []].formUnion($1.pending.map(\.id))
         }
         var steps: [RecipientStanding.Step] = []
         var deadlines: [String: [String: CivilDate]] = [:]
         var pendingDays = Set<CivilDate>()
-        for account in accounts {
+        for account in person {
             let actions = AccountActions(
-                account: account, catalog: configuration.catalog, standing: standing[account.id] ?? [:])
+                account: account, catalog: configuration.catalog, standing: acknowledged[account.id] ?? [:])
             pendingDays.formUnion(actions.pending.map(\.deadline))
             let listed = asked[account.id]
             if listed != nil {
@@ -73,7 +68,21 @@ public struct CurrentStanding: Sendable {
                         overdue: item.deadline <= today))
             }
         }
-        return RecipientStanding(
-            language: language, otherSteps: steps, deadlines: deadlines, pendingDays: pendingDays, accounts: accounts)
+        let standing = RecipientStanding(
+            language: language, otherSteps: steps, deadlines: deadlines, pendingDays: pendingDays, accounts: person)
+        return (current, standing)
+    }
+
+    /// The action ids done by account `id`, from its standing records and the configuration.
+    private func done(by id: String, _ acknowledged: [String: [String: Acknowledgement]]) -> Set<String> {
+        let recorded = acknowledged[id].map { Set($0.keys) } ?? []
+        return configuration.account(id: id)?.doneActionIDs(acknowledged: recorded, catalog: configuration.catalog)
+            ?? recorded
+    }
+
+    private static func accounts(of documents: [NoticeDocument]) -> [String] {
+        var ids: [String] = []
+        for document in documents where !ids.contains(document.account.id) { ids.append(document.account.id) }
+        return ids
     }
 }

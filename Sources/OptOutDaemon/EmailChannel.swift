@@ -83,28 +83,24 @@ public struct EmailChannel: NotificationChannel {
         // A copy address gets a summary, and so does a manager for the escalations of the
         // accounts they look after; the owner gets the checklist of what is theirs to do.
         let escalations = documents.filter { $0.event == .escalation && $0.account.email != recipient }
-        // Sorted as issued; told as things stand now (a step done since is not asked for).
-        let current = currentStanding.map { $0.brought(upToDate:) } ?? { $0 }
-        let own = current(settings.cc.contains(recipient) ? [] : documents.filter { !escalations.contains($0) })
-        let summarised = current(settings.cc.contains(recipient) ? documents : escalations)
+        let own = settings.cc.contains(recipient) ? [] : documents.filter { !escalations.contains($0) }
+        let summarised = settings.cc.contains(recipient) ? documents : escalations
         var messages: [MailMessage] = []
+        // Sorted as issued; told as things stand now (a step done since is not asked for).
         if !own.isEmpty {
-            let standing =
-                currentStanding?.standing(
-                    of: recipient,
-                    asked: own.reduce(into: [:]) { $0[$1.account.id, default: []].formUnion($1.pending.map(\.id)) },
-                    at: now)
-                ?? RecipientStanding()
+            let (current, standing) =
+                currentStanding?.checklist(own, to: recipient, at: now) ?? (own, RecipientStanding())
             messages.append(
                 renderer.checklist(
-                    own, to: recipient, from: settings.from, date: now, messageID: messageID,
-                    confirmURL: confirmURL(own, others: standing.otherSteps, to: recipient, now: now),
+                    current, to: recipient, from: settings.from, date: now, messageID: messageID,
+                    confirmURL: confirmURL(current, others: standing.otherSteps, to: recipient, now: now),
                     standing: standing))
         }
         if !summarised.isEmpty {
             messages.append(
                 renderer.summary(
-                    summarised, day: zone.localDate(of: now), to: recipient, from: settings.from, date: now,
+                    currentStanding?.brought(upToDate: summarised) ?? summarised, day: zone.localDate(of: now),
+                    to: recipient, from: settings.from, date: now,
                     messageID: own.isEmpty ? messageID : "s-" + messageID,
                     manager: !settings.cc.contains(recipient)))
         }

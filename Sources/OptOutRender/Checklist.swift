@@ -110,29 +110,32 @@ struct Checklist {
 
     var actions: [Action] { groups.flatMap(\.actions) }
 
-    /// - Parameter sentAt: when the message goes out: a notice sent late (after a retry, in
-    ///   a digest round) speaks of the day it is read, not the day it fell due.
-    ///   - deadlines: by account and action, the earliest deadline that asks for it (see
-    ///     `RecipientStanding.deadlines`); an action's own notices give it when absent.
-    ///   - accountLabels: how the person's accounts are named (see `AccountLabels`), when
-    ///     all of them are known; else worked out from the message's.
+    /// - Parameters:
+    ///   - sentAt: when the message goes out: a notice sent late (after a retry, in a
+    ///     digest round) speaks of the day it is read, not the day it fell due.
+    ///   - standing: where the person stands beyond the notices: each action's earliest
+    ///     deadline, how their accounts are named, their name, the steps not listed here.
     init(
         _ documents: [NoticeDocument], language: MessageLanguage, settings: MessageSettings, sentAt: Instant,
-        deadlines: [String: [String: CivilDate]] = [:], accountLabels: [String: String]? = nil
+        standing: RecipientStanding = RecipientStanding()
     ) {
-        let (accounts, policies) = Self.collect(documents, language: language, sentAt: sentAt, deadlines: deadlines)
+        let (accounts, policies) = Self.collect(
+            documents, language: language, sentAt: sentAt, deadlines: standing.deadlines)
+        let accountLabels = standing.accountLabels
         groups = Self.numbered(accounts, labels: accountLabels)
         if groups.isEmpty, let accountLabels {
             let named = accounts.compactMap { accountLabels[$0.id] }
             doneLabels = named.isEmpty ? nil : language.list(named)
         }
+        elsewhere = Elsewhere(standing.otherSteps, language: language)
         self.policies = policies
         let all = groups.flatMap(\.actions)
         completed = all.isEmpty ? [] : policies.filter(\.done).map { "\($0.title) (\($0.platform))" }
         let earliest = all.min { $0.deadlineDate < $1.deadlineDate }
         prefix = settings.subjectPrefix
         test = documents.contains(where: \.test)
-        name = documents.first?.account.name
+        // Greeted as every message greets them: by the name of their first account that has one.
+        name = standing.accounts?.lazy.compactMap(\.name).first ?? documents.first?.account.name
         self.language = language.rawValue
         deadline = earliest?.deadline
         overdue = earliest?.overdue ?? false

@@ -48,13 +48,16 @@ struct ChecklistPage {
     var noteRefused: Bool
     var noteNotKept: Bool
 
+    /// - Parameter person: all the person's accounts, whose first name greets them (by
+    ///   default, the page's).
     init(
-        _ accounts: [AccountActions], language: MessageLanguage, settings: MessageSettings, formAction: String,
-        recorded: [String]?, alreadyDone: [String] = [], returned: ConfirmationPages.Returned?, now: Instant
+        _ accounts: [AccountActions], person: [Account]? = nil, language: MessageLanguage, settings: MessageSettings,
+        formAction: String, recorded: [String]?, alreadyDone: [String] = [], returned: ConfirmationPages.Returned?,
+        now: Instant
     ) {
         self.language = language.rawValue
         style = ConfirmationPages.style
-        name = accounts.lazy.compactMap(\.account.name).first
+        name = (person ?? accounts.map(\.account)).lazy.compactMap(\.name).first
         self.formAction = formAction
         let labels = AccountLabels.labels(accounts.map { ($0.account.id, $0.account.platform, $0.account.name) })
         var number = 0

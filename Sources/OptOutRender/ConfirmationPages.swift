@@ -86,10 +86,9 @@ public struct ConfirmationPages: Sendable {
     ) -> String {
         let person = person ?? accounts.map(\.account)
         let language = language(of: person)
-        var page = ChecklistPage(
-            accounts, language: language, settings: settings, formAction: formAction, recorded: recorded,
-            alreadyDone: alreadyDone, returned: returned, now: now)
-        page.name = person.lazy.compactMap(\.name).first
+        let page = ChecklistPage(
+            accounts, person: person, language: language, settings: settings, formAction: formAction,
+            recorded: recorded, alreadyDone: alreadyDone, returned: returned, now: now)
         return templates.render(.page, language, page)
     }
 

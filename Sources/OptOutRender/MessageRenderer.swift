@@ -25,19 +25,14 @@ public struct MessageRenderer: Sendable {
 
     /// One message for everything due for the person at `recipient`.
     ///
-    /// - Parameter standing: the person's language and their steps on other accounts.
+    /// - Parameter standing: where the person stands beyond these notices (see `RecipientStanding`).
     public func checklist(
         _ documents: [NoticeDocument], to recipient: String, from: String, date: Instant, messageID: String,
         confirmURL: String? = nil, standing: RecipientStanding = RecipientStanding()
     ) -> MailMessage {
         let language = standing.language.flatMap(MessageLanguage.init(rawValue:)) ?? language(of: documents)
-        var checklist = Checklist(
-            documents, language: language, settings: settings, sentAt: date, deadlines: standing.deadlines,
-            accountLabels: standing.accountLabels)
+        var checklist = Checklist(documents, language: language, settings: settings, sentAt: date, standing: standing)
         checklist.confirmURL = confirmURL
-        checklist.elsewhere = Checklist.Elsewhere(standing.otherSteps, language: language)
-        // Greeted as every message greets them: by the name of their first account that has one.
-        if let name = standing.accounts?.lazy.compactMap(\.name).first { checklist.name = name }
         var byDeadline: [(date: CivilDate, actions: [Checklist.Action])] = []
         for action in checklist.actions {
             if let index = byDeadline.firstIndex(where: { $0.date == action.deadlineDate }) {

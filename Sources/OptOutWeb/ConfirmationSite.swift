@@ -17,12 +17,14 @@ public final class ConfirmationSite: Sendable {
     let logger: Logger
     let clock: @Sendable () -> Instant
     let metricsCache = MetricsCache(lifetime: 10)
+    let accountsByAddress: AccountsByAddress
 
     public init(
         configuration: Configuration, links: ConfirmationLinks, store: StateStore, logger: Logger,
         clock: @escaping @Sendable () -> Instant
     ) {
         self.configuration = configuration
+        accountsByAddress = AccountsByAddress(configuration)
         self.links = links
         self.store = store
         self.pages = ConfirmationPages(settings: configuration.messages)
@@ -154,7 +156,7 @@ public final class ConfirmationSite: Sendable {
     private func accounts(of token: LinkToken) -> [Account] {
         switch token.scope {
         case .accounts(let ids): ids.compactMap { configuration.account(id: $0) }
-        case .allOfRecipient: configuration.accounts.filter { $0.email == token.recipient }
+        case .allOfRecipient: accountsByAddress.accounts(of: token.recipient)
         }
     }
 
@@ -162,7 +164,7 @@ public final class ConfirmationSite: Sendable {
     /// order (else the link's own). The page speaks their language and greets them by name
     /// as their mail does, whichever of their accounts the link covers.
     private func person(of token: LinkToken) -> [Account] {
-        let all = configuration.accounts.filter { $0.email == token.recipient }
+        let all = accountsByAddress.accounts(of: token.recipient)
         return all.isEmpty ? accounts(of: token) : all
     }
 

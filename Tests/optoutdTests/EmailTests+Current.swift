@@ -16,18 +16,23 @@ extension EmailTests {
                 """)
     }
 
+    /// The digest of the morning after the first notices were found (after 09:00, so they
+    /// wait for that round), once `action` was confirmed in between.
+    func digestAfterConfirming(_ action: String) throws -> [(mail: [String: Any], envelope: [String: Any])] {
+        let first = Instant(iso: "2026-11-20T12:00:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: first).status == 0)
+        #expect(try messages().isEmpty)
+        #expect(try fixture.run(["ack", fixture.account("soren"), action]).status == 0)
+        let nextMorning = Instant(iso: "2026-11-21T09:05:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: nextMorning).status == 0)
+        return try messages()
+    }
+
     /// A digest waits for its round: a step confirmed meanwhile is not asked for again.
     @Test func aDigestAsksOnlyForWhatIsStillPendingWhenItGoesOut() throws {
         let server = try mail.server()
         try configureTwoSwitches(port: server.port)
-        // Found after 09:00: the first notice waits for the next morning's round.
-        let first = Instant(iso: "2026-11-20T12:00:00+01:00", defaultZone: .utc)!
-        #expect(try fixture.runOnce(at: 0, from: first).status == 0)
-        #expect(try messages().isEmpty)
-        #expect(try fixture.run(["ack", fixture.account("soren"), "first-switch"]).status == 0)
-        let nextMorning = Instant(iso: "2026-11-21T09:05:00+01:00", defaultZone: .utc)!
-        #expect(try fixture.runOnce(at: 0, from: nextMorning).status == 0)
-        let received = try messages()
+        let received = try digestAfterConfirming("first-switch")
         #expect(received.count == 1)
         let body = received.first?.mail["body"] as? String ?? ""
         #expect(body.contains("[ ] 1. Switch the second off"), "\(body)")
@@ -40,12 +45,7 @@ extension EmailTests {
     @Test func aDigestWhoseStepsWereAllDoneMeanwhileSaysSo() throws {
         let server = try mail.server()
         try configureTwoSwitches(port: server.port)
-        let first = Instant(iso: "2026-11-20T12:00:00+01:00", defaultZone: .utc)!
-        #expect(try fixture.runOnce(at: 0, from: first).status == 0)
-        #expect(try fixture.run(["ack", fixture.account("soren"), "future-toggle"]).status == 0)
-        let nextMorning = Instant(iso: "2026-11-21T09:05:00+01:00", defaultZone: .utc)!
-        #expect(try fixture.runOnce(at: 0, from: nextMorning).status == 0)
-        let received = try messages()
+        let received = try digestAfterConfirming("future-toggle")
         #expect(received.count == 1)
         let body = received.first?.mail["body"] as? String ?? ""
         #expect(body.contains("Everything below is done. Thank you!"), "\(body)")

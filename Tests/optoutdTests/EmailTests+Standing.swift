@@ -25,6 +25,28 @@ extension EmailTests {
 
     func headers(_ mail: [String: Any]) -> [String: String] { mail["headers"] as? [String: String] ?? [:] }
 
+    /// The calendar attached to `mail`, its lines unfolded.
+    func calendar(of mail: [String: Any]) -> String {
+        let attachments = mail["attachments"] as? [[String: Any]] ?? []
+        let text = attachments.first { $0["content_type"] as? String == "text/calendar" }?["content"] as? String
+        return (text ?? "").replacingOccurrences(of: "\r\n ", with: "")
+    }
+
+    /// The first line of `calendar` that starts with `prefix`.
+    func line(_ prefix: String, of calendar: String) -> String? {
+        calendar.split(separator: "\r\n").first { $0.hasPrefix(prefix) }.map(String.init)
+    }
+
+    /// The mail received after a round found the configured accounts, `account` confirmed
+    /// `action`, and the next round (a minute later) told of it.
+    func mailsAfterConfirming(_ action: String, of account: String) throws -> [[String: Any]] {
+        let start = Instant(iso: "2026-11-20T10:00:00+01:00", defaultZone: .utc)!
+        #expect(try fixture.runOnce(at: 0, from: start).status == 0)
+        #expect(try fixture.run(["ack", fixture.account(account), action]).status == 0)
+        #expect(try fixture.runOnce(at: 60, from: start).status == 0)
+        return try messages().map(\.mail)
+    }
+
     /// One policy done while another policy of the same account is not: not "nothing left".
     @Test func aDonePolicyDoesNotHideTheAccountsOtherSteps() throws {
         let server = try mail.server()
@@ -38,11 +60,7 @@ extension EmailTests {
                   - {id: early-change, platform: linkedin, title: An early change, effective: 2026-12-15, deadline: 2026-12-15, regions: [DE], actions: [{id: early-switch, title: Switch the early one off, where: Settings}]}
                   - {id: late-change, platform: linkedin, title: A late change, effective: 2027-03-01, deadline: 2027-03-01, regions: [DE], actions: [{id: late-switch, title: Switch the late one off, where: Settings}]}
                 """)
-        let start = Instant(iso: "2026-11-20T10:00:00+01:00", defaultZone: .utc)!
-        #expect(try fixture.runOnce(at: 0, from: start).status == 0)
-        #expect(try fixture.run(["ack", fixture.account("first"), "early-switch"]).status == 0)
-        #expect(try fixture.runOnce(at: 60, from: start).status == 0)
-        let done = try #require(messages().map(\.mail).last)
+        let done = try #require(try mailsAfterConfirming("early-switch", of: "first").last)
         #expect(headers(done)["Subject"] == "Thank you, LinkedIn done: 1 more step still to do", "\(headers(done))")
         let body = done["body"] as? String ?? ""
         #expect(body.contains("One more step is still to do, due before 1 March 2027."), "\(body)")
@@ -53,11 +71,7 @@ extension EmailTests {
     @Test func aDoneAccountDoesNotHideTheOthersSteps() throws {
         let server = try mail.server()
         try configurePerson(port: server.port, accounts: ["first", "second"])
-        let start = Instant(iso: "2026-11-20T10:00:00+01:00", defaultZone: .utc)!
-        #expect(try fixture.runOnce(at: 0, from: start).status == 0)
-        #expect(try fixture.run(["ack", fixture.account("second"), "jp-switch"]).status == 0)
-        #expect(try fixture.runOnce(at: 60, from: start).status == 0)
-        let received = try messages().map(\.mail)
+        let received = try mailsAfterConfirming("jp-switch", of: "second")
         #expect(received.count == 2)
         let done = try #require(received.last)
         // The opted-out notice is of the second account, whose language is French: the
@@ -77,32 +91,20 @@ extension EmailTests {
         #expect(!calendar(of: done).contains("STATUS:CANCELLED"))
     }
 
-    func calendar(of mail: [String: Any]) -> String {
-        let attachments = mail["attachments"] as? [[String: Any]] ?? []
-        let text = attachments.first { $0["content_type"] as? String == "text/calendar" }?["content"] as? String
-        return (text ?? "").replacingOccurrences(of: "\r\n ", with: "")
-    }
-
     /// Everything done: the opted-out message cancels the day's event it had put in the
     /// person's calendar, so its alarm no longer goes off.
     @Test func optingOutCancelsTheCalendarEvent() throws {
         let server = try mail.server()
         try configurePerson(port: server.port, accounts: ["first"])
-        let start = Instant(iso: "2026-11-20T10:00:00+01:00", defaultZone: .utc)!
-        #expect(try fixture.runOnce(at: 0, from: start).status == 0)
-        #expect(try fixture.run(["ack", fixture.account("first"), "de-switch"]).status == 0)
-        #expect(try fixture.runOnce(at: 60, from: start).status == 0)
-        let received = try messages().map(\.mail)
+        let received = try mailsAfterConfirming("de-switch", of: "first")
         #expect(received.count == 2)
         let published = calendar(of: received[0])
         let cancelled = calendar(of: received[1])
-        func line(_ prefix: String, _ text: String) -> String? {
-            text.split(separator: "\r\n").first { $0.hasPrefix(prefix) }.map(String.init)
-        }
-        #expect(line("UID:", published) != nil && line("UID:", cancelled) == line("UID:", published))
+        #expect(
+            line("UID:", of: published) != nil && line("UID:", of: cancelled) == line("UID:", of: published))
         #expect(cancelled.contains("STATUS:CANCELLED"), "\(cancelled)")
         #expect(!cancelled.contains("BEGIN:VALARM"))
-        let sequence = { (text: String) in Int(line("SEQUENCE:", text)?.dropFirst(9) ?? "") ?? -1 }
+        let sequence = { (text: String) in Int(line("SEQUENCE:", of: text)?.dropFirst(9) ?? "") ?? -1 }
         #expect(sequence(cancelled) > sequence(published))
     }
 
@@ -118,19 +120,11 @@ extension EmailTests {
         #expect(try fixture.runOnce(at: 60, from: start).status == 0)
         let received = try messages().map(\.mail)
         #expect(received.count == 2)
-        let attachments = received.last?["attachments"] as? [[String: Any]] ?? []
-        let ics = attachments.first { $0["content_type"] as? String == "text/calendar" }?["content"] as? String ?? ""
+        let ics = calendar(of: try #require(received.last))
         #expect(ics.components(separatedBy: "BEGIN:VEVENT").count - 1 == 1)
-        let unfolded = ics.replacingOccurrences(of: "\r\n ", with: "")
-        #expect(unfolded.contains("Switch the Japanese one off"), "\(unfolded)")
-        #expect(unfolded.contains("Switch the German one off"))
-        let first =
-            (received.first?["attachments"] as? [[String: Any]] ?? []).first {
-                $0["content_type"] as? String == "text/calendar"
-            }?["content"] as? String ?? ""
-        func uid(_ text: String) -> String? {
-            text.split(separator: "\r\n").first { $0.hasPrefix("UID:") }.map(String.init)
-        }
-        #expect(uid(first) != nil && uid(first) == uid(ics))
+        #expect(ics.contains("Switch the Japanese one off"), "\(ics)")
+        #expect(ics.contains("Switch the German one off"))
+        let first = calendar(of: try #require(received.first))
+        #expect(line("UID:", of: first) != nil && line("UID:", of: first) == line("UID:", of: ics))
     }
 }
