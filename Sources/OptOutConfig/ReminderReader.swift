@@ -22,7 +22,9 @@ struct ReminderReader {
         if let node = fields["overdue_every"], let every = yaml.interval(node, "overdue_every", allowZero: true) {
             settings.overdueEvery = every
         }
-        if let node = fields["overdue_max"], let max = yaml.integer(node, "overdue_max", in: 0...1000) {
+        if let node = fields["overdue_max"],
+            let max = yaml.integer(node, "overdue_max", in: 0...ReminderSettings.repeatLimit)
+        {
             settings.overdueMax = max
         }
         // A pair gets one notice of each kind a day: repeats closer than that are left out.
@@ -33,7 +35,9 @@ struct ReminderReader {
                 "overdue_every \(settings.overdueEvery) repeats more than once a day, but one overdue notice goes out a day: the repeats that fall on a day that had one are left out, so fewer than overdue_max come",
                 at: yaml.location(node))
         }
-        if let node = fields["escalate_after"], let count = yaml.integer(node, "escalate_after", in: 0...1000) {
+        if let node = fields["escalate_after"],
+            let count = yaml.integer(node, "escalate_after", in: 0...ReminderSettings.repeatLimit)
+        {
             settings.escalateAfter = count
         }
         settings.quiet = QuietTimesReader(yaml: yaml).quietTimes(days: fields["days"], hours: fields["hours"])

@@ -32,13 +32,32 @@ public struct PairHistory: Hashable, Sendable {
     public var firstSeen: Instant
     /// The scheduled time of the latest notice handled (sent or skipped); later ones are still to come.
     public var handledThrough: Instant
-    /// Set once `opted-out` was sent while nothing is pending.
-    public var optedOut: Bool
+    /// Whether `opted-out` was sent (bit 15) and how many overdue notices were handled (the
+    /// rest): the pair table holds a history for each of its many pairs, and one field keeps
+    /// a pair within its size.
+    private var flags: UInt16
 
-    public init(firstSeen: Instant, handledThrough: Instant, optedOut: Bool = false) {
+    private static let optedOutBit: UInt16 = 1 << 15
+
+    public init(firstSeen: Instant, handledThrough: Instant, optedOut: Bool = false, overdueRepeats: Int = 0) {
         self.firstSeen = firstSeen
         self.handledThrough = handledThrough
+        flags = 0
         self.optedOut = optedOut
+        self.overdueRepeats = overdueRepeats
+    }
+
+    /// Set once `opted-out` was sent while nothing is pending.
+    public var optedOut: Bool {
+        get { flags & Self.optedOutBit != 0 }
+        set { flags = newValue ? flags | Self.optedOutBit : flags & ~Self.optedOutBit }
+    }
+
+    /// The overdue notices handled (sent or skipped), which `overdue_max` and `escalate_after`
+    /// count; at most `ReminderSettings.repeatLimit`, far below what the field holds.
+    public var overdueRepeats: Int {
+        get { Int(flags & ~Self.optedOutBit) }
+        set { flags = flags & Self.optedOutBit | UInt16(clamping: min(max(newValue, 0), Int(~Self.optedOutBit))) }
     }
 }
 

@@ -55,6 +55,8 @@ public struct ReminderSettings: Hashable, Sendable {
     /// Repeat after the deadline while actions are pending; zero means never.
     public var overdueEvery: ReminderInterval
     public var overdueMax: Int
+    /// The most `overdue_max` and `escalate_after` may be.
+    public static let repeatLimit = 1000
     /// The days scheduled notices fall on, and the hours notices sent at once wait for.
     public var quiet: QuietTimes
     /// After this many overdue notices, each further one also goes to the account's

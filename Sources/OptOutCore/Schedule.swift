@@ -6,15 +6,25 @@ public struct ScheduledNotice: Hashable, Sendable {
     public var at: Instant
     /// Seconds east of UTC at `at` in the account's zone, kept for printing local times.
     public var utcOffset: Int
+    /// The day the notice was planned for before `reminders.days` moved it (`date` when it
+    /// did not); `nil` for a notice planned at a time rather than on a day (a span of hours).
+    var plannedDate: CivilDate?
+
+    /// The same notice as another event: the escalation that goes with an overdue notice.
+    func asEvent(_ other: EventKind) -> ScheduledNotice {
+        var notice = self
+        notice.event = other
+        return notice
+    }
 }
 
 /// Computes the timetable of a policy for accounts of one zone.
 ///
 /// A timetable holds the deadline reminders, the effective-date notice and the overdue
-/// repeats, sorted by time; an informational policy's holds the effective-date notice alone.
-/// Notices that would fall on a day `reminders.days` leaves out move to an allowed day. It
-/// depends only on the policy, the zone, the reminder settings
-/// and, for overdue repeats, when the pair was first seen, so accounts share them.
+/// repeats still to come, sorted by time; an informational policy's holds the effective-date
+/// notice alone. Notices that would fall on a day `reminders.days` leaves out move to an
+/// allowed day. It depends only on the policy, the zone, the reminder settings and, for
+/// overdue repeats, where the pair's repeats stand, so accounts share them.
 struct Timetable {
     /// What a timetable depends on besides the reminder settings.
     struct Key: Hashable {
@@ -22,22 +32,49 @@ struct Timetable {
         var zone: Zone
         /// The day (day-based repeats) or second (hour-based repeats) the overdue repeats count from.
         var overdueBase: Int
+        /// The overdue notices already handled: the timetable holds the rest of `overdue_max`.
+        var overdueRepeats: Int
     }
 
+    /// The key for pairs that had no overdue notice yet: their repeats count from the deadline,
+    /// or from the first sighting when that came later.
     /// - Parameter firstSeenDate: the local date of `firstSeen` in `zone` (callers often know it).
     static func key(
         policy index: Int, _ policy: Policy, zone: Zone, firstSeen: Instant, firstSeenDate: CivilDate,
         reminders: ReminderSettings
     ) -> Key {
         // An informational policy has no overdue repeats: its pairs share one timetable per zone.
-        guard !policy.isInformational else { return Key(policy: index, zone: zone, overdueBase: 0) }
+        guard !policy.isInformational else { return Key(policy: index, zone: zone, overdueBase: 0, overdueRepeats: 0) }
+        return Key(
+            policy: index, zone: zone,
+            overdueBase: overdueBase(policy, zone: zone, from: firstSeen, on: firstSeenDate, reminders: reminders),
+            overdueRepeats: 0)
+    }
+
+    /// The key for pairs that had overdue notices: the next repeat comes `overdue_every` after
+    /// the latest notice handled, and only as many as `overdue_max` leaves. So a change of
+    /// `overdue_every` or `overdue_max` takes effect from the latest repeat on, without
+    /// repeats being lost or added for the ones before.
+    static func key(
+        policy index: Int, _ policy: Policy, zone: Zone, continuingAfter history: PairHistory,
+        reminders: ReminderSettings
+    ) -> Key {
+        let through = history.handledThrough
+        return Key(
+            policy: index, zone: zone,
+            overdueBase: overdueBase(
+                policy, zone: zone, from: through, on: zone.localDate(of: through), reminders: reminders),
+            overdueRepeats: history.overdueRepeats)
+    }
+
+    /// The day or second overdue repeats count from: the deadline, or `instant` (on `date`
+    /// locally) when that is later.
+    private static func overdueBase(
+        _ policy: Policy, zone: Zone, from instant: Instant, on date: CivilDate, reminders: ReminderSettings
+    ) -> Int {
         switch reminders.overdueEvery {
-        case .days:
-            return Key(
-                policy: index, zone: zone, overdueBase: max(policy.deadline, firstSeenDate).dayNumber)
-        case .hours:
-            let deadlineStart = zone.midnight(of: policy.deadline)
-            return Key(policy: index, zone: zone, overdueBase: max(deadlineStart, firstSeen).secondsSince1970)
+        case .days: max(policy.deadline, date).dayNumber
+        case .hours: max(zone.midnight(of: policy.deadline), instant).secondsSince1970
         }
     }
 
@@ -52,13 +89,18 @@ struct Timetable {
             if event == .deadlineReminder, day >= policy.deadline, day != date {
                 day = quiet.allowedDay(onOrBefore: date)
             }
-            add(event, at: zone.instant(of: day, at: reminders.at), date: day)
+            append(event, at: zone.instant(of: day, at: reminders.at), date: day, planned: date)
         }
-        func add(_ event: EventKind, at instant: Instant, date: CivilDate? = nil) {
-            let date = date ?? zone.localDate(of: instant)
+        func add(_ event: EventKind, at instant: Instant) {
+            let date = zone.localDate(of: instant)
             guard quiet.days.contains(date.weekday) else { return add(event, on: date) }
+            append(event, at: instant, date: date, planned: nil)
+        }
+        func append(_ event: EventKind, at instant: Instant, date: CivilDate, planned: CivilDate?) {
             guard !notices.contains(where: { $0.event == event && $0.date == date }) else { return }
-            notices.append(ScheduledNotice(event: event, date: date, at: instant, utcOffset: zone.offset(at: instant)))
+            notices.append(
+                ScheduledNotice(
+                    event: event, date: date, at: instant, utcOffset: zone.offset(at: instant), plannedDate: planned))
         }
         // A change with no opt-out has nothing to remind of: it is told on its effective date.
         guard !policy.isInformational else {
@@ -73,17 +115,15 @@ struct Timetable {
             }
         }
         add(.policyEffective, on: policy.effective)
-        if !reminders.overdueEvery.isZero, reminders.overdueMax > 0 {
-            for repeatIndex in 1...reminders.overdueMax {
-                let events: [EventKind] =
-                    reminders.escalateAfter.map { repeatIndex > $0 } == true ? [.overdue, .escalation] : [.overdue]
-                for event in events {
-                    switch reminders.overdueEvery {
-                    case .days(let days):
-                        add(event, on: CivilDate(dayNumber: key.overdueBase + repeatIndex * days))
-                    case .hours(let hours):
-                        add(event, at: Instant(secondsSince1970: key.overdueBase + repeatIndex * hours * 3600))
-                    }
+        if !reminders.overdueEvery.isZero {
+            // Escalations are not listed: the rule adds one to each overdue notice past
+            // `escalate_after`, counting the pair's repeats.
+            for repeatIndex in stride(from: 1, through: reminders.overdueMax - key.overdueRepeats, by: 1) {
+                switch reminders.overdueEvery {
+                case .days(let days):
+                    add(.overdue, on: CivilDate(dayNumber: key.overdueBase + repeatIndex * days))
+                case .hours(let hours):
+                    add(.overdue, at: Instant(secondsSince1970: key.overdueBase + repeatIndex * hours * 3600))
                 }
             }
         }

@@ -68,7 +68,7 @@ extension Scheduler {
         guard let index = pairIndex(key), let history = pairs[index].history,
             pairs.pendingLists.standing(pairs[index].pending) != .done
         else { return nil }
-        return timetable(of: index).first { $0.at > history.handledThrough }
+        return timetable(of: index).first { !history.hasHandled($0) }
     }
 
     /// The notice a record stands for.

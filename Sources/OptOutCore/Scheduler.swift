@@ -143,7 +143,8 @@ public struct Scheduler: Sendable {
         let pair = pairs[index]
         let outcome = NoticeRule.evaluate(
             history: pair.history, standing: pairs.pendingLists.standing(pair.pending), at: now,
-            lateAfterSeconds: lateAfterSeconds, timetable: { timetable(of: index) })
+            lateAfterSeconds: lateAfterSeconds, escalateAfter: configuration.reminders.escalateAfter,
+            timetable: { timetable(of: index) })
         // Outside `reminders.hours`, what would go out at once (a first sighting, a catch-up,
         // opted-out) waits for the hours to begin; the rule is asked again then. Without
         // hours nothing waits, and the account (far off in memory) is not looked up.
@@ -156,8 +157,7 @@ public struct Scheduler: Sendable {
             }
         }
         if recordsChanges, !outcome.skipped.isEmpty {
-            let timetable = timetable(of: index)
-            for missed in timetable[outcome.skipped] {
+            for missed in outcome.skipped {
                 step.skipped.append(NoticeKey(pair: key(of: index), event: missed.event, date: missed.date))
             }
         }
@@ -187,6 +187,8 @@ public struct Scheduler: Sendable {
             break
         }
         if outcome.history != pair.history, let history = outcome.history {
+            // The timetable holds the overdue repeats still to come: a handled one changes it.
+            if history.overdueRepeats != pair.history?.overdueRepeats { pairs[index].timetable = nil }
             pairs[index].history = history
             if recordsChanges { step.histories.append((key(of: index), history)) }
         }
@@ -213,18 +215,25 @@ public struct Scheduler: Sendable {
         if let known = pairs[index].timetable { return timetables[known] }
         let pair = pairs[index]
         let zoneNumber = pair.zone
-        let firstSeen = pair.history?.firstSeen ?? .distantPast
         let found: Int32
-        if let known = localTimes.timetable(policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen) {
-            found = known
-        } else {
-            let zone = configuration.accounts[pair.account].zone
+        if let history = pair.history, history.overdueRepeats > 0 {
             found = timetables.index(
-                policy: pair.policy, of: configuration.catalog, zone: zone, firstSeen: firstSeen,
-                firstSeenDate: localTimes.localTime(of: firstSeen, zone: zoneNumber)?.date
-                    ?? zone.localDate(of: firstSeen),
+                policy: pair.policy, of: configuration.catalog, zoneNumber: zoneNumber,
+                zone: { configuration.accounts[pair.account].zone }, continuingAfter: history,
                 reminders: configuration.reminders)
-            localTimes.remember(timetable: found, policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen)
+        } else {
+            let firstSeen = pair.history?.firstSeen ?? .distantPast
+            if let known = localTimes.timetable(policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen) {
+                found = known
+            } else {
+                let zone = configuration.accounts[pair.account].zone
+                found = timetables.index(
+                    policy: pair.policy, of: configuration.catalog, zone: zone, firstSeen: firstSeen,
+                    firstSeenDate: localTimes.localTime(of: firstSeen, zone: zoneNumber)?.date
+                        ?? zone.localDate(of: firstSeen),
+                    reminders: configuration.reminders)
+                localTimes.remember(timetable: found, policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen)
+            }
         }
         pairs[index].timetable = found
         return timetables[found]

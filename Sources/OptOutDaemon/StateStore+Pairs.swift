@@ -17,11 +17,11 @@ extension StateStore {
         return try reader.read { db in
             var result: [PairKey: PairHistory] = [:]
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT account, policy, first_seen, handled_through, opted_out FROM pair")
+                db, sql: "SELECT account, policy, first_seen, handled_through, opted_out, overdue_repeats FROM pair")
             while let row = try rows.next() {
                 result[PairKey(account: row[0], policy: row[1])] = PairHistory(
                     firstSeen: Instant(secondsSince1970: row[2]), handledThrough: Instant(secondsSince1970: row[3]),
-                    optedOut: row[4])
+                    optedOut: row[4], overdueRepeats: row[5])
             }
             return result
         }
@@ -79,13 +79,15 @@ extension StateStore {
             for (pair, history) in step.histories {
                 try db.execute(
                     sql: """
-                        INSERT INTO pair (account, policy, first_seen, handled_through, opted_out) VALUES (?, ?, ?, ?, ?)
+                        INSERT INTO pair (account, policy, first_seen, handled_through, opted_out, overdue_repeats)
+                        VALUES (?, ?, ?, ?, ?, ?)
                         ON CONFLICT (account, policy) DO UPDATE SET
-                            handled_through = excluded.handled_through, opted_out = excluded.opted_out
+                            handled_through = excluded.handled_through, opted_out = excluded.opted_out,
+                            overdue_repeats = excluded.overdue_repeats
                         """,
                     arguments: [
                         pair.account, pair.policy, history.firstSeen.secondsSince1970,
-                        history.handledThrough.secondsSince1970, history.optedOut,
+                        history.handledThrough.secondsSince1970, history.optedOut, history.overdueRepeats,
                     ])
             }
         }

@@ -87,6 +87,17 @@ enum StoreSchema {
         migrator.registerMigration("v6") { db in
             try db.execute(sql: "CREATE INDEX acknowledgement_action ON acknowledgement (account, action, id)")
         }
+        // A pair counts its overdue notices, so that a change of `overdue_every` neither
+        // loses nor adds repeats; the pairs of an older store count what it recorded.
+        migrator.registerMigration("v7") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE pair ADD COLUMN overdue_repeats INTEGER NOT NULL DEFAULT 0;
+                    UPDATE pair SET overdue_repeats = (
+                        SELECT count(*) FROM notice
+                        WHERE notice.account = pair.account AND notice.policy = pair.policy AND notice.event = 'overdue');
+                    """)
+        }
         return migrator
     }
 }

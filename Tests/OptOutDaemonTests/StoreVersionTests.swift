@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OptOutCore
 import Testing
 
 @testable import OptOutDaemon
@@ -46,5 +47,31 @@ import Testing
                 (error as? StoreError)?.reason.hasPrefix("a newer optoutd has changed it") == true
             }
         }
+    }
+
+    /// A store from before pairs counted their overdue notices counts, on upgrade, the ones
+    /// it recorded (sent or passed over), so that `overdue_max` goes on from there.
+    @Test func anUpgradedStoreCountsTheOverdueNoticesItRecorded() throws {
+        let (directory, path) = try scratchStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try edit(
+            path,
+            """
+            INSERT INTO pair (account, policy, first_seen, handled_through) VALUES ('anna', 'training', 0, 100);
+            INSERT INTO notice (account, policy, event, date, scheduled_at, issued_at, late, skipped) VALUES
+                ('anna', 'training', 'overdue', '2025-11-10', 0, 0, 0, 1),
+                ('anna', 'training', 'overdue', '2025-11-17', 0, 0, 0, 0),
+                ('anna', 'training', 'escalation', '2025-11-17', 0, 0, 0, 0),
+                ('anna', 'other', 'overdue', '2025-11-17', 0, 0, 0, 0);
+            ALTER TABLE pair DROP COLUMN overdue_repeats;
+            DELETE FROM grdb_migrations WHERE identifier = 'v7';
+            """)
+        let store = try StateStore(path: path)
+        let pair = PairKey(account: "anna", policy: "training")
+        #expect(try store.histories()[pair]?.overdueRepeats == 2)
+        var history = try #require(try store.histories()[pair])
+        history.overdueRepeats = 3
+        try store.record(Scheduler.Step(histories: [(pair, history)]), at: Instant(secondsSince1970: 200)) { _ in [] }
+        #expect(try StateStore(path: path, access: .readOnly).histories()[pair] == history)
     }
 }

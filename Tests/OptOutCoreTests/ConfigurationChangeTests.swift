@@ -1,0 +1,136 @@
+import Testing
+
+@testable import OptOutCore
+
+/// The reminder settings change between runs, over a store that remembers what was sent: a
+/// notice already handled is not sent again, and the overdue repeats keep their count.
+///
+/// The deadline is Monday 3 November 2025; the account is in Berlin.
+@Suite struct ConfigurationChangeTests {
+    typealias F = Fixture
+
+    static let policy = F.policy("training", effective: "2025-11-03")
+    static let pair = PairKey(account: "alice", policy: "training")
+
+    static func configuration(_ reminders: ReminderSettings, zone: Zone = F.berlin) -> Configuration {
+        F.configuration([F.account("alice", zone: zone)], [policy], reminders: reminders)
+    }
+
+    /// A scheduler that saw the pair on 1 September and went on to `until`.
+    static func ran(_ reminders: ReminderSettings, until: String) -> Scheduler {
+        var scheduler = Scheduler(configuration: configuration(reminders))
+        _ = scheduler.advance(to: F.at("2025-09-01T10:00:00Z"))
+        _ = scheduler.advance(to: F.at(until))
+        return scheduler
+    }
+
+    /// What a scheduler with `reminders`, started over what `before` handled, sends from
+    /// `from` until `until`.
+    static func plan(
+        after before: Scheduler, _ reminders: ReminderSettings, zone: Zone = F.berlin, from: String,
+        until: String
+    ) -> [String] {
+        Scheduler(configuration: configuration(reminders, zone: zone), histories: before.histories)
+            .plan(from: F.at(from), until: F.at(until)).map { "\($0.localTime) \($0.event.rawValue)" }
+    }
+
+    static let weekdays: Set<Weekday> = [.monday, .tuesday, .wednesday, .thursday, .friday]
+
+    /// The 30-day reminder went out on Saturday 4 October; then `reminders.days` leaves out
+    /// weekends. Moved to the Monday, it is the same reminder: the next is the 14-day one.
+    @Test func aReminderMovedOffANewlyLeftOutDayIsNotSentAgain() {
+        let before = Self.ran(ReminderSettings(), until: "2025-10-04T07:00:00Z")
+        let weekdaysOnly = ReminderSettings(quiet: QuietTimes(days: Self.weekdays, hours: nil))
+        #expect(
+            Self.plan(after: before, weekdaysOnly, from: "2025-10-04T10:00:00Z", until: "2025-10-21T00:00:00Z") == [
+                "2025-10-20T09:00:00+02:00 deadline-reminder"
+            ])
+    }
+
+    /// The 30-day reminder went out at 09:00; then `reminders.at` becomes 18:00, or the
+    /// account moves to New York, where 09:00 comes later. The day's reminder is not shown
+    /// as due again, neither by `plan` nor as the pair's next notice in `status`.
+    @Test func aLaterHourOrAZoneToTheWestDoesNotBringTheDaysReminderBack() {
+        let before = Self.ran(ReminderSettings(), until: "2025-10-04T07:00:00Z")
+        let evening = ReminderSettings(at: TimeOfDay(hour: 18, minute: 0)!)
+        #expect(
+            Self.plan(after: before, evening, from: "2025-10-04T10:00:00Z", until: "2025-10-21T00:00:00Z") == [
+                "2025-10-20T18:00:00+02:00 deadline-reminder"
+            ])
+        #expect(
+            Self.plan(
+                after: before, ReminderSettings(), zone: F.newYork, from: "2025-10-04T10:00:00Z",
+                until: "2025-10-21T00:00:00Z") == ["2025-10-20T09:00:00-04:00 deadline-reminder"])
+        var moved = Scheduler(configuration: Self.configuration(evening), histories: before.histories)
+        let next = moved.nextNotice(Self.pair)
+        #expect(next?.date == CivilDate(iso: "2025-10-20")!)
+    }
+
+    /// A first sighting is no notice of the day: seen at 08:00, the pair still gets the
+    /// 30-day reminder at 09:00.
+    @Test func aFirstSightingStillGetsTheLaterNoticeOfItsDay() {
+        var scheduler = Scheduler(configuration: Self.configuration(ReminderSettings()))
+        #expect(scheduler.advance(to: F.at("2025-10-04T06:00:00Z")).notices.map(\.event) == [.policyApplies])
+        #expect(scheduler.advance(to: F.at("2025-10-04T07:00:00Z")).notices.map(\.event) == [.deadlineReminder])
+    }
+
+    static let weekly = ReminderSettings(leadTimes: [], overdueEvery: .days(7), overdueMax: 4)
+
+    /// One weekly overdue notice went out (10 November); then repeats become daily. The
+    /// other three of `overdue_max` come a day apart from it, and no more.
+    @Test func repeatsMadeMoreFrequentContinueFromTheLatestOne() {
+        let before = Self.ran(Self.weekly, until: "2025-11-10T08:00:00Z")
+        let daily = ReminderSettings(leadTimes: [], overdueEvery: .days(1), overdueMax: 4)
+        #expect(
+            Self.plan(after: before, daily, from: "2025-11-10T09:00:00Z", until: "2026-01-01T00:00:00Z") == [
+                "2025-11-11T09:00:00+01:00 overdue", "2025-11-12T09:00:00+01:00 overdue",
+                "2025-11-13T09:00:00+01:00 overdue",
+            ])
+    }
+
+    /// Repeats made less frequent after the first: three more, two weeks apart, so that
+    /// `overdue_max` still counts every one sent.
+    @Test func repeatsMadeLessFrequentStopAtTheMaximum() {
+        let before = Self.ran(Self.weekly, until: "2025-11-10T08:00:00Z")
+        let fortnightly = ReminderSettings(leadTimes: [], overdueEvery: .days(14), overdueMax: 4)
+        #expect(
+            Self.plan(after: before, fortnightly, from: "2025-11-10T09:00:00Z", until: "2026-03-01T00:00:00Z") == [
+                "2025-11-24T09:00:00+01:00 overdue", "2025-12-08T09:00:00+01:00 overdue",
+                "2025-12-22T09:00:00+01:00 overdue",
+            ])
+    }
+
+    /// `escalate_after: 2` with two overdue notices sent, then repeats every three days: the
+    /// third overdue notice is the first to escalate, whatever the new spacing.
+    @Test func escalationCountsTheOverdueNoticesSent() {
+        let escalating = ReminderSettings(leadTimes: [], overdueEvery: .days(7), overdueMax: 4, escalateAfter: 2)
+        let before = Self.ran(escalating, until: "2025-11-17T08:00:00Z")
+        var every3 = escalating
+        every3.overdueEvery = .days(3)
+        #expect(
+            Self.plan(after: before, every3, from: "2025-11-17T09:00:00Z", until: "2026-01-01T00:00:00Z") == [
+                "2025-11-20T09:00:00+01:00 overdue", "2025-11-20T09:00:00+01:00 escalation",
+                "2025-11-23T09:00:00+01:00 overdue", "2025-11-23T09:00:00+01:00 escalation",
+            ])
+    }
+
+    /// A lower `overdue_max` than the repeats already sent ends them.
+    @Test func aMaximumLoweredBelowWhatWasSentEndsTheRepeats() {
+        let before = Self.ran(Self.weekly, until: "2025-11-17T08:00:00Z")
+        var fewer = Self.weekly
+        fewer.overdueMax = 1
+        #expect(Self.plan(after: before, fewer, from: "2025-11-17T09:00:00Z", until: "2026-01-01T00:00:00Z").isEmpty)
+    }
+
+    /// Repeats missed while the daemon was down count too: after a month down, one late
+    /// notice goes out and the rest of `overdue_max` follow on their days.
+    @Test func repeatsMissedWhileDownCountTowardTheMaximum() {
+        var scheduler = Self.ran(Self.weekly, until: "2025-11-03T10:00:00Z")
+        let late = scheduler.advance(to: F.at("2025-11-25T10:00:00Z"))
+        #expect(late.notices.map(\.event) == [.overdue])
+        #expect(late.skipped.map(\.event) == [.overdue, .overdue])
+        #expect(scheduler.histories[Self.pair]?.overdueRepeats == 3)
+        let rest = scheduler.plan(from: F.at("2025-11-25T11:00:00Z"), until: F.at("2026-01-01T00:00:00Z"))
+        #expect(timeline(rest) == ["2025-12-01T09:00:00+01:00 overdue"])
+    }
+}
