@@ -187,8 +187,16 @@ public struct Scheduler: Sendable {
             break
         }
         if outcome.history != pair.history, let history = outcome.history {
-            // The timetable holds the overdue repeats still to come: a handled one changes it.
-            if history.overdueRepeats != pair.history?.overdueRepeats { pairs[index].timetable = nil }
+            // The timetable holds the overdue repeats still to come, counted from the latest:
+            // a handled one changes it, unless it came as the timetable had it.
+            if history.overdueRepeats != pair.history?.overdueRepeats, let known = pairs[index].timetable,
+                case .scheduled(let latest, _) = outcome.sending,
+                !timetables.continues(
+                    known, after: latest, overdueRepeats: history.overdueRepeats,
+                    every: configuration.reminders.overdueEvery)
+            {
+                pairs[index].timetable = nil
+            }
             pairs[index].history = history
             if recordsChanges { step.histories.append((key(of: index), history)) }
         }

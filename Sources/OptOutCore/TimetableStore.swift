@@ -2,6 +2,8 @@
 /// overdue base, by index.
 struct TimetableStore: Sendable {
     private var timetables: [[ScheduledNotice]] = []
+    /// What each timetable was made for, by index.
+    private var keys: [Timetable.Key] = []
     private var indices: [Timetable.Key: Int32] = [:]
     /// The timetables of pairs with overdue notices handled, by what they continue from: the
     /// pairs of a policy and zone reach each repeat together, and this spares each of them
@@ -54,7 +56,27 @@ struct TimetableStore: Sendable {
     private mutating func index(of key: Timetable.Key, policy: Policy, reminders: ReminderSettings) -> Int32 {
         if let known = indices[key] { return known }
         timetables.append(Timetable.notices(for: key, policy: policy, reminders: reminders))
+        keys.append(key)
         indices[key] = Int32(timetables.count - 1)
         return Int32(timetables.count - 1)
+    }
+
+    /// Whether the timetable at `index` goes on as the one made for a pair that handled
+    /// `overdueRepeats` overdue notices, the latest `notice`, would: so when that notice
+    /// came in its place among the timetable's repeats, on its planned day. Then the pair
+    /// keeps its timetable, as pairs do that follow it without a change, and is spared
+    /// making a new one at each repeat.
+    func continues(
+        _ index: Int32, after notice: ScheduledNotice, overdueRepeats: Int, every: ReminderInterval
+    ) -> Bool {
+        let key = keys[Int(index)]
+        let place = overdueRepeats - key.overdueRepeats
+        guard place > 0 else { return false }
+        switch every {
+        case .days(let days):
+            return notice.plannedDate == notice.date && notice.date.dayNumber == key.overdueBase + place * days
+        case .hours(let hours):
+            return notice.plannedDate == nil && notice.at.secondsSince1970 == key.overdueBase + place * hours * 3600
+        }
     }
 }

@@ -133,4 +133,37 @@ import Testing
         let rest = scheduler.plan(from: F.at("2025-11-25T11:00:00Z"), until: F.at("2026-01-01T00:00:00Z"))
         #expect(timeline(rest) == ["2025-12-01T09:00:00+01:00 overdue"])
     }
+
+    /// Settings whose repeats move, merge, escalate or go by the hour.
+    static let repeating: [ReminderSettings] = [
+        ReminderSettings(),
+        ReminderSettings(overdueEvery: .days(3), overdueMax: 9, quiet: QuietTimes(days: weekdays, hours: nil)),
+        ReminderSettings(overdueEvery: .days(1), overdueMax: 12, quiet: QuietTimes(days: weekdays, hours: nil)),
+        ReminderSettings(leadTimes: [.hours(36)], overdueEvery: .hours(36), overdueMax: 6, escalateAfter: 2),
+        ReminderSettings(overdueEvery: .days(7), overdueMax: 5, escalateAfter: 1),
+    ]
+
+    /// Without a change, a restart changes nothing: a scheduler made again from what one that
+    /// ran on time remembers plans what the running one plans, and what one plan from the
+    /// start shows, whenever it restarts.
+    @Test(arguments: repeating)
+    func aRestartWithTheSameSettingsChangesNothing(_ reminders: ReminderSettings) {
+        let accounts = [F.account("alice"), F.account("bob", "FR", zone: F.newYork)]
+        let configuration = F.configuration(accounts, [Self.policy], reminders: reminders)
+        let start = F.at("2025-09-01T10:00:00Z")
+        let horizon = F.at("2026-02-01T00:00:00Z")
+        let rows = { (notices: [Notice]) in notices.map { "\($0.account.id) \($0.localTime) \($0.event.rawValue)" } }
+        let whole = rows(Scheduler(configuration: configuration).plan(from: start, until: horizon))
+        #expect(whole.count > 10)
+        for restart in ["2025-11-04T12:00:00Z", "2025-11-12T12:00:00Z", "2025-11-25T12:00:00Z", "2025-12-20T12:00:00Z"]
+        {
+            var running = Scheduler(configuration: configuration)
+            var sent = rows(running.advance(to: start).notices)
+            while let due = running.nextDue, due <= F.at(restart) { sent += rows(running.advance(to: due).notices) }
+            let restarted = Scheduler(configuration: configuration, histories: running.histories)
+            let rest = rows(restarted.plan(from: F.at(restart), until: horizon))
+            #expect(sent + rest == whole, "restarted at \(restart)")
+            #expect(rows(running.plan(from: F.at(restart), until: horizon)) == rest, "running at \(restart)")
+        }
+    }
 }
