@@ -222,29 +222,47 @@ public struct Scheduler: Sendable {
     mutating func timetable(of index: Int) -> [ScheduledNotice] {
         if let known = pairs[index].timetable { return timetables[known] }
         let pair = pairs[index]
-        let zoneNumber = pair.zone
         let found: Int32
         if let history = pair.history, history.overdueRepeats > 0 {
-            found = timetables.index(
-                policy: pair.policy, of: configuration.catalog, zoneNumber: zoneNumber,
-                zone: { configuration.accounts[pair.account].zone }, continuingAfter: history,
-                reminders: configuration.reminders)
+            found = continuingTimetable(of: pair, after: history)
         } else {
-            let firstSeen = pair.history?.firstSeen ?? .distantPast
-            if let known = localTimes.timetable(policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen) {
-                found = known
+            let first = firstTimetable(of: pair)
+            // Repeats that all fell before the latest notice handled, none of them handled
+            // (the deadline was moved back past them), go on from that notice instead, so
+            // that the pair is still told it is overdue.
+            if let history = pair.history, timetables.repeatsEnd(first, by: history.handledThrough) {
+                found = continuingTimetable(of: pair, after: history)
             } else {
-                let zone = configuration.accounts[pair.account].zone
-                found = timetables.index(
-                    policy: pair.policy, of: configuration.catalog, zone: zone, firstSeen: firstSeen,
-                    firstSeenDate: localTimes.localTime(of: firstSeen, zone: zoneNumber)?.date
-                        ?? zone.localDate(of: firstSeen),
-                    reminders: configuration.reminders)
-                localTimes.remember(timetable: found, policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen)
+                found = first
             }
         }
         pairs[index].timetable = found
         return timetables[found]
+    }
+
+    /// The timetable of a pair that had no overdue notice, its repeats counted from the
+    /// deadline or the first sighting.
+    private mutating func firstTimetable(of pair: SchedulerPair) -> Int32 {
+        let zoneNumber = pair.zone
+        let firstSeen = pair.history?.firstSeen ?? .distantPast
+        if let known = localTimes.timetable(policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen) {
+            return known
+        }
+        let zone = configuration.accounts[pair.account].zone
+        let found = timetables.index(
+            policy: pair.policy, of: configuration.catalog, zone: zone, firstSeen: firstSeen,
+            firstSeenDate: localTimes.localTime(of: firstSeen, zone: zoneNumber)?.date ?? zone.localDate(of: firstSeen),
+            reminders: configuration.reminders)
+        localTimes.remember(timetable: found, policy: pair.policy, zone: zoneNumber, firstSeen: firstSeen)
+        return found
+    }
+
+    /// The timetable of a pair whose repeats go on from the latest notice handled.
+    private mutating func continuingTimetable(of pair: SchedulerPair, after history: PairHistory) -> Int32 {
+        timetables.index(
+            policy: pair.policy, of: configuration.catalog, zoneNumber: pair.zone,
+            zone: { configuration.accounts[pair.account].zone }, continuingAfter: history,
+            reminders: configuration.reminders)
     }
 
     /// The local time at `now` of the pair's account.

@@ -79,4 +79,10 @@ struct TimetableStore: Sendable {
             return notice.plannedDate == nil && notice.at.secondsSince1970 == key.overdueBase + place * hours * 3600
         }
     }
+
+    /// Whether the timetable at `index` lists overdue repeats, the last of them not after
+    /// `instant`.
+    func repeatsEnd(_ index: Int32, by instant: Instant) -> Bool {
+        timetables[Int(index)].last { $0.event == .overdue }.map { $0.at <= instant } ?? false
+    }
 }

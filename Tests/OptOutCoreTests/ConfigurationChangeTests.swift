@@ -134,6 +134,23 @@ import Testing
         #expect(timeline(rest) == ["2025-12-01T09:00:00+01:00 overdue"])
     }
 
+    /// The deadline is corrected to 1 August, before the pair was first seen, after its
+    /// 30-day reminder went out: the repeats it would have had all lie before that reminder.
+    /// It is overdue, and is told so `overdue_max` times from then on.
+    @Test func aDeadlineMovedFarBackStillBringsTheRepeats() {
+        let reminders = ReminderSettings(overdueEvery: .days(7), overdueMax: 3)
+        let before = Self.ran(reminders, until: "2025-10-04T07:00:00Z")
+        let corrected = F.policy("training", effective: "2025-08-01")
+        let scheduler = Scheduler(
+            configuration: F.configuration([F.account("alice")], [corrected], reminders: reminders),
+            histories: before.histories)
+        #expect(
+            timeline(scheduler.plan(from: F.at("2025-10-04T10:00:00Z"), until: F.at("2026-01-01T00:00:00Z"))) == [
+                "2025-10-11T09:00:00+02:00 overdue", "2025-10-18T09:00:00+02:00 overdue",
+                "2025-10-25T09:00:00+02:00 overdue",
+            ])
+    }
+
     /// Settings whose repeats move, merge, escalate or go by the hour.
     static let repeating: [ReminderSettings] = [
         ReminderSettings(),
