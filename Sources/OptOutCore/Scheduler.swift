@@ -229,8 +229,11 @@ public struct Scheduler: Sendable {
             let first = firstTimetable(of: pair)
             // Repeats that all fell before the latest notice handled, none of them handled
             // (the deadline was moved back past them), go on from that notice instead, so
-            // that the pair is still told it is overdue.
-            if let history = pair.history, timetables.repeatsEnd(first, by: history.handledThrough) {
+            // that the pair is still told it is overdue. A pair just seen has its repeats
+            // ahead: they count from its first sighting at the earliest.
+            if let history = pair.history, history.handledThrough != history.firstSeen,
+                timetables.repeatsEnd(first, by: history.handledThrough)
+            {
                 found = continuingTimetable(of: pair, after: history)
             } else {
                 found = first
