@@ -97,7 +97,13 @@ struct Timetable {
             append(event, at: instant, date: date, planned: nil)
         }
         func append(_ event: EventKind, at instant: Instant, date: CivilDate, planned: CivilDate?) {
-            guard !notices.contains(where: { $0.event == event && $0.date == date }) else { return }
+            if let merged = notices.firstIndex(where: { $0.event == event && $0.date == date }) {
+                // One notice stands for the days moved onto its day: it is handled only once
+                // the latest of them is (and only by its time when one was planned at a time).
+                let earlier = notices[merged].plannedDate
+                notices[merged].plannedDate = earlier.flatMap { earlier in planned.map { max(earlier, $0) } }
+                return
+            }
             notices.append(
                 ScheduledNotice(
                     event: event, date: date, at: instant, utcOffset: zone.offset(at: instant), plannedDate: planned))

@@ -66,6 +66,27 @@ import Testing
         #expect(next?.date == CivilDate(iso: "2025-10-20")!)
     }
 
+    /// With the deadline on Tuesday 4 November, the 2-day reminder went out on Sunday; then
+    /// `reminders.days` leaves out weekends, which moves it onto Monday, the day of the
+    /// 1-day reminder, one reminder a day. That one never went out, and still comes.
+    @Test func aReminderMovedOntoTheDayOfAnotherStillBringsThatOne() {
+        let tuesday = F.policy("training", effective: "2025-11-04")
+        var reminders = ReminderSettings(leadTimes: [.days(14), .days(2), .days(1)])
+        var before = Scheduler(configuration: F.configuration([F.account("alice")], [tuesday], reminders: reminders))
+        _ = before.advance(to: F.at("2025-10-01T10:00:00Z"))
+        #expect(before.advance(to: F.at("2025-11-02T08:00:00Z")).notices.map(\.daysLeft) == [2])
+        reminders.quiet = QuietTimes(days: Self.weekdays, hours: nil)
+        let after = Scheduler(
+            configuration: F.configuration([F.account("alice")], [tuesday], reminders: reminders),
+            histories: before.histories)
+        let plan = after.plan(from: F.at("2025-11-02T10:00:00Z"), until: F.at("2025-11-04T12:00:00Z"))
+        #expect(
+            timeline(plan) == [
+                "2025-11-03T09:00:00+01:00 deadline-reminder", "2025-11-04T09:00:00+01:00 policy-effective",
+            ])
+        #expect(plan.first?.daysLeft == 1)
+    }
+
     /// A first sighting is no notice of the day: seen at 08:00, the pair still gets the
     /// 30-day reminder at 09:00.
     @Test func aFirstSightingStillGetsTheLaterNoticeOfItsDay() {
