@@ -63,14 +63,6 @@ extension Scheduler {
         }
     }
 
-    /// The next scheduled notice of a pair after what was handled, if any.
-    public mutating func nextNotice(_ key: PairKey) -> ScheduledNotice? {
-        guard let index = pairIndex(key), let history = pairs[index].history,
-            pairs.pendingLists.standing(pairs[index].pending) != .done
-        else { return nil }
-        return timetable(of: index).first { !history.hasHandled($0) }
-    }
-
     /// The notice a record stands for.
     public func notice(for record: NoticeRecord) -> Notice {
         Notice(

@@ -42,17 +42,11 @@ struct StatusCommand: ParsableCommand {
             configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())
         let rows = scheduler.pairKeys.map { key -> StatusRow in
             let account = scheduler.account(key.account)!
-            let next: String
-            if histories[key] == nil {
-                // Not seen yet: its policy-applies goes out now, or when reminders.hours begin.
-                next =
-                    scheduler.nextEvent(key, from: now).map { account.zone.rfc3339($0.at) + " (\($0.event.rawValue))" }
-                    ?? ""
-            } else if let upcoming = scheduler.nextNotice(key) {
-                next = account.zone.rfc3339(upcoming.at) + " (\(upcoming.event.rawValue))"
-            } else {
-                next = ""
-            }
+            // As the daemon sends it: what is due at once (a first sighting, a missed notice,
+            // opted-out) now, or when reminders.hours begin.
+            let next =
+                scheduler.nextEvent(key, from: now).map { account.zone.rfc3339($0.at) + " (\($0.event.rawValue))" }
+                ?? ""
             let done = (scheduler.doneActions(key) ?? []).map(\.id)
             // When, how and why each was done: its record, or the configuration's `done:`.
             let acks = done.map { action in

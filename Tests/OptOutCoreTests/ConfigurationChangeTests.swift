@@ -61,9 +61,8 @@ import Testing
             Self.plan(
                 after: before, ReminderSettings(), zone: F.newYork, from: "2025-10-04T10:00:00Z",
                 until: "2025-10-21T00:00:00Z") == ["2025-10-20T09:00:00-04:00 deadline-reminder"])
-        var moved = Scheduler(configuration: Self.configuration(evening), histories: before.histories)
-        let next = moved.nextNotice(Self.pair)
-        #expect(next?.date == CivilDate(iso: "2025-10-20")!)
+        let moved = Scheduler(configuration: Self.configuration(evening), histories: before.histories)
+        #expect(moved.nextEvent(Self.pair, from: F.at("2025-10-04T10:00:00Z"))?.at == F.at("2025-10-20T16:00:00Z"))
     }
 
     /// With the deadline on Tuesday 4 November, the 2-day reminder went out on Sunday; then

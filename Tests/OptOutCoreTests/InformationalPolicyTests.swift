@@ -62,7 +62,6 @@ import Testing
             account: "bob", actions: ["ai-improvement-toggle", "objection-form"], at: F.at("2025-12-02T10:00:00Z"))
         #expect(acked?.notices.map { "\($0.policy.id) \($0.event.rawValue)" } == ["training opted-out"])
         let chatsKey = PairKey(account: "bob", policy: "ai-chats-for-ads")
-        #expect(scheduler.nextNotice(chatsKey)?.event == .policyEffective)
         #expect(scheduler.nextEvent(chatsKey, from: F.at("2025-12-02T10:00:00Z"))?.event == .policyEffective)
         #expect(scheduler.upcoming(from: F.at("2025-12-02T10:00:00Z"))?.pair == chatsKey)
         var later: [String] = []

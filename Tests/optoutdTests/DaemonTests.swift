@@ -73,6 +73,13 @@ struct DaemonTests {
         let now = Instant(Date())
         // Seen 30 days ago: overdue notices were due 23, 16, 9 and 2 days ago.
         try fixture.seed([(account, "linkedin-genai-training-2025", now.adding(seconds: -30 * 86_400))])
+        // Before the daemon runs, status gives the catch-up's time as the daemon sends it: now,
+        // not the 23 days ago that its first missed notice was due.
+        let waiting = try fixture.run(["status", "--format", "json"])
+        let before = try #require(try JSONSerialization.jsonObject(with: Data(waiting.stdout.utf8)) as? [[String: Any]])
+        let next = try #require((before.first?["next_at"] as? String)?.split(separator: " ").first)
+        let nextAt = try #require(Instant(iso: String(next), defaultZone: .utc))
+        #expect(abs(nextAt.secondsSince1970 - now.secondsSince1970) < 600, "\(before)")
         #expect(try fixture.run(["run", "--once"]).status == 0)
         let notices = try fixture.waitForNotices { !$0.isEmpty }
         try fixture.journalBarrier()
