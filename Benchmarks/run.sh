@@ -141,7 +141,12 @@ bench "optoutd plan -d1 YAML $large"  "$optoutd" plan --config "$outdir/optoutd-
 # report over the large CSV inventory, with a store that has an acknowledgement of the
 # training switch for every other account, made once: the real schema from `ack --create`,
 # then the records written straight into it (one `ack` run per account would take hours).
+# A store an older build made is made again: this build reads only its own schema.
 report_store="$outdir/report-$large.sqlite"
+if [[ -f "$report_store" ]] && ! "$optoutd" report --format prometheus --config "$outdir/optoutd-csv-$large.yaml" \
+        --state "$report_store" >/dev/null 2>&1; then
+    rm -f "$report_store" "$report_store-wal" "$report_store-shm"
+fi
 if [[ ! -f "$report_store" ]]; then
     first_account="$(awk -F, 'NR == 2 { print $1 }' "$outdir/accounts-$large.csv")"
     "$optoutd" ack "$first_account" ai-improvement-toggle --create \

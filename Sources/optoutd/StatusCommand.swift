@@ -38,7 +38,7 @@ struct StatusCommand: ParsableCommand {
         } else {
             state.warnThatThereIsNoStore("status shows what the configuration alone says")
         }
-        var scheduler = Scheduler(
+        let scheduler = Scheduler(
             configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())
         let rows = scheduler.pairKeys.map { key -> StatusRow in
             let account = scheduler.account(key.account)!
