@@ -47,6 +47,9 @@ public struct PairHistory: Hashable, Sendable {
         self.overdueRepeats = overdueRepeats
     }
 
+    /// Whether nothing but the first sighting was handled: no scheduled notice yet.
+    var handledOnlyTheSighting: Bool { handledThrough == firstSeen }
+
     /// Set once `opted-out` was sent while nothing is pending.
     public var optedOut: Bool {
         get { flags & Self.optedOutBit != 0 }

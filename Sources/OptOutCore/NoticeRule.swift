@@ -143,7 +143,7 @@ extension PairHistory {
     /// sighting handles no day: the notices later on its day still come.
     func hasHandled(_ notice: ScheduledNotice) -> Bool {
         if notice.at <= handledThrough { return true }
-        guard let planned = notice.plannedDate, handledThrough != firstSeen else { return false }
+        guard let planned = notice.plannedDate, !handledOnlyTheSighting else { return false }
         // The latest handled time's local day, taken at the notice's UTC offset: a change of
         // offset between the two (summer time) moves that day only for a time within an hour
         // or so of midnight, far from the hours notices are sent at.

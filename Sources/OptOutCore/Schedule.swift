@@ -124,15 +124,41 @@ struct Timetable {
         if !reminders.overdueEvery.isZero {
             // Escalations are not listed: the rule adds one to each overdue notice past
             // `escalate_after`, counting the pair's repeats.
-            for repeatIndex in stride(from: 1, through: reminders.overdueMax - key.overdueRepeats, by: 1) {
-                switch reminders.overdueEvery {
-                case .days(let days):
-                    add(.overdue, on: CivilDate(dayNumber: key.overdueBase + repeatIndex * days))
-                case .hours(let hours):
-                    add(.overdue, at: Instant(secondsSince1970: key.overdueBase + repeatIndex * hours * 3600))
+            for place in stride(from: 1, through: reminders.overdueMax - key.overdueRepeats, by: 1) {
+                switch plannedRepeat(place, of: key, every: reminders.overdueEvery) {
+                case .day(let date): add(.overdue, on: date)
+                case .instant(let instant): add(.overdue, at: instant)
                 }
             }
         }
         return notices.sorted { ($0.at, $0.event) < ($1.at, $1.event) }
+    }
+
+    /// When an overdue repeat is planned: on a day, or at an instant for repeats in hours.
+    private enum PlannedRepeat {
+        case day(CivilDate)
+        case instant(Instant)
+    }
+
+    /// The overdue repeat at `place` (counting from 1) of the timetable made for `key`.
+    private static func plannedRepeat(_ place: Int, of key: Key, every: ReminderInterval) -> PlannedRepeat {
+        switch every {
+        case .days(let days): .day(CivilDate(dayNumber: key.overdueBase + place * days))
+        case .hours(let hours): .instant(Instant(secondsSince1970: key.overdueBase + place * hours * 3600))
+        }
+    }
+
+    /// Whether the timetable made for `key` goes on as the one made for a pair that handled
+    /// `overdueRepeats` overdue notices, the latest `notice`, would: so when that notice came
+    /// in its place among the timetable's repeats, as planned (not moved by `reminders.days`).
+    static func continues(
+        _ key: Key, after notice: ScheduledNotice, overdueRepeats: Int, every: ReminderInterval
+    ) -> Bool {
+        let place = overdueRepeats - key.overdueRepeats
+        guard place > 0 else { return false }
+        switch plannedRepeat(place, of: key, every: every) {
+        case .day(let date): return notice.plannedDate == notice.date && notice.date == date
+        case .instant(let instant): return notice.plannedDate == nil && notice.at == instant
+        }
     }
 }

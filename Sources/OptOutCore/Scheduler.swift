@@ -231,7 +231,7 @@ public struct Scheduler: Sendable {
             // (the deadline was moved back past them), go on from that notice instead, so
             // that the pair is still told it is overdue. A pair just seen has its repeats
             // ahead: they count from its first sighting at the earliest.
-            if let history = pair.history, history.handledThrough != history.firstSeen,
+            if let history = pair.history, !history.handledOnlyTheSighting,
                 timetables.repeatsEnd(first, by: history.handledThrough)
             {
                 found = continuingTimetable(of: pair, after: history)

@@ -61,23 +61,13 @@ struct TimetableStore: Sendable {
         return Int32(timetables.count - 1)
     }
 
-    /// Whether the timetable at `index` goes on as the one made for a pair that handled
-    /// `overdueRepeats` overdue notices, the latest `notice`, would: so when that notice
-    /// came in its place among the timetable's repeats, on its planned day. Then the pair
-    /// keeps its timetable, as pairs do that follow it without a change, and is spared
-    /// making a new one at each repeat.
+    /// Whether the timetable at `index` goes on as one made after `notice` would (see
+    /// `Timetable.continues`). Then the pair keeps its timetable, as pairs do that follow it
+    /// without a change, and is spared making a new one at each repeat.
     func continues(
         _ index: Int32, after notice: ScheduledNotice, overdueRepeats: Int, every: ReminderInterval
     ) -> Bool {
-        let key = keys[Int(index)]
-        let place = overdueRepeats - key.overdueRepeats
-        guard place > 0 else { return false }
-        switch every {
-        case .days(let days):
-            return notice.plannedDate == notice.date && notice.date.dayNumber == key.overdueBase + place * days
-        case .hours(let hours):
-            return notice.plannedDate == nil && notice.at.secondsSince1970 == key.overdueBase + place * hours * 3600
-        }
+        Timetable.continues(keys[Int(index)], after: notice, overdueRepeats: overdueRepeats, every: every)
     }
 
     /// Whether the timetable at `index` lists overdue repeats, the last of them not after

@@ -96,28 +96,30 @@ import Testing
 
     static let weekly = ReminderSettings(leadTimes: [], overdueEvery: .days(7), overdueMax: 4)
 
-    /// One weekly overdue notice went out (10 November); then repeats become daily. The
-    /// other three of `overdue_max` come a day apart from it, and no more.
-    @Test func repeatsMadeMoreFrequentContinueFromTheLatestOne() {
-        let before = Self.ran(Self.weekly, until: "2025-11-10T08:00:00Z")
-        let daily = ReminderSettings(leadTimes: [], overdueEvery: .days(1), overdueMax: 4)
-        #expect(
-            Self.plan(after: before, daily, from: "2025-11-10T09:00:00Z", until: "2026-01-01T00:00:00Z") == [
+    /// One weekly overdue notice went out (10 November); then repeats become daily, or
+    /// fortnightly. The other three of `overdue_max` come that far apart from it, and no
+    /// more: the maximum still counts every one sent.
+    @Test(arguments: [
+        (
+            1,
+            [
                 "2025-11-11T09:00:00+01:00 overdue", "2025-11-12T09:00:00+01:00 overdue",
                 "2025-11-13T09:00:00+01:00 overdue",
-            ])
-    }
-
-    /// Repeats made less frequent after the first: three more, two weeks apart, so that
-    /// `overdue_max` still counts every one sent.
-    @Test func repeatsMadeLessFrequentStopAtTheMaximum() {
-        let before = Self.ran(Self.weekly, until: "2025-11-10T08:00:00Z")
-        let fortnightly = ReminderSettings(leadTimes: [], overdueEvery: .days(14), overdueMax: 4)
-        #expect(
-            Self.plan(after: before, fortnightly, from: "2025-11-10T09:00:00Z", until: "2026-03-01T00:00:00Z") == [
+            ]
+        ),
+        (
+            14,
+            [
                 "2025-11-24T09:00:00+01:00 overdue", "2025-12-08T09:00:00+01:00 overdue",
                 "2025-12-22T09:00:00+01:00 overdue",
-            ])
+            ]
+        ),
+    ])
+    func repeatsWithANewSpacingGoOnFromTheLatestOneToTheMaximum(days: Int, expected: [String]) {
+        let before = Self.ran(Self.weekly, until: "2025-11-10T08:00:00Z")
+        let respaced = ReminderSettings(leadTimes: [], overdueEvery: .days(days), overdueMax: 4)
+        #expect(
+            Self.plan(after: before, respaced, from: "2025-11-10T09:00:00Z", until: "2026-03-01T00:00:00Z") == expected)
     }
 
     /// `escalate_after: 2` with two overdue notices sent, then repeats every three days: the
