@@ -132,7 +132,9 @@ public final class Daemon: Sendable {
             // were delivering stays waiting for the next start.
             group.cancelAll()
         }
-        notifier.stopping()
+        if !notifier.stopping() {
+            logger.warning("the service manager is not reading its notification socket: STOPPING=1 was not sent")
+        }
         logger.notice("optoutd stopping", metadata: ["MESSAGE_ID": "\(MessageID.stopping)"])
     }
 

@@ -7,9 +7,31 @@ import Foundation
 
 /// Tells the service manager how the daemon is doing, over `$NOTIFY_SOCKET` (`sd_notify`).
 ///
-/// Without a notification socket (not started by systemd) every call does nothing.
+/// A call hands its message to one sender thread and returns at once: `sd_notify` waits
+/// while the manager's socket is full, and a daemon whose loop waited there would stop
+/// delivering, and would not hear SIGTERM. Messages go out in the order they were handed
+/// over (see `ServiceMessageQueue` for the stale ones left out while the manager does not
+/// read). Without a notification socket (not started by systemd) every call does nothing.
 public struct ServiceNotifier: Sendable {
-    public init() {}
+    /// The messages of the process: `$NOTIFY_SOCKET` is the process's, and so is the sender
+    /// thread, started with the first message.
+    private static let outgoing: ServiceMessageQueue = {
+        let queue = ServiceMessageQueue()
+        let thread = Thread {
+            nameThisThread("optoutd-notify")
+            while true {
+                _ = sd_notify(0, queue.next().text)
+            }
+        }
+        thread.start()
+        return queue
+    }()
+
+    private let isConnected: Bool
+
+    public init() {
+        isConnected = getenv("NOTIFY_SOCKET") != nil
+    }
 
     /// How often the manager expects WATCHDOG=1 (`WatchdogSec=`), if it does.
     public var watchdogInterval: Duration? {
@@ -20,11 +42,11 @@ public struct ServiceNotifier: Sendable {
 
     /// Configuration and state are loaded: the service is up.
     public func ready(status: String) {
-        send(["READY": "1", "STATUS": status])
+        send(.ready, ["READY": "1", "STATUS": status])
     }
 
     public func status(_ status: String) {
-        send(["STATUS": status])
+        send(.status, ["STATUS": status])
     }
 
     /// A reload has begun; `ready(status:)` ends it.
@@ -32,26 +54,31 @@ public struct ServiceNotifier: Sendable {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         let microseconds = UInt64(now.tv_sec) * 1_000_000 + UInt64(now.tv_nsec) / 1000
-        send(["RELOADING": "1", "MONOTONIC_USEC": String(microseconds)])
+        send(.reloading, ["RELOADING": "1", "MONOTONIC_USEC": String(microseconds)])
     }
 
-    public func stopping() {
-        send(["STOPPING": "1"])
+    /// The service is stopping. Waits for the messages handed over to be sent, for at most
+    /// `limit` (the manager learns that the process ended anyway); returns whether they were.
+    @discardableResult
+    public func stopping(waitingAtMost limit: Duration = .seconds(2)) -> Bool {
+        send(.stopping, ["STOPPING": "1"])
+        return !isConnected || Self.outgoing.waitUntilSent(within: limit)
     }
 
     public func watchdog() {
-        send(["WATCHDOG": "1"])
+        send(.watchdog, ["WATCHDOG": "1"])
     }
 
-    /// Sends `NAME=value` lines; a value cannot break a line (control characters become
-    /// spaces, looked for as scalars: "\r\n" is one Character).
-    private func send(_ assignments: KeyValuePairs<String, String>) {
+    /// Hands over `NAME=value` lines; a value cannot break a line (control characters
+    /// become spaces, looked for as scalars: "\r\n" is one Character).
+    private func send(_ kind: ServiceMessageQueue.Message.Kind, _ assignments: KeyValuePairs<String, String>) {
+        guard isConnected else { return }
         let lines = assignments.map { name, value in
             name + "="
                 + String(
                     String.UnicodeScalarView(
                         value.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
         }
-        _ = sd_notify(0, lines.joined(separator: "\n"))
+        Self.outgoing.push(ServiceMessageQueue.Message(kind: kind, text: lines.joined(separator: "\n")))
     }
 }

@@ -175,7 +175,8 @@ final class DaemonFixture {
 }
 
 /// A datagram socket standing in for the service manager's `$NOTIFY_SOCKET`. Like the
-/// manager, it reads every message as it comes (a thread drains it), so the daemon never blocks.
+/// manager, it reads every message as it comes (a thread drains it); or, as a stalled one,
+/// not before `startReading()`, so that its queue fills.
 ///
 /// `@unchecked Sendable`: the messages read are kept and read only with `lock` held; the
 /// path and descriptor never change.
@@ -186,7 +187,7 @@ final class NotifySocket: @unchecked Sendable {
     private var received: [String] = []
     private var closed = false
 
-    init() throws {
+    init(reading: Bool = true) throws {
         path =
             FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8))").path
         descriptor = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
@@ -201,6 +202,10 @@ final class NotifySocket: @unchecked Sendable {
             }
         }
         guard descriptor >= 0, bound == 0 else { throw POSIXError(.EIO) }
+        if reading { startReading() }
+    }
+
+    func startReading() {
         Thread { [self] in self.drain() }.start()
     }
 
@@ -245,10 +250,18 @@ final class NotifySocket: @unchecked Sendable {
 }
 
 extension Process {
-    /// Sends `signal` and waits for the process to end; returns its status.
+    /// Sends `signal` and waits for the process to end; returns its status, or nil when it
+    /// was still running after `limit` (it is killed then: a test fails rather than hangs).
     @discardableResult
-    func stop(_ signal: Int32 = SIGTERM) -> Int32 {
+    func stop(_ signal: Int32 = SIGTERM, waitingAtMost limit: Duration = .seconds(30)) -> Int32? {
         kill(processIdentifier, signal)
+        let deadline = ContinuousClock.now + limit
+        while isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        guard !isRunning else {
+            kill(processIdentifier, SIGKILL)
+            waitUntilExit()
+            return nil
+        }
         waitUntilExit()
         return terminationStatus
     }
