@@ -12,3 +12,17 @@ struct OptOutd: AsyncParsableCommand {
         ]
     )
 }
+
+extension OptOutd {
+    /// The first name after `help` that is no command, if there is one. The argument parser
+    /// shows the top-level help for it and exits 0, which would tell a script all was well.
+    static func unknownHelpTopic(in arguments: ArraySlice<String>) -> String? {
+        guard arguments.first == "help" else { return nil }
+        var commands = configuration.subcommands
+        for name in arguments.dropFirst() where !name.hasPrefix("-") {
+            guard let command = commands.first(where: { $0._commandName == name }) else { return name }
+            commands = command.configuration.subcommands
+        }
+        return nil
+    }
+}

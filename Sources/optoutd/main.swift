@@ -8,6 +8,9 @@ import OptOutDaemon
 umask(0o077)
 StandardStreams.openMissing()
 
+if let topic = OptOutd.unknownHelpTopic(in: CommandLine.arguments.dropFirst()) {
+    OptOutd.exit(withError: ValidationError("Unknown command '\(topic)'"))
+}
 let command: any ParsableCommand
 do {
     command = try OptOutd.parseAsRoot()

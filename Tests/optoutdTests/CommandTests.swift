@@ -14,6 +14,16 @@ import Testing
             #expect(help.status == 0)
             #expect(help.stdout.contains("--config"))
         }
+        let planHelp = try Optoutd.run(["help", "plan"])
+        #expect(planHelp.status == 0)
+        #expect(planHelp.stdout.contains("--days"))
+        // A name that is no command is a usage error, not the top-level help with success.
+        for arguments in [["help", "bogus"], ["help", "catalog", "bogus"]] {
+            let unknown = try Optoutd.run(arguments)
+            #expect(unknown.status == 64, "\(arguments)")
+            #expect(unknown.stdout.isEmpty)
+            #expect(unknown.stderr.contains("Unknown command 'bogus'"), "\(unknown.stderr)")
+        }
     }
 
     /// Shell completion offers each command's formats, and no format it would refuse.
