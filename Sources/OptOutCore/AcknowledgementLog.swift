@@ -15,8 +15,9 @@ public struct AcknowledgementLog: Sendable {
     /// - Parameters:
     ///   - records: every acknowledgement recorded, in the order recorded; those after `at` are left out.
     ///   - policy: keep the records of this policy's actions by accounts it applies to,
-    ///     whichever policy they name: an action id is the platform's switch, so a record
-    ///     made under another policy (or none) changes this one too. Of an account no
+    ///     made on its platform, whichever policy they name: an action id is the
+    ///     platform's switch, so a record made under another policy (or none) changes this
+    ///     one too. Of an account no
     ///     longer configured, whose region is unknown, the records that name this policy
     ///     or no policy. Of a policy no longer in the catalog, the records that name it.
     ///   - region: keep the records of accounts of this region (which leaves out those of
@@ -32,9 +33,13 @@ public struct AcknowledgementLog: Sendable {
             let account = configuration.account(id: record.account)
             if let region, account?.region != region { return nil }
             if let kept, let actions {
+                // The platform the record was made on; of a record from before the store
+                // kept it, the account's.
+                let platform = record.platform ?? account?.platform
                 let applies =
-                    account.map { $0.platform == kept.platform && kept.coverage.contains($0.region) }
-                    ?? (record.policy == kept.id || record.policy.isEmpty)
+                    (platform.map { $0 == kept.platform } ?? true)
+                    && (account.map { kept.coverage.contains($0.region) }
+                        ?? (record.policy == kept.id || record.policy.isEmpty))
                 guard applies, actions.contains(record.action) else { return nil }
             } else if let policy, record.policy != policy {
                 // A policy no longer in the catalog: the records that name it.
@@ -44,14 +49,17 @@ public struct AcknowledgementLog: Sendable {
         }
     }
 
-    public static let csvColumns = ["at", "account", "region", "policy", "action", "change", "source", "note"]
+    public static let csvColumns = [
+        "at", "account", "platform", "region", "policy", "action", "change", "source", "note",
+    ]
 
     /// The fields of an entry, in the order of `csvColumns`: the time in the account's zone
-    /// (the configuration's when it is no longer configured), the region empty then.
+    /// (the configuration's when it is no longer configured), the region empty then; the
+    /// platform the record was made on, empty in records from before the store kept it.
     private func fields(_ entry: Entry) -> [String] {
         let record = entry.record
         return [
-            (entry.account?.zone ?? defaultZone).rfc3339(record.at), record.account,
+            (entry.account?.zone ?? defaultZone).rfc3339(record.at), record.account, record.platform ?? "",
             entry.account?.region.description ?? "", record.policy, record.action, record.undone ? "undone" : "done",
             record.source, record.note ?? "",
         ]
@@ -81,8 +89,8 @@ public struct AcknowledgementLog: Sendable {
         return text
     }
 
-    /// As one JSON array of objects with the CSV's fields by name; `region`, `policy` and
-    /// `note` are null when empty, and `id` is the record's number in the store.
+    /// As one JSON array of objects with the CSV's fields by name; `platform`, `region`,
+    /// `policy` and `note` are null when empty, and `id` is the record's number in the store.
     public var json: TextBuffer {
         var json = JSONWriter()
         json.beginArray()
@@ -92,7 +100,7 @@ public struct AcknowledgementLog: Sendable {
             json.key("id"); json.number(Int(entry.record.id))
             for (column, value) in zip(Self.csvColumns, values) {
                 json.key(column)
-                json.string(value.isEmpty && ["region", "policy", "note"].contains(column) ? nil : value)
+                json.string(value.isEmpty && ["platform", "region", "policy", "note"].contains(column) ? nil : value)
             }
             json.endObject()
         }

@@ -73,9 +73,12 @@ struct ComplianceReplay: Sendable {
         }
     }
 
-    /// Takes in one record; records of accounts or actions outside the report change nothing.
+    /// Takes in one record; records of accounts or actions outside the report, or made while
+    /// the account was on another platform, change nothing.
     mutating func apply(_ record: Acknowledgement) {
-        guard let number = configuration.accountIndex(of: record.account), included[number] else { return }
+        guard let number = configuration.accountIndex(of: record.account), included[number],
+            record.isAbout(configuration.accounts[number])
+        else { return }
         let wasDone = standing[number][record.action] != nil
         standing[number][record.action] = record.undone ? nil : record
         guard wasDone == record.undone, !configuredDone[number].contains(record.action) else { return }

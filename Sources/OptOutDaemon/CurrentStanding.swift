@@ -23,7 +23,7 @@ public struct CurrentStanding: Sendable {
     /// was issued. When the store cannot be read, they go as they were issued: a reminder a
     /// little out of date is better than none.
     public func brought(upToDate documents: [NoticeDocument]) -> [NoticeDocument] {
-        guard let acknowledged = try? store.standingAcknowledgements(of: Self.accounts(of: documents)) else {
+        guard let acknowledged = try? store.standingAcknowledgements(of: accounts(of: documents)) else {
             return documents
         }
         return documents.map { $0.withoutDone(done(by: $0.account.id, acknowledged)) }
@@ -39,9 +39,7 @@ public struct CurrentStanding: Sendable {
     ) {
         let person = accountsByAddress.accounts(of: recipient)
         let language = person.lazy.compactMap(\.language).first
-        var ids = person.map(\.id)
-        for id in Self.accounts(of: documents) where !ids.contains(id) { ids.append(id) }
-        guard let acknowledged = try? store.standingAcknowledgements(of: ids) else {
+        guard let acknowledged = try? store.standingAcknowledgements(of: person + accounts(of: documents)) else {
             return (documents, RecipientStanding(language: language))
         }
         let current = documents.map { $0.withoutDone(done(by: $0.account.id, acknowledged)) }
@@ -80,9 +78,9 @@ public struct CurrentStanding: Sendable {
             ?? recorded
     }
 
-    private static func accounts(of documents: [NoticeDocument]) -> [String] {
+    private func accounts(of documents: [NoticeDocument]) -> [Account] {
         var ids: [String] = []
         for document in documents where !ids.contains(document.account.id) { ids.append(document.account.id) }
-        return ids
+        return ids.compactMap(configuration.account(id:))
     }
 }

@@ -230,7 +230,9 @@ public final class Daemon: Sendable {
             }
             return
         }
-        for (account, actions) in Dictionary(grouping: new, by: \.account) {
+        let configuration = state.scheduler.configuration
+        let about = new.filter { $0.isAbout(configuration.account(id: $0.account)) }
+        for (account, actions) in Dictionary(grouping: about, by: \.account) {
             if let step = state.scheduler.acknowledge(account: account, actions: actions.map(\.action), at: now) {
                 guard record(step, into: &state, now: now) else { return }
             }
@@ -290,7 +292,7 @@ public final class Daemon: Sendable {
         // A large inventory's pairs are made on every core (threads that end when done).
         Scheduler(
             configuration: configuration, histories: try store.histories(),
-            acknowledged: try store.acknowledgedActions(), parallel: ThreadedMap())
+            acknowledged: try store.acknowledgedActions(in: configuration), parallel: ThreadedMap())
     }
 
     func makeOutbox(_ configuration: Configuration) -> Outbox {

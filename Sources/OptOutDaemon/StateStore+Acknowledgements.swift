@@ -25,23 +25,25 @@ extension StateStore {
             for request in requests {
                 var written = Set<String>()
                 for action in request.actions {
+                    // What stands is the latest record about the account on its platform.
                     let latest = try Bool.fetchOne(
                         db,
                         sql: """
-                            SELECT undone FROM acknowledgement WHERE account = ? AND action = ?
+                            SELECT undone FROM acknowledgement
+                            WHERE account = ? AND action = ? AND (platform IS NULL OR platform = ?)
                             ORDER BY id DESC LIMIT 1
                             """,
-                        arguments: [request.account.id, action])
+                        arguments: [request.account.id, action, request.account.platform])
                     let stands = latest == false
                     guard stands == undo else { continue }
                     try db.execute(
                         sql: """
-                            INSERT INTO acknowledgement (account, policy, action, at, note, source, undone)
-                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            INSERT INTO acknowledgement (account, policy, action, platform, at, note, source, undone)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                             """,
                         arguments: [
-                            request.account.id, request.policy?.id ?? "", action, now.secondsSince1970, note, source,
-                            undo,
+                            request.account.id, request.policy?.id ?? "", action, request.account.platform,
+                            now.secondsSince1970, note, source, undo,
                         ])
                     written.insert(action)
                 }
@@ -66,8 +68,7 @@ extension StateStore {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT id, account, policy, action, at, note, source, undone FROM acknowledgement
-                    WHERE id > ? ORDER BY id
+                    SELECT \(Self.acknowledgementColumns) FROM acknowledgement WHERE id > ? ORDER BY id
                     """,
                 arguments: [id]
             ).map(Self.acknowledgement)
@@ -75,48 +76,57 @@ extension StateStore {
     }
 
     /// The latest record of each action of each account that stands: what is done now,
-    /// with when, how and why.
-    public func standingAcknowledgements() throws -> [String: [String: Acknowledgement]] {
-        Self.standing(try acknowledgements())
+    /// with when, how and why. Only records about the account as `configuration` has it
+    /// count (see `Acknowledgement.isAbout`).
+    public func standingAcknowledgements(in configuration: OptOutCore.Configuration) throws -> [String: [String:
+        Acknowledgement]]
+    {
+        Self.standing(try acknowledgements(), about: configuration.account(id:))
     }
 
     /// The same for some accounts only (a confirmation page's), read without the others.
-    public func standingAcknowledgements(of accounts: [String]) throws -> [String: [String: Acknowledgement]] {
+    public func standingAcknowledgements(of accounts: [Account]) throws -> [String: [String: Acknowledgement]] {
         if isBlank || accounts.isEmpty { return [:] }
+        let byID = Dictionary(accounts.map { ($0.id, $0) }) { first, _ in first }
+        let ids = Array(byID.keys)
         var records: [Acknowledgement] = []
         // SQLite takes a bounded number of parameters per statement.
-        for part in stride(from: 0, to: accounts.count, by: 500).map({ accounts[$0..<min($0 + 500, accounts.count)] }) {
+        for part in stride(from: 0, to: ids.count, by: 500).map({ ids[$0..<min($0 + 500, ids.count)] }) {
             records += try reader.read { db in
                 try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT id, account, policy, action, at, note, source, undone FROM acknowledgement
-                        WHERE account IN (\(part.map { _ in "?" }.joined(separator: ", "))) ORDER BY id
+                        SELECT \(Self.acknowledgementColumns) FROM acknowledgement WHERE account IN (\(part.map { _ in "?" }.joined(separator: ", "))) ORDER BY id
                         """,
                     arguments: StatementArguments(Array(part))
                 ).map(Self.acknowledgement)
             }
         }
-        return Self.standing(records.sorted { $0.id < $1.id })
+        return Self.standing(records.sorted { $0.id < $1.id }, about: { byID[$0] })
     }
 
-    /// What stands after `records`, oldest first: each action's latest, unless it undid it.
-    private static func standing(_ records: [Acknowledgement]) -> [String: [String: Acknowledgement]] {
+    /// What stands after `records`, oldest first: each action's latest, unless it undid it,
+    /// of the records about the account `account(id)` gives.
+    private static func standing(
+        _ records: [Acknowledgement], about account: (String) -> Account?
+    ) -> [String: [String: Acknowledgement]] {
         var result: [String: [String: Acknowledgement]] = [:]
-        for record in records {
+        for record in records where record.isAbout(account(record.account)) {
             result[record.account, default: [:]][record.action] = record.undone ? nil : record
         }
         return result
     }
 
+    private static let acknowledgementColumns = "id, account, policy, action, platform, at, note, source, undone"
+
     private static func acknowledgement(_ row: Row) -> Acknowledgement {
         Acknowledgement(
-            id: row[0], account: row[1], policy: row[2], action: row[3], at: Instant(secondsSince1970: row[4]),
-            note: row[5], source: row[6], undone: row[7])
+            id: row[0], account: row[1], policy: row[2], action: row[3], platform: row[4],
+            at: Instant(secondsSince1970: row[5]), note: row[6], source: row[7], undone: row[8])
     }
 
     /// The actions recorded as done, per account (what `Scheduler` takes as `acknowledged`).
-    public func acknowledgedActions() throws -> [String: Set<String>] {
-        try standingAcknowledgements().mapValues { Set($0.keys) }.filter { !$0.value.isEmpty }
+    public func acknowledgedActions(in configuration: OptOutCore.Configuration) throws -> [String: Set<String>] {
+        try standingAcknowledgements(in: configuration).mapValues { Set($0.keys) }.filter { !$0.value.isEmpty }
     }
 }

@@ -98,6 +98,12 @@ enum StoreSchema {
                         WHERE notice.account = pair.account AND notice.policy = pair.policy AND notice.event = 'overdue');
                     """)
         }
+        // An acknowledgement names the account's platform: action ids are shared across
+        // platforms, and an account moved to another one has done nothing there yet.
+        // Older records stay without it (see `Acknowledgement.isAbout`).
+        migrator.registerMigration("v8") { db in
+            try db.execute(sql: "ALTER TABLE acknowledgement ADD COLUMN platform TEXT")
+        }
         return migrator
     }
 }

@@ -170,7 +170,7 @@ public final class ConfirmationSite: Sendable {
 
     /// What is asked of `accounts` as the store has it now.
     private func checklist(of accounts: [Account]) throws -> [AccountActions] {
-        let standing = try store.standingAcknowledgements(of: accounts.map(\.id))
+        let standing = try store.standingAcknowledgements(of: accounts)
         return accounts.map {
             AccountActions(account: $0, catalog: configuration.catalog, standing: standing[$0.id] ?? [:])
         }

@@ -79,7 +79,7 @@ struct AckCommand: ParsableCommand {
             }
         }
         // What was left alone still stands as it did: the reply says since when.
-        let standing = try store.standingAcknowledgements(of: [account.id])[account.id] ?? [:]
+        let standing = try store.standingAcknowledgements(of: [account])[account.id] ?? [:]
         // The configuration's `done:` entries stand whatever the store says.
         let held = request.actions.filter(configured.contains)
         if undo, !held.isEmpty {

@@ -61,7 +61,7 @@ struct PlanCommand: ParsableCommand {
         if try state.exists {
             let store = try state.open(.readOnly)
             histories = try store.histories()
-            acknowledged = try store.acknowledgedActions()
+            acknowledged = try store.acknowledgedActions(in: configuration)
         }
         var scheduler = Scheduler(
             configuration: configuration, histories: histories, acknowledged: acknowledged, parallel: ThreadedMap())

@@ -30,7 +30,7 @@ struct StatusCommand: ParsableCommand {
         if try state.exists {
             let store = try state.open(.readOnly)
             histories = try store.histories()
-            standing = try store.standingAcknowledgements()
+            standing = try store.standingAcknowledgements(in: configuration)
             acknowledged = standing.mapValues { Set($0.keys) }
             lastSent = try store.lastDelivered()
             waiting = try store.waitingSummary()

@@ -21,7 +21,9 @@ struct AccountActionsTests {
 
     @Test func aRecordOrTheConfigurationMarksAStepDone() {
         let record = Acknowledgement(
-            id: 1, account: "alice", policy: "", action: "objection-form", at: F.at("2026-01-02T10:00:00Z"), note: nil,
+            id: 1, account: "alice", policy: "", action: "objection-form", platform: "linkedin",
+            at: F.at("2026-01-02T10:00:00Z"),
+            note: nil,
             source: "link", undone: false)
         let account = F.account("alice", done: [.action("ai-improvement-toggle")])
         let actions = AccountActions(account: account, catalog: catalog, standing: ["objection-form": record])

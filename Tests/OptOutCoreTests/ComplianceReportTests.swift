@@ -31,11 +31,12 @@ import Testing
     static func at(_ text: String) -> Instant { Instant(iso: text, defaultZone: berlin)! }
 
     static func record(
-        _ id: Int64, _ account: String, _ action: String, _ at: String, undone: Bool = false, note: String? = nil
+        _ id: Int64, _ account: String, _ action: String, _ at: String, undone: Bool = false, note: String? = nil,
+        platform: String? = "linkedin"
     ) -> Acknowledgement {
         Acknowledgement(
-            id: id, account: account, policy: "", action: action, at: Self.at(at), note: note, source: "cli:alice",
-            undone: undone)
+            id: id, account: account, policy: "", action: action, platform: platform, at: Self.at(at), note: note,
+            source: "cli:alice", undone: undone)
     }
 
     /// Anna's training switch on 20 October, her ads switch on 27 October, taken back on 29
@@ -100,6 +101,20 @@ import Testing
         #expect(later.regions.map(\.region.description) == ["DE", "FR"])
         #expect(later.regions.map(\.accounts.done) == [0, 1])
         #expect(report(at: "2025-11-02T23:59").rows.allSatisfy { $0.daysOverdue == 0 })
+    }
+
+    /// Action ids are shared across platforms: a record made while the account was on
+    /// another one says nothing of this one. One from before the store kept the platform
+    /// counts wherever the account is.
+    @Test func aRecordMadeOnAnotherPlatformIsNotCounted() throws {
+        for (platform, counted) in [("facebook", false), (nil, true), ("linkedin", true)] {
+            let report = ComplianceReport(
+                configuration: Self.configuration,
+                records: [Self.record(1, "anna", "ai-toggle", "2025-10-20T10:00", platform: platform)],
+                at: Self.at("2025-11-01T12:00"))
+            #expect(row(report, "anna", "training", "ai-toggle")?.isDone == counted, "\(platform ?? "none")")
+            #expect(report.policies[0].accounts.done == (counted ? 1 : 0))
+        }
     }
 
     @Test func theShareDoneIsSampledEveryWeekSinceThePolicyFirstApplied() {

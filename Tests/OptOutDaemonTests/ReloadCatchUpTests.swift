@@ -12,7 +12,8 @@ import Testing
 
     static func record(_ id: Int64, _ action: String, undone: Bool = false) -> Acknowledgement {
         Acknowledgement(
-            id: id, account: "anna", policy: "training", action: action, at: now, note: nil, source: "cli:x",
+            id: id, account: "anna", policy: "training", action: action, platform: nil, at: now, note: nil,
+            source: "cli:x",
             undone: undone)
     }
 

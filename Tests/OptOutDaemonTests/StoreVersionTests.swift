@@ -74,4 +74,38 @@ import Testing
         try store.record(Scheduler.Step(histories: [(pair, history)]), at: Instant(secondsSince1970: 200)) { _ in [] }
         #expect(try StateStore(path: path, access: .readOnly).histories()[pair] == history)
     }
+
+    /// Records from before the store kept the platform count for the account on whichever
+    /// platform it is; a record that names one counts only there.
+    @Test func recordsFromBeforeThePlatformWasKeptCountOnAnyPlatform() throws {
+        let (directory, path) = try scratchStore()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try edit(
+            path,
+            """
+            INSERT INTO acknowledgement (account, policy, action, at, note, source, undone)
+                VALUES ('anna', '', 'ai-objection-form', 100, NULL, 'cli:x', 0);
+            ALTER TABLE acknowledgement DROP COLUMN platform;
+            DELETE FROM grdb_migrations WHERE identifier = 'v8';
+            """)
+        let store = try StateStore(path: path)
+        #expect(try store.acknowledgements().map(\.platform) == [nil])
+        let zone = try #require(Zone(identifier: "Europe/Berlin"))
+        func anna(on platform: String) -> Account {
+            Account(id: "anna", platform: platform, region: CountryCode(letters: "DE")!, zone: zone)
+        }
+        #expect(
+            try store.standingAcknowledgements(of: [anna(on: "instagram")])["anna"]?.keys.sorted() == [
+                "ai-objection-form"
+            ])
+        try edit(
+            path,
+            """
+            INSERT INTO acknowledgement (account, policy, action, platform, at, note, source, undone)
+                VALUES ('ben', '', 'ai-objection-form', 'facebook', 200, NULL, 'cli:x', 0);
+            """)
+        let ben = Account(id: "ben", platform: "instagram", region: CountryCode(letters: "DE")!, zone: zone)
+        #expect(try store.standingAcknowledgements(of: [ben])["ben"] == nil)
+        #expect(try store.standingAcknowledgements(of: [anna(on: "facebook")])["anna"] != nil)
+    }
 }

@@ -21,6 +21,30 @@ struct AcknowledgementTests {
         rows.first { $0["account"] as? String == account && $0["policy"] as? String == policy }
     }
 
+    /// Facebook's and Instagram's objection forms share an action id. An account moved from
+    /// one to the other has not done the new one's: it is asked again, a record of it is made,
+    /// and the old record stands again when the account moves back.
+    @Test func aRecordCountsOnlyOnThePlatformItWasMadeOn() throws {
+        let account = fixture.account("meta")
+        func pending(_ policy: String) throws -> [String]? {
+            row(try status(), account, policy)?["pending"] as? [String]
+        }
+        try fixture.writeConfig(accounts: "  - {id: \(account), platform: facebook, region: DE}")
+        #expect(try fixture.run(["ack", account, "ai-objection-form", "--create"]).status == 0)
+        #expect(try pending("facebook-ai-training-eu-2025") == [])
+        try fixture.writeConfig(accounts: "  - {id: \(account), platform: instagram, region: DE}")
+        #expect(try pending("instagram-ai-training-eu-2025") == ["ai-objection-form"])
+        let plan = try fixture.run(["plan", "--days", "1", "--format", "json"])
+        #expect(plan.stdout.contains("instagram-ai-training-eu-2025"), "\(plan.stdout)")
+        let instagram = try fixture.run(["ack", account, "ai-objection-form"])
+        #expect(instagram.stdout == "recorded for \(account), ai-objection-form\n", "\(instagram.stdout)")
+        try fixture.writeConfig(accounts: "  - {id: \(account), platform: facebook, region: DE}")
+        #expect(try pending("facebook-ai-training-eu-2025") == [])
+        let records = try fixture.run(["report", "--records", "--format", "csv"]).stdout
+        #expect(records.contains(",\(account),facebook,DE,,ai-objection-form,done,"), "\(records)")
+        #expect(records.contains(",\(account),instagram,DE,,ai-objection-form,done,"), "\(records)")
+    }
+
     @Test func anActionIdAloneSettlesEveryPolicyThatAsksForIt() throws {
         let account = fixture.account("ca")
         // The day records are made, as `ack` names it: in the configuration's zone.

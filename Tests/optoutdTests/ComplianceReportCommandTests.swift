@@ -140,9 +140,10 @@ struct ComplianceReportCommandTests {
         #expect(
             try fixture.run(["ack", fr, training, "objection-form", "--undo", "--note", "form bounced"]).status == 0)
         let lines = try report(["--records", "--format", "csv"]).components(separatedBy: "\r\n").dropLast()
-        #expect(lines.first == "at,account,region,policy,action,change,source,note")
+        #expect(lines.first == "at,account,platform,region,policy,action,change,source,note")
         #expect(lines.count == 1 + 4, "\(lines)")
-        #expect(lines.last?.hasSuffix(",\(fr),FR,\(training),objection-form,undone,cli:root,form bounced") == true)
+        #expect(
+            lines.last?.hasSuffix(",\(fr),linkedin,FR,\(training),objection-form,undone,cli:root,form bounced") == true)
         #expect(lines.dropFirst().filter { $0.contains(",done,") }.count == 3)
         // French accounts only: the record and its correction.
         let france = try report(["--records", "--region", "FR"]).split(separator: "\n")
@@ -153,13 +154,15 @@ struct ComplianceReportCommandTests {
             try fixture.run(["ack", ca, "linkedin-affiliate-ai-sharing-2025", "ai-improvement-toggle"]).status == 0)
         let shared = try report(["--records", "--policy", training, "--region", "CA", "--format", "csv"])
         #expect(
-            shared.contains(",\(ca),CA,linkedin-affiliate-ai-sharing-2025,ai-improvement-toggle,done,"), "\(shared)")
+            shared.contains(",\(ca),linkedin,CA,linkedin-affiliate-ai-sharing-2025,ai-improvement-toggle,done,"),
+            "\(shared)")
         let ads = try report(["--records", "--policy", "linkedin-ads-sharing-2025", "--region", "CA"])
         #expect(!ads.contains("ai-improvement-toggle"))
         // Only of accounts the policy applies to: the affiliate policy covers Canada, not France.
         let affiliate = try report(["--records", "--policy", "linkedin-affiliate-ai-sharing-2025", "--format", "csv"])
-        #expect(affiliate.contains(",\(ca),CA,"), "\(affiliate)")
-        #expect(!affiliate.contains(",\(fr),FR,") && !affiliate.contains(",\(de),DE,"), "\(affiliate)")
+        #expect(affiliate.contains(",\(ca),linkedin,CA,"), "\(affiliate)")
+        #expect(
+            !affiliate.contains(",\(fr),linkedin,FR,") && !affiliate.contains(",\(de),linkedin,DE,"), "\(affiliate)")
 
         try fixture.writeConfig(accounts: "  - {id: \(de), region: DE}")
         let result = try fixture.run(["report"])
@@ -173,7 +176,7 @@ struct ComplianceReportCommandTests {
         #expect(gone.count == 2 && gone.allSatisfy { $0["region"] is NSNull })
         // and in the policy's history, where they name it
         let history = try fixture.run(["report", "--records", "--policy", training, "--format", "csv"]).stdout
-        #expect(history.components(separatedBy: ",\(fr),,").count - 1 == 2, "\(history)")
+        #expect(history.components(separatedBy: ",\(fr),linkedin,,").count - 1 == 2, "\(history)")
         #expect(try fixture.run(["report", "--records", "--format", "html"]).status == 64)
         // A policy that left the catalog: its records can still be listed, with a word.
         try fixture.writeConfig(
