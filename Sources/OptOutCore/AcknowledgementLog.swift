@@ -33,9 +33,8 @@ public struct AcknowledgementLog: Sendable {
             let account = configuration.account(id: record.account)
             if let region, account?.region != region { return nil }
             if let kept, let actions {
-                // The platform the record was made on; of a record from before the store
-                // kept it, the account's.
-                let platform = record.platform ?? account?.platform
+                // The platform the record is about; when that is unknown, the account's.
+                let platform = record.platform(in: configuration.catalog) ?? account?.platform
                 let applies =
                     (platform.map { $0 == kept.platform } ?? true)
                     && (account.map { kept.coverage.contains($0.region) }

@@ -74,22 +74,22 @@ struct ComplianceReplay: Sendable {
     }
 
     /// Takes in one record; records of accounts or actions outside the report, or made while
-    /// the account was on another platform, change nothing.
+    /// the account was on another platform (see `Acknowledgement.standing`), change nothing.
     mutating func apply(_ record: Acknowledgement) {
-        guard let number = configuration.accountIndex(of: record.account), included[number],
-            record.isAbout(configuration.accounts[number])
-        else { return }
-        let wasDone = standing[number][record.action] != nil
-        standing[number][record.action] = record.undone ? nil : record
-        guard wasDone == record.undone, !configuredDone[number].contains(record.action) else { return }
+        guard let number = configuration.accountIndex(of: record.account), included[number] else { return }
         let catalog = configuration.catalog
+        let before = standing[number][record.action]
+        let after = record.standing(after: before, of: configuration.accounts[number], catalog: catalog)
+        standing[number][record.action] = after
+        let isDone = after != nil
+        guard (before != nil) != isDone, !configuredDone[number].contains(record.action) else { return }
         for index in pairRanges[number]
         where catalog.policies[pairs[index].policy].actions.contains(where: { $0.id == record.action }) {
             let policy = pairs[index].policy
-            let before = pairs[index].pending
-            pairs[index].pending += record.undone ? 1 : -1
-            if (before == 0) != (pairs[index].pending == 0) {
-                doneCounts[policy] += record.undone ? -1 : 1
+            let pendingBefore = pairs[index].pending
+            pairs[index].pending += isDone ? -1 : 1
+            if (pendingBefore == 0) != (pairs[index].pending == 0) {
+                doneCounts[policy] += isDone ? 1 : -1
                 doneChanges[policy].append((record.at, doneCounts[policy]))
             }
         }

@@ -23,7 +23,10 @@ public struct CurrentStanding: Sendable {
     /// was issued. When the store cannot be read, they go as they were issued: a reminder a
     /// little out of date is better than none.
     public func brought(upToDate documents: [NoticeDocument]) -> [NoticeDocument] {
-        guard let acknowledged = try? store.standingAcknowledgements(of: accounts(of: documents)) else {
+        guard
+            let acknowledged = try? store.standingAcknowledgements(
+                of: accounts(of: documents), catalog: configuration.catalog)
+        else {
             return documents
         }
         return documents.map { $0.withoutDone(done(by: $0.account.id, acknowledged)) }
@@ -39,7 +42,10 @@ public struct CurrentStanding: Sendable {
     ) {
         let person = accountsByAddress.accounts(of: recipient)
         let language = person.lazy.compactMap(\.language).first
-        guard let acknowledged = try? store.standingAcknowledgements(of: person + accounts(of: documents)) else {
+        guard
+            let acknowledged = try? store.standingAcknowledgements(
+                of: person + accounts(of: documents), catalog: configuration.catalog)
+        else {
             return (documents, RecipientStanding(language: language))
         }
         let current = documents.map { $0.withoutDone(done(by: $0.account.id, acknowledged)) }

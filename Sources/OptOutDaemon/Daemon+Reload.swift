@@ -69,7 +69,9 @@ extension Daemon {
         _ replacement: inout Scheduler, with records: [Acknowledgement], actedOnThrough last: Int64, at now: Instant
     ) -> Bool {
         let configuration = replacement.configuration
-        let actedOn = records.filter { $0.id <= last && $0.isAbout(configuration.account(id: $0.account)) }
+        let actedOn = records.filter {
+            $0.id <= last && $0.isAbout(configuration.account(id: $0.account), catalog: configuration.catalog)
+        }
         guard !actedOn.contains(where: \.undone) else { return false }
         for (account, actions) in Dictionary(grouping: actedOn, by: \.account) {
             _ = replacement.acknowledge(account: account, actions: actions.map(\.action), at: now)

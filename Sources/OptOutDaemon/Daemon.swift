@@ -231,7 +231,7 @@ public final class Daemon: Sendable {
             return
         }
         let configuration = state.scheduler.configuration
-        let about = new.filter { $0.isAbout(configuration.account(id: $0.account)) }
+        let about = new.filter { $0.isAbout(configuration.account(id: $0.account), catalog: configuration.catalog) }
         for (account, actions) in Dictionary(grouping: about, by: \.account) {
             if let step = state.scheduler.acknowledge(account: account, actions: actions.map(\.action), at: now) {
                 guard record(step, into: &state, now: now) else { return }

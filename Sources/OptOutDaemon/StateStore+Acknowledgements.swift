@@ -12,30 +12,32 @@ extension StateStore {
     /// would replace when and by whom it was done, and an undo of what is not recorded as
     /// done would correct nothing.
     ///
-    /// - Parameter source: `cli:USER` or `link`.
+    /// - Parameters:
+    ///   - source: `cli:USER` or `link`.
+    ///   - catalog: the policies, which say what platform an older record is about.
     /// - Returns: the requests narrowed to the actions recorded, and whether a running
     ///   daemon was told (when nothing was recorded, there was nothing to tell; when the
     ///   trigger file cannot be written, the daemon acts at its next wake-up).
     @discardableResult
     public func acknowledge(
-        _ requests: [AcknowledgementRequest], note: String?, source: String, undo: Bool = false, at now: Instant
+        _ requests: [AcknowledgementRequest], note: String?, source: String, undo: Bool = false, at now: Instant,
+        catalog: Catalog
     ) throws -> (recorded: [AcknowledgementRequest], toldDaemon: Bool) {
         let recorded = try write { db in
             var recorded: [AcknowledgementRequest] = []
             for request in requests {
                 var written = Set<String>()
                 for action in request.actions {
-                    // What stands is the latest record about the account on its platform.
-                    let latest = try Bool.fetchOne(
+                    let records = try Row.fetchAll(
                         db,
                         sql: """
-                            SELECT undone FROM acknowledgement
-                            WHERE account = ? AND action = ? AND (platform IS NULL OR platform = ?)
-                            ORDER BY id DESC LIMIT 1
+                            SELECT \(Self.acknowledgementColumns) FROM acknowledgement
+                            WHERE account = ? AND action = ? ORDER BY id
                             """,
-                        arguments: [request.account.id, action, request.account.platform])
-                    let stands = latest == false
-                    guard stands == undo else { continue }
+                        arguments: [request.account.id, action]
+                    ).map(Self.acknowledgement)
+                    let standing = records.reduce(nil) { $1.standing(after: $0, of: request.account, catalog: catalog) }
+                    guard (standing != nil) == undo else { continue }
                     try db.execute(
                         sql: """
                             INSERT INTO acknowledgement (account, policy, action, platform, at, note, source, undone)
@@ -81,11 +83,13 @@ extension StateStore {
     public func standingAcknowledgements(in configuration: OptOutCore.Configuration) throws -> [String: [String:
         Acknowledgement]]
     {
-        Self.standing(try acknowledgements(), about: configuration.account(id:))
+        Self.standing(try acknowledgements(), of: configuration.account(id:), catalog: configuration.catalog)
     }
 
     /// The same for some accounts only (a confirmation page's), read without the others.
-    public func standingAcknowledgements(of accounts: [Account]) throws -> [String: [String: Acknowledgement]] {
+    public func standingAcknowledgements(
+        of accounts: [Account], catalog: Catalog
+    ) throws -> [String: [String: Acknowledgement]] {
         if isBlank || accounts.isEmpty { return [:] }
         let byID = Dictionary(accounts.map { ($0.id, $0) }) { first, _ in first }
         let ids = Array(byID.keys)
@@ -102,17 +106,20 @@ extension StateStore {
                 ).map(Self.acknowledgement)
             }
         }
-        return Self.standing(records.sorted { $0.id < $1.id }, about: { byID[$0] })
+        return Self.standing(records.sorted { $0.id < $1.id }, of: { byID[$0] }, catalog: catalog)
     }
 
-    /// What stands after `records`, oldest first: each action's latest, unless it undid it,
-    /// of the records about the account `account(id)` gives.
+    /// What stands after `records`, oldest first: for each action, its latest record about
+    /// the account as `account(id)` has it, unless that undid it (see
+    /// `Acknowledgement.standing`).
     private static func standing(
-        _ records: [Acknowledgement], about account: (String) -> Account?
+        _ records: [Acknowledgement], of account: (String) -> Account?, catalog: Catalog
     ) -> [String: [String: Acknowledgement]] {
         var result: [String: [String: Acknowledgement]] = [:]
-        for record in records where record.isAbout(account(record.account)) {
-            result[record.account, default: [:]][record.action] = record.undone ? nil : record
+        for record in records {
+            let before = result[record.account]?[record.action]
+            result[record.account, default: [:]][record.action] = record.standing(
+                after: before, of: account(record.account), catalog: catalog)
         }
         return result
     }

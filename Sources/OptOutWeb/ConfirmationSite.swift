@@ -118,7 +118,8 @@ public final class ConfirmationSite: Sendable {
                 var written: [String] = []
                 if !submission.requests.isEmpty {
                     written = try store.acknowledge(
-                        submission.requests, note: submission.note, source: "link", at: now
+                        submission.requests, note: submission.note, source: "link", at: now,
+                        catalog: self.configuration.catalog
                     ).recorded.flatMap { request in request.actions.map { "\(request.account.id):\($0)" } }
                     checklist = try self.checklist(of: accounts)
                 }
@@ -170,7 +171,7 @@ public final class ConfirmationSite: Sendable {
 
     /// What is asked of `accounts` as the store has it now.
     private func checklist(of accounts: [Account]) throws -> [AccountActions] {
-        let standing = try store.standingAcknowledgements(of: accounts)
+        let standing = try store.standingAcknowledgements(of: accounts, catalog: configuration.catalog)
         return accounts.map {
             AccountActions(account: $0, catalog: configuration.catalog, standing: standing[$0.id] ?? [:])
         }

@@ -70,7 +70,7 @@ struct AckCommand: ParsableCommand {
             let (written, told) = try store.acknowledge(
                 // An empty note is no note, as on the page.
                 [asked], note: note?.isEmpty == false ? note : nil, source: "cli:\(invokingUser)", undo: undo,
-                at: now)
+                at: now, catalog: configuration.catalog)
             recorded = written.first?.actions ?? []
             if !told {
                 standardError(
@@ -79,7 +79,8 @@ struct AckCommand: ParsableCommand {
             }
         }
         // What was left alone still stands as it did: the reply says since when.
-        let standing = try store.standingAcknowledgements(of: [account])[account.id] ?? [:]
+        let standing =
+            try store.standingAcknowledgements(of: [account], catalog: configuration.catalog)[account.id] ?? [:]
         // The configuration's `done:` entries stand whatever the store says.
         let held = request.actions.filter(configured.contains)
         if undo, !held.isEmpty {

@@ -115,6 +115,16 @@ import Testing
             #expect(row(report, "anna", "training", "ai-toggle")?.isDone == counted, "\(platform ?? "none")")
             #expect(report.policies[0].accounts.done == (counted ? 1 : 0))
         }
+        // A record of no known platform, taken back on another platform: taken back here too.
+        let withdrawn = ComplianceReport(
+            configuration: Self.configuration,
+            records: [
+                Self.record(1, "anna", "ai-toggle", "2025-10-20T10:00", platform: nil),
+                Self.record(2, "anna", "ai-toggle", "2025-10-21T10:00", undone: true, platform: "facebook"),
+            ],
+            at: Self.at("2025-11-01T12:00"))
+        #expect(row(withdrawn, "anna", "training", "ai-toggle")?.isDone == false)
+        #expect(withdrawn.policies[0].accounts.done == 0)
     }
 
     @Test func theShareDoneIsSampledEveryWeekSinceThePolicyFirstApplied() {

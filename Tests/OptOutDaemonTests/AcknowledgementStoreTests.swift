@@ -30,7 +30,9 @@ import Testing
         let results = Mutex<[Result<Int, any Error>]>([])
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             let result = Result {
-                try StateStore(path: path).acknowledge([request], note: nil, source: "link", at: now).recorded
+                try StateStore(path: path).acknowledge(
+                    [request], note: nil, source: "link", at: now, catalog: Catalog([Self.policy])
+                ).recorded
                     .reduce(0) { $0 + $1.actions.count }
             }
             results.withLock { $0.append(result) }
@@ -41,7 +43,9 @@ import Testing
 
         // An undo changes what stands once; a second undo has nothing left to correct.
         func recorded(undo: Bool) throws -> [String] {
-            try store.acknowledge([request], note: nil, source: "cli:x", undo: undo, at: now).recorded.flatMap(
+            try store.acknowledge(
+                [request], note: nil, source: "cli:x", undo: undo, at: now, catalog: Catalog([Self.policy])
+            ).recorded.flatMap(
                 \.actions)
         }
         #expect(try recorded(undo: true) == ["ai-toggle", "objection"])

@@ -75,37 +75,50 @@ import Testing
         #expect(try StateStore(path: path, access: .readOnly).histories()[pair] == history)
     }
 
-    /// Records from before the store kept the platform count for the account on whichever
-    /// platform it is; a record that names one counts only there.
-    @Test func recordsFromBeforeThePlatformWasKeptCountOnAnyPlatform() throws {
+    /// Records from before the store kept the platform: one that names a policy is about
+    /// that policy's platform; one that does not is about the account on whichever platform,
+    /// until a correction takes it back, wherever that is made. Records made now name it.
+    @Test func recordsFromBeforeThePlatformWasKeptCountWhereTheyCan() throws {
         let (directory, path) = try scratchStore()
         defer { try? FileManager.default.removeItem(at: directory) }
         try edit(
             path,
             """
-            INSERT INTO acknowledgement (account, policy, action, at, note, source, undone)
-                VALUES ('anna', '', 'ai-objection-form', 100, NULL, 'cli:x', 0);
+            INSERT INTO acknowledgement (account, policy, action, at, note, source, undone) VALUES
+                ('anna', '', 'ai-objection-form', 100, NULL, 'cli:x', 0),
+                ('carl', 'facebook-training', 'ai-objection-form', 100, NULL, 'cli:x', 0),
+                ('dora', '', 'ai-objection-form', 100, NULL, 'cli:x', 0);
             ALTER TABLE acknowledgement DROP COLUMN platform;
             DELETE FROM grdb_migrations WHERE identifier = 'v8';
             """)
         let store = try StateStore(path: path)
-        #expect(try store.acknowledgements().map(\.platform) == [nil])
-        let zone = try #require(Zone(identifier: "Europe/Berlin"))
-        func anna(on platform: String) -> Account {
-            Account(id: "anna", platform: platform, region: CountryCode(letters: "DE")!, zone: zone)
+        #expect(try store.acknowledgements().map(\.platform) == [nil, nil, nil])
+        let policy = Policy(
+            id: "facebook-training", platform: "facebook", title: "T", summary: "",
+            effective: CivilDate(iso: "2025-11-03")!, deadline: CivilDate(iso: "2025-11-03")!, regions: ["DE"],
+            except: [], coverage: RegionName("DE")!.countries,
+            actions: [PolicyAction(id: "ai-objection-form", title: "Object", location: "Settings")])
+        let catalog = Catalog([policy])
+        func account(_ id: String, on platform: String) -> Account {
+            Account(id: id, platform: platform, region: CountryCode(letters: "DE")!, zone: .utc)
         }
+        func isDone(_ id: String, on platform: String) throws -> Bool {
+            try store.standingAcknowledgements(of: [account(id, on: platform)], catalog: catalog)[id]?[
+                "ai-objection-form"] != nil
+        }
+        #expect(try isDone("anna", on: "instagram") && isDone("anna", on: "facebook"))
+        #expect(try isDone("carl", on: "facebook") && !isDone("carl", on: "instagram"))
+        // Dora's form is taken back on Facebook: it is done nowhere, Instagram included.
+        let request = try AcknowledgementRequest(
+            account: account("dora", on: "facebook"), items: ["ai-objection-form"], catalog: catalog)
+        let now = Instant(secondsSince1970: 200)
         #expect(
-            try store.standingAcknowledgements(of: [anna(on: "instagram")])["anna"]?.keys.sorted() == [
-                "ai-objection-form"
-            ])
-        try edit(
-            path,
-            """
-            INSERT INTO acknowledgement (account, policy, action, platform, at, note, source, undone)
-                VALUES ('ben', '', 'ai-objection-form', 'facebook', 200, NULL, 'cli:x', 0);
-            """)
-        let ben = Account(id: "ben", platform: "instagram", region: CountryCode(letters: "DE")!, zone: zone)
-        #expect(try store.standingAcknowledgements(of: [ben])["ben"] == nil)
-        #expect(try store.standingAcknowledgements(of: [anna(on: "facebook")])["anna"] != nil)
+            try store.acknowledge([request], note: nil, source: "cli:x", undo: true, at: now, catalog: catalog)
+                .recorded.count == 1)
+        #expect(try !isDone("dora", on: "facebook") && !isDone("dora", on: "instagram"))
+        // Done again on Facebook: that record names Facebook, and stands there only.
+        _ = try store.acknowledge([request], note: nil, source: "cli:x", at: now, catalog: catalog)
+        #expect(try store.acknowledgements().last?.platform == "facebook")
+        #expect(try isDone("dora", on: "facebook") && !isDone("dora", on: "instagram"))
     }
 }
