@@ -17,9 +17,9 @@ public struct AcknowledgementLog: Sendable {
     ///   - policy: keep the records of this policy's actions by accounts it applies to,
     ///     made on its platform, whichever policy they name: an action id is the
     ///     platform's switch, so a record made under another policy (or none) changes this
-    ///     one too. Of an account no
-    ///     longer configured, whose region is unknown, the records that name this policy
-    ///     or no policy. Of a policy no longer in the catalog, the records that name it.
+    ///     one too. Of an account no longer configured, whose region is unknown, the
+    ///     records that name this policy or no policy. Of a policy no longer in the
+    ///     catalog, the records that name it.
     ///   - region: keep the records of accounts of this region (which leaves out those of
     ///     accounts no longer configured).
     public init(
