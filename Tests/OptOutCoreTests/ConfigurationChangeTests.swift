@@ -36,6 +36,21 @@ import Testing
 
     static let weekdays: Set<Weekday> = [.monday, .tuesday, .wednesday, .thursday, .friday]
 
+    /// Alice leaves the policy's regions after the 30-day reminder and is back once the
+    /// 14-day one was due. Hers is the same pair: no second `policy-applies`, and the
+    /// 14-day reminder missed meanwhile comes late, as after downtime.
+    @Test func anAccountBackInThePolicysRegionsGoesOnWhereItWas() {
+        let before = Self.ran(ReminderSettings(), until: "2025-10-04T07:00:00Z")
+        let away = Scheduler(
+            configuration: F.configuration([F.account("alice", "US")], [Self.policy]), histories: before.histories)
+        #expect(away.plan(from: F.at("2025-10-04T10:00:00Z"), until: F.at("2025-10-25T00:00:00Z")).isEmpty)
+        var back = Scheduler(configuration: Self.configuration(ReminderSettings()), histories: before.histories)
+        let notices = back.advance(to: F.at("2025-10-24T10:00:00Z")).notices
+        #expect(notices.map(\.event) == [.deadlineReminder])
+        #expect(notices.map(\.late) == [true])
+        #expect(notices.map(\.daysLeft) == [14])
+    }
+
     /// The 30-day reminder went out on Saturday 4 October; then `reminders.days` leaves out
     /// weekends. Moved to the Monday, it is the same reminder: the next is the 14-day one.
     @Test func aReminderMovedOffANewlyLeftOutDayIsNotSentAgain() {
