@@ -82,6 +82,9 @@ final class Curl: @unchecked Sendable {
         optoutd_curl_easy_reset(handle)
         let body = BodyReader(transfer.body)
         let answer = AnswerCollector(redacting: transfer.redactions)
+        if transfer.username != nil, transfer.url.hasPrefix("smtp") {
+            answer.login = SMTPAuthenticationWatch(takesStartTLS: transfer.useTLS != Int(CURLUSESSL_NONE.rawValue))
+        }
         let errorText = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorText.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         defer {
@@ -125,7 +128,8 @@ final class Curl: @unchecked Sendable {
             optoutd_curl_set_pointer(handle, CURLOPT_READDATA, Unmanaged.passUnretained(body).toOpaque())
         }
         // The start of the body is kept for error messages; the rest is read and dropped.
-        // Header lines (for SMTP: the server's replies) are looked at for an error reply.
+        // Header lines (for SMTP: the server's replies) are looked at for an error reply, and
+        // for whether the server offers to log in; a zero return aborts the transfer.
         optoutd_curl_set_function(handle, CURLOPT_WRITEFUNCTION) { buffer, size, count, userdata in
             Unmanaged<AnswerCollector>.fromOpaque(userdata!).takeUnretainedValue().body.append(
                 UnsafeRawBufferPointer(start: buffer, count: size * count))
@@ -133,9 +137,9 @@ final class Curl: @unchecked Sendable {
         }
         optoutd_curl_set_pointer(handle, CURLOPT_WRITEDATA, Unmanaged.passUnretained(answer).toOpaque())
         optoutd_curl_set_function(handle, CURLOPT_HEADERFUNCTION) { buffer, size, count, userdata in
-            Unmanaged<AnswerCollector>.fromOpaque(userdata!).takeUnretainedValue().header(
+            let goOn = Unmanaged<AnswerCollector>.fromOpaque(userdata!).takeUnretainedValue().header(
                 UnsafeRawBufferPointer(start: buffer, count: size * count))
-            return size * count
+            return goOn ? size * count : 0
         }
         optoutd_curl_set_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(answer).toOpaque())
         // libcurl asks at least once a second whether to go on, also while it waits for an
@@ -148,6 +152,14 @@ final class Curl: @unchecked Sendable {
         let result = withExtendedLifetime((body, cancellation, answer)) { optoutd_curl_easy_perform(handle) }
         if result == CURLE_ABORTED_BY_CALLBACK {
             throw DeliveryError("the transfer was stopped: optoutd is stopping", cancelled: true)
+        }
+        if answer.offersNoLogin {
+            // Not to be reused: the connection stopped halfway through its SMTP dialogue.
+            optoutd_curl_easy_cleanup(handle)
+            self.handle = nil
+            throw DeliveryError(
+                "the server does not offer to log in (no AUTH in its EHLO reply), so the username would go unused; nothing was sent: is this the submission port (587, or 465 with smtps://)?"
+            )
         }
         guard result == CURLE_OK else {
             // libcurl's own detail ("response reading failed (errno: 115)") after what kind of
@@ -162,22 +174,31 @@ final class Curl: @unchecked Sendable {
     }
 
     /// Collects what a server answers: the start of the body, and the last header line
-    /// that reads as an error reply (`4xx` or `5xx`, as SMTP servers refuse).
+    /// that reads as an error reply (`4xx` or `5xx`, as SMTP servers refuse); with a
+    /// `login` to watch, whether the server offers none.
     private final class AnswerCollector {
         private let redactions: [String]
         var body: ServerReply
         var errorReply: ServerReply?
+        var login: SMTPAuthenticationWatch?
+        private(set) var offersNoLogin = false
 
         init(redacting redactions: [String]) {
             self.redactions = redactions
             body = ServerReply(redacting: redactions)
         }
 
-        func header(_ line: UnsafeRawBufferPointer) {
-            guard let first = line.first, first == UInt8(ascii: "4") || first == UInt8(ascii: "5") else { return }
+        /// Takes one header line; false when the transfer is to stop.
+        func header(_ line: UnsafeRawBufferPointer) -> Bool {
+            if login?.take(line) == false {
+                offersNoLogin = true
+                return false
+            }
+            guard let first = line.first, first == UInt8(ascii: "4") || first == UInt8(ascii: "5") else { return true }
             var reply = ServerReply(redacting: redactions)
             reply.append(line)
             errorReply = reply
+            return true
         }
     }
 

@@ -1,11 +1,12 @@
 """An SMTP server for e-mail tests (Debian's python3-aiosmtpd), on loopback only.
 
     /usr/bin/python3 Tests/support/smtp_server.py DIR [--port N] [--tls CERT KEY]
-        [--require-starttls] [--auth USER PASSWORD]
+        [--require-starttls] [--auth USER PASSWORD] [--no-auth-offered]
 
 Stores each message as DIR/message-N.eml (exactly as received) with DIR/message-N.json
 (envelope sender and recipients, whether TLS and AUTH were used), and prints the port
-it listens on as its first line.
+it listens on as its first line. With --no-auth-offered, its EHLO reply lists no AUTH,
+as a relay on port 25 may not.
 """
 import argparse
 import json
@@ -23,6 +24,7 @@ parser.add_argument("--port", type=int, default=0)
 parser.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
 parser.add_argument("--require-starttls", action="store_true")
 parser.add_argument("--auth", nargs=2, metavar=("USER", "PASSWORD"))
+parser.add_argument("--no-auth-offered", action="store_true")
 options = parser.parse_args()
 
 
@@ -42,6 +44,13 @@ class Mailbox:
                 "authenticated": bool(session.authenticated),
             }, f)
         return "250 Message accepted"
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if options.no_auth_offered:
+            responses = [line for line in responses if not line[4:].upper().startswith("AUTH")]
+            responses[-1] = "250 " + responses[-1][4:]
+        return responses
 
 
 def authenticator(server, session, envelope, mechanism, auth_data):
