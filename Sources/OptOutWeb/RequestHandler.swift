@@ -14,7 +14,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     static let maximumBody = 16 * 1024
     static let requestTimeout = TimeAmount.seconds(10)
 
-    private let site: ConfirmationSite
+    private let sites: CurrentSite
     private let pool: NIOThreadPool
     private let roster: ConnectionRoster
     private let commonHeaders: [(String, String)]
@@ -29,8 +29,8 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var isInputClosed = false
     private var lastWrite: EventLoopFuture<Void>?
 
-    init(site: ConfirmationSite, pool: NIOThreadPool, roster: ConnectionRoster, commonHeaders: [(String, String)]) {
-        self.site = site
+    init(sites: CurrentSite, pool: NIOThreadPool, roster: ConnectionRoster, commonHeaders: [(String, String)]) {
+        self.sites = sites
         self.pool = pool
         self.roster = roster
         self.commonHeaders = commonHeaders
@@ -97,7 +97,7 @@ final class RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
             let request = WebRequest(
                 method: head.method, path: Self.path(of: head.uri), headers: head.headers, body: body)
             body = []
-            let site = site
+            let site = sites.site
             pool.runIfActive(eventLoop: context.eventLoop) { site.respond(to: request) }
                 .assumeIsolated().whenComplete { result in
                     let response =

@@ -26,10 +26,14 @@ public struct WebServer: Sendable {
 
     let site: ConfirmationSite
     let logger: Logger
+    let reload: @Sendable () -> ConfirmationSite?
 
-    public init(site: ConfirmationSite, logger: Logger) {
+    /// - Parameter reload: on SIGHUP, the site made from the configuration loaded again, or
+    ///   nil when that was rejected (and said so): the pages keep the site they have.
+    public init(site: ConfirmationSite, logger: Logger, reload: @escaping @Sendable () -> ConfirmationSite?) {
         self.site = site
         self.logger = logger
+        self.reload = reload
     }
 
     /// Every answer carries these: nothing may load from elsewhere, be framed, leak the
@@ -51,12 +55,14 @@ public struct WebServer: Sendable {
         ]
     }
 
-    /// Serves until SIGTERM or SIGINT, or until idle when socket-activated.
+    /// Serves until SIGTERM or SIGINT, or until idle when socket-activated; SIGHUP loads the
+    /// configuration again.
     ///
     /// - Parameters:
     ///   - listen: `HOST:PORT` to bind when systemd passed no socket.
-    ///   - ready: called once the socket accepts connections, with where it listens.
-    public func run(listen: String, idleExit: TimeAmount, ready: (String) -> Void) throws {
+    ///   - ready: called once the socket accepts connections, with where it listens, and
+    ///     again when a reload is over (taken or not).
+    public func run(listen: String, idleExit: TimeAmount, ready: @escaping @Sendable (String) -> Void) throws {
         let passed = try SocketActivation.passedSocket()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pool = NIOThreadPool(numberOfThreads: 2)
@@ -82,7 +88,7 @@ public struct WebServer: Sendable {
             limits.maxHeaderFieldCount = 100
             return limits
         }()
-        let site = site
+        let sites = CurrentSite(site)
         let headers = Self.commonHeaders
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -102,7 +108,7 @@ public struct WebServer: Sendable {
                         withDecoderLimitConfiguration: limits)
                     try channel.pipeline.syncOperations.addHandlers(
                         BadRequestHandler(commonHeaders: headers),
-                        RequestHandler(site: site, pool: pool, roster: roster, commonHeaders: headers))
+                        RequestHandler(sites: sites, pool: pool, roster: roster, commonHeaders: headers))
                 }
             }
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -118,15 +124,23 @@ public struct WebServer: Sendable {
         }
         serverChannel.withLockedValue { $0 = channel }
         try eventLoop.submit { roster.start() }.wait()
-        let signals = [SIGTERM, SIGINT].map { number in
+        // A source handles its signals one at a time: a reload is over before the next begins.
+        let reload = reload
+        let place = passed == nil ? listen : "the socket systemd passed"
+        let reloadSite: @Sendable () -> Void = {
+            if let site = reload() { sites.replace(with: site) }
+            ready(place)
+        }
+        let handlers: [(Int32, @Sendable () -> Void)] = [(SIGTERM, stop), (SIGINT, stop), (SIGHUP, reloadSite)]
+        let signals = handlers.map { number, handler in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop() }
+            source.setEventHandler(handler: handler)
             source.resume()
             return source
         }
         defer { signals.forEach { $0.cancel() } }
-        ready(passed == nil ? listen : "the socket systemd passed")
+        ready(place)
         try channel.closeFuture.wait()
         // Stopped accepting: what was asked is still answered (and recorded only if it is),
         // within the time a request may take and a store's busy wait.

@@ -40,24 +40,50 @@ struct ServeCommand: ParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         LoggingSystem.bootstrap { JournalLogHandler(label: $0) }
         let logger = Logger(label: "optoutd-web")
+        let configuration = try Self.servedConfiguration(options)
+        try state.requireStore()
+        let store = try state.open(.readWrite(create: false))
+        let site = try Self.site(for: configuration, state: state, store: store, logger: logger)
+        let notifier = ServiceNotifier()
+        let (options, state) = (options, state)
+        let server = WebServer(site: site, logger: logger) {
+            notifier.reloading()
+            do {
+                let configuration = try Self.servedConfiguration(options)
+                let reloaded = try Self.site(for: configuration, state: state, store: store, logger: logger)
+                logger.notice("configuration reloaded: serving for \(configuration.web!.baseURL)")
+                return reloaded
+            } catch {
+                logger.error(
+                    "configuration not reloaded (its errors went to standard error): the pages keep the one loaded before"
+                )
+                return nil
+            }
+        }
+        logger.info("serving confirmation pages for \(configuration.web!.baseURL)")
+        try server.run(listen: listen, idleExit: TimeAmount.seconds(Int64(Self.seconds(idleExit)!))) { place in
+            notifier.ready(status: "serving on \(place)")
+        }
+        notifier.stopping()
+    }
+
+    /// The configuration as its file has it now, if it has `web:`; else (having said why
+    /// on standard error) throws.
+    static func servedConfiguration(_ options: ConfigOptions) throws -> Configuration {
         let configuration = try options.load(now: currentInstant())
         guard configuration.web != nil else {
             standardError("optoutd: \(options.shownPath): serve needs a web: section with base_url")
             throw ExitCode.invalidConfiguration
         }
-        try state.requireStore()
-        let links = try loadLinks(configuration, state: state)!
-        let store = try state.open(.readWrite(create: false))
-        let site = ConfirmationSite(
-            configuration: configuration, links: links, store: store, logger: logger, clock: currentInstant)
-        let notifier = ServiceNotifier()
-        try WebServer(site: site, logger: logger).run(
-            listen: listen, idleExit: .seconds(Int64(Self.seconds(idleExit)!))
-        ) { place in
-            logger.info("serving confirmation pages on \(place) for \(configuration.web!.baseURL)")
-            notifier.ready(status: "serving on \(place)")
-        }
-        notifier.stopping()
+        return configuration
+    }
+
+    static func site(
+        for configuration: Configuration, state: StateOptions, store: StateStore, logger: Logger
+    ) throws -> ConfirmationSite {
+        ConfirmationSite(
+            configuration: configuration, links: try loadLinks(configuration, state: state)!, store: store,
+            logger: logger, clock: currentInstant)
     }
 
     /// `30s`, `5min`, `5m`, `1h`: whole seconds from 1 to a day.

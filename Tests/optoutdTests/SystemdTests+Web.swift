@@ -86,5 +86,12 @@ extension SystemdTests {
             try systemctl("show", "-p", "ExecMainStatus", "--value", "optoutd-web.service").stdout.hasPrefix("0"))
         #expect(try state("optoutd-web.socket") == "active")
         #expect(try visit()["status"] as? Int == 200)
+        // Reloading the daemon reloads the running pages too (ReloadPropagatedFrom=).
+        #expect(try systemctl("reload", "optoutd").status == 0)
+        #expect(
+            try waitFor {
+                try tool("/usr/bin/journalctl", ["--no-pager", "-u", "optoutd-web", "-o", "cat"]).stdout.contains(
+                    "configuration reloaded: serving for http://127.0.0.1:\(port)")
+            })
     }
 }
