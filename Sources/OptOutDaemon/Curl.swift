@@ -157,8 +157,12 @@ final class Curl: @unchecked Sendable {
             // Not to be reused: the connection stopped halfway through its SMTP dialogue.
             optoutd_curl_easy_cleanup(handle)
             self.handle = nil
+            let hint =
+                answer.login?.offersLoginOnlyAfterStartTLS == true
+                ? "it offers STARTTLS, which starttls: off does not use (set starttls: required)"
+                : "is this the submission port (587, or 465 with smtps://)?"
             throw DeliveryError(
-                "the server does not offer to log in (no AUTH in its EHLO reply), so the username would go unused; nothing was sent: is this the submission port (587, or 465 with smtps://)?"
+                "the server does not offer to log in (no AUTH in its EHLO reply), so the username would go unused; nothing was sent: \(hint)"
             )
         }
         guard result == CURLE_OK else {

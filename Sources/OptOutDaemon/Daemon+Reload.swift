@@ -1,5 +1,4 @@
 import Foundation
-import OptOutConfig
 import OptOutCore
 
 /// SIGHUP: the configuration is loaded again beside the loop, which keeps delivering
@@ -81,22 +80,10 @@ extension Daemon {
 
     /// Loads the configuration and the state, and builds a scheduler for them (beside the loop).
     private func prepareReload() -> ReloadOutcome {
-        let loaded = ConfigurationLoader(now: clock()).load(path: settings.configPath)
-        // As `run` prints them at start (such as a policy replacing a shipped one).
-        for warning in loaded.diagnostics where warning.severity == .warning {
-            logger.warning("\(warning)")
-        }
-        guard let configuration = loaded.configuration else {
-            let errors = loaded.diagnostics.filter { $0.severity == .error }
-            logger.error(
-                "configuration rejected, the running one stays in force: \(errors.map(\.description).joined(separator: "; "))",
-                metadata: [
-                    "MESSAGE_ID": "\(MessageID.configurationRejected)",
-                    "OPTOUT_CONFIG_ERRORS": "\(errors.map(\.description).joined(separator: "\n"))",
-                ])
-            return .rejected(
-                "reload rejected (\(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s")): \(errors.first?.description ?? "")"
-            )
+        let configuration: Configuration
+        switch ConfigurationReload.load(path: settings.configPath, now: clock(), logger: logger) {
+        case .success(let loaded): configuration = loaded
+        case .failure(let rejection): return .rejected(rejection.reason)
         }
         do {
             // Read before the scheduler's state: a record made between the two is in both,

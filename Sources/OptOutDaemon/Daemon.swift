@@ -130,11 +130,10 @@ public final class Daemon: Sendable {
             }
             // Stopping: transfers in flight are aborted and hook processes ended; what they
             // were delivering stays waiting for the next start.
+            notifier.stopping()
             group.cancelAll()
         }
-        if !notifier.stopping() {
-            logger.warning("the service manager is not reading its notification socket: STOPPING=1 was not sent")
-        }
+        if !notifier.waitUntilSent() { logger.warning("\(ServiceNotifier.notReadingWarning)") }
         logger.notice("optoutd stopping", metadata: ["MESSAGE_ID": "\(MessageID.stopping)"])
     }
 

@@ -14,6 +14,9 @@ struct SMTPAuthenticationWatch {
     let takesStartTLS: Bool
     /// Whether a `220` reply came and the EHLO (or HELO) reply after it has not.
     private var awaitingHello = false
+    /// Whether the reply that offered no login offered STARTTLS, which the client does not
+    /// take: servers commonly offer to log in only once the connection is encrypted.
+    private(set) var offersLoginOnlyAfterStartTLS = false
     /// The EHLO reply being read: whether it listed AUTH and STARTTLS so far.
     private var reply: (offersLogin: Bool, offersStartTLS: Bool)?
 
@@ -44,6 +47,7 @@ struct SMTPAuthenticationWatch {
         }
         reply = nil
         awaitingHello = false
+        offersLoginOnlyAfterStartTLS = !current.offersLogin && current.offersStartTLS && !takesStartTLS
         return current.offersLogin || (current.offersStartTLS && takesStartTLS)
     }
 }

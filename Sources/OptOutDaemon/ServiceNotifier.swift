@@ -57,13 +57,20 @@ public struct ServiceNotifier: Sendable {
         send(.reloading, ["RELOADING": "1", "MONOTONIC_USEC": String(microseconds)])
     }
 
-    /// The service is stopping. Waits for the messages handed over to be sent, for at most
-    /// `limit` (the manager learns that the process ended anyway); returns whether they were.
-    @discardableResult
-    public func stopping(waitingAtMost limit: Duration = .seconds(2)) -> Bool {
+    /// The service has begun to stop.
+    public func stopping() {
         send(.stopping, ["STOPPING": "1"])
-        return !isConnected || Self.outgoing.waitUntilSent(within: limit)
     }
+
+    /// Waits for the messages handed over to be sent, for at most `limit`, before the
+    /// process ends (the manager learns that it ended anyway); returns whether they were.
+    public func waitUntilSent(within limit: Duration = .seconds(2)) -> Bool {
+        !isConnected || Self.outgoing.waitUntilSent(within: limit)
+    }
+
+    /// The warning for a manager that took nothing for a while (see `waitUntilSent`).
+    public static let notReadingWarning =
+        "the service manager is not reading its notification socket: STOPPING=1 was not sent"
 
     public func watchdog() {
         send(.watchdog, ["WATCHDOG": "1"])

@@ -26,11 +26,14 @@ public struct WebServer: Sendable {
 
     let site: ConfirmationSite
     let logger: Logger
-    let reload: @Sendable () -> ConfirmationSite?
+    let reload: @Sendable () -> Result<ConfirmationSite, ConfigurationReload.Rejection>
 
     /// - Parameter reload: on SIGHUP, the site made from the configuration loaded again, or
-    ///   nil when that was rejected (and said so): the pages keep the site they have.
-    public init(site: ConfirmationSite, logger: Logger, reload: @escaping @Sendable () -> ConfirmationSite?) {
+    ///   why that was rejected (and logged): the pages then keep the site they have.
+    public init(
+        site: ConfirmationSite, logger: Logger,
+        reload: @escaping @Sendable () -> Result<ConfirmationSite, ConfigurationReload.Rejection>
+    ) {
         self.site = site
         self.logger = logger
         self.reload = reload
@@ -61,8 +64,13 @@ public struct WebServer: Sendable {
     /// - Parameters:
     ///   - listen: `HOST:PORT` to bind when systemd passed no socket.
     ///   - ready: called once the socket accepts connections, with where it listens, and
-    ///     again when a reload is over (taken or not).
-    public func run(listen: String, idleExit: TimeAmount, ready: @escaping @Sendable (String) -> Void) throws {
+    ///     again when a reload is over, with why it was rejected if it was.
+    ///   - stopping: called once, when the server begins to stop.
+    public func run(
+        listen: String, idleExit: TimeAmount,
+        ready: @escaping @Sendable (_ place: String, _ rejection: ConfigurationReload.Rejection?) -> Void,
+        stopping: @escaping @Sendable () -> Void
+    ) throws {
         let passed = try SocketActivation.passedSocket()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pool = NIOThreadPool(numberOfThreads: 2)
@@ -74,7 +82,16 @@ public struct WebServer: Sendable {
         }
         let eventLoop = group.next()
         let serverChannel = NIOLockedValueBox<(any Channel)?>(nil)
-        let stop: @Sendable () -> Void = { serverChannel.withLockedValue { $0 }?.close(promise: nil) }
+        let isStopping = NIOLockedValueBox(false)
+        let stop: @Sendable () -> Void = {
+            let first = isStopping.withLockedValue { stopping in
+                defer { stopping = true }
+                return !stopping
+            }
+            guard first else { return }
+            stopping()
+            serverChannel.withLockedValue { $0 }?.close(promise: nil)
+        }
         let roster = ConnectionRoster(
             limit: Self.connectionLimit, eventLoop: eventLoop, idleExit: passed == nil ? nil : idleExit,
             onIdle: { [logger] in
@@ -128,8 +145,14 @@ public struct WebServer: Sendable {
         let reload = reload
         let place = passed == nil ? listen : "the socket systemd passed"
         let reloadSite: @Sendable () -> Void = {
-            if let site = reload() { sites.replace(with: site) }
-            ready(place)
+            guard !isStopping.withLockedValue({ $0 }) else { return }  // a stopping server loads nothing
+            switch reload() {
+            case .success(let site):
+                sites.replace(with: site)
+                ready(place, nil)
+            case .failure(let rejection):
+                ready(place, rejection)
+            }
         }
         let handlers: [(Int32, @Sendable () -> Void)] = [(SIGTERM, stop), (SIGINT, stop), (SIGHUP, reloadSite)]
         let signals = handlers.map { number, handler in
@@ -140,7 +163,7 @@ public struct WebServer: Sendable {
             return source
         }
         defer { signals.forEach { $0.cancel() } }
-        ready(place)
+        ready(place, nil)
         try channel.closeFuture.wait()
         // Stopped accepting: what was asked is still answered (and recorded only if it is),
         // within the time a request may take and a store's busy wait.

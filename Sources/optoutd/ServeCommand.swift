@@ -15,7 +15,8 @@ struct ServeCommand: ParsableCommand {
             (optoutd-web.socket) and then exits after --idle-exit without connections; otherwise \
             binds --listen. Needs web: in the configuration and the daemon's state store, where \
             confirmations are recorded (source link) for the running daemon to act on. Also \
-            answers GET /healthz and GET /metrics (Prometheus).
+            answers GET /healthz and GET /metrics (Prometheus). SIGHUP loads the configuration \
+            again; one with errors is logged, and the pages keep the one they have.
             """
     )
 
@@ -48,23 +49,43 @@ struct ServeCommand: ParsableCommand {
         let (options, state) = (options, state)
         let server = WebServer(site: site, logger: logger) {
             notifier.reloading()
-            do {
-                let configuration = try Self.servedConfiguration(options)
-                let reloaded = try Self.site(for: configuration, state: state, store: store, logger: logger)
-                logger.notice("configuration reloaded: serving for \(configuration.web!.baseURL)")
-                return reloaded
-            } catch {
-                logger.error(
-                    "configuration not reloaded (its errors went to standard error): the pages keep the one loaded before"
-                )
-                return nil
-            }
+            return Self.reloadedSite(options: options, state: state, store: store, logger: logger)
         }
         logger.info("serving confirmation pages for \(configuration.web!.baseURL)")
-        try server.run(listen: listen, idleExit: TimeAmount.seconds(Int64(Self.seconds(idleExit)!))) { place in
-            notifier.ready(status: "serving on \(place)")
+        try server.run(listen: listen, idleExit: TimeAmount.seconds(Int64(Self.seconds(idleExit)!))) {
+            place, rejection in
+            notifier.ready(status: "serving on \(place)" + (rejection.map { "; \($0.reason)" } ?? ""))
+        } stopping: {
+            notifier.stopping()
         }
-        notifier.stopping()
+        if !notifier.waitUntilSent() { logger.warning("\(ServiceNotifier.notReadingWarning)") }
+    }
+
+    /// The site for the configuration as its file has it now, or why it cannot take over
+    /// (logged as `run` logs a rejected reload).
+    static func reloadedSite(
+        options: ConfigOptions, state: StateOptions, store: StateStore, logger: Logger
+    ) -> Result<ConfirmationSite, ConfigurationReload.Rejection> {
+        let configuration: Configuration
+        switch ConfigurationReload.load(path: options.path, now: currentInstant(), logger: logger) {
+        case .success(let loaded): configuration = loaded
+        case .failure(let rejection): return .failure(rejection)
+        }
+        do {
+            guard
+                let links = try ConfirmationLinks.load(
+                    for: configuration, credentials: Credentials(), statePath: state.path)
+            else { throw ConfigurationReload.Rejection("serve needs a web: section with base_url") }
+            logger.notice("configuration reloaded: serving for \(configuration.web!.baseURL)")
+            return .success(
+                ConfirmationSite(
+                    configuration: configuration, links: links, store: store, logger: logger, clock: currentInstant))
+        } catch {
+            logger.error(
+                "configuration rejected, the running one stays in force: \(error)",
+                metadata: ["MESSAGE_ID": "\(MessageID.configurationRejected)"])
+            return .failure(ConfigurationReload.Rejection("reload rejected: \(error)"))
+        }
     }
 
     /// The configuration as its file has it now, if it has `web:`; else (having said why

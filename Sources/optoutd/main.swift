@@ -54,6 +54,8 @@ case let testNotify as TestNotifyCommand:
     runAsTask(testNotify)
 case let serve as ServeCommand:
     // Long-running on swift-nio's own threads: the main thread only waits for it to end.
+    // A SIGHUP before it serves must not end it; it serves the file as it reads it then.
+    signal(SIGHUP, SIG_IGN)
     do {
         try serve.run()
     } catch {

@@ -29,8 +29,14 @@ import Testing
         let before = ["220 mail", "250-mail", "250 STARTTLS", "220 go ahead", "250-mail"]
         #expect(Self.verdicts(before + ["250 AUTH PLAIN"]).allSatisfy { $0 })
         #expect(Self.verdicts(before + ["250 SIZE 1000"]).last == false)
-        // A client that does not take STARTTLS goes no further than the first reply.
-        #expect(Self.verdicts(["220 mail", "250-mail", "250 STARTTLS"], takesStartTLS: false).last == false)
+        // A client that does not take STARTTLS goes no further than the first reply, and
+        // the watch says that the server might have offered to log in after it.
+        var watch = SMTPAuthenticationWatch(takesStartTLS: false)
+        #expect(["220 mail", "250-mail", "250 STARTTLS"].map { watch.take(Array($0.utf8)) } == [true, true, false])
+        #expect(watch.offersLoginOnlyAfterStartTLS)
+        var plain = SMTPAuthenticationWatch(takesStartTLS: false)
+        #expect(["220 mail", "250 mail"].map { plain.take(Array($0.utf8)) } == [true, false])
+        #expect(!plain.offersLoginOnlyAfterStartTLS)
     }
 
     /// Replies to later commands are not looked at: `250 OK` to MAIL FROM is no EHLO reply.

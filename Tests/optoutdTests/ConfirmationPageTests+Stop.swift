@@ -9,8 +9,14 @@ import Testing
 extension ConfirmationPageTests {
     /// SIGTERM while a confirmation waits for the store (another process holds its write
     /// lock): the person still gets the page that says it was recorded, it is recorded
-    /// once, and the server ends on its own.
+    /// once, and the server ends on its own. The manager hears STOPPING=1 when the stop
+    /// begins, and a reload asked for while stopping loads nothing.
     @Test func aStoppingServerStillAnswersWhatItWasAsked() throws {
+        let manager = try NotifySocket()
+        defer { manager.close() }
+        web.stop()
+        try web.serve(environment: ["NOTIFY_SOCKET": manager.path])
+        let server = try #require(web.serverProcessIdentifier)
         let link = path(try web.link(alice))
         let holder = try fixture.holdTheStoresWriteLock()
         defer { kill(holder.processIdentifier, SIGKILL) }
@@ -29,6 +35,8 @@ extension ConfirmationPageTests {
         // The request reaches the server, which waits for the store's lock.
         usleep(300_000)
         web.terminateServer()
+        #expect(manager.wait(timeout: .seconds(5)) { $0.contains("STOPPING=1") }.contains { $0.contains("STOPPING=1") })
+        kill(server, SIGHUP)
         usleep(300_000)
         kill(holder.processIdentifier, SIGKILL)
 
@@ -40,6 +48,7 @@ extension ConfirmationPageTests {
         #expect((page["headers"] as? [String: String])?["Connection"] == "close")
         #expect(web.serverExitStatus() == 0)
         #expect(try web.acks(alice).map { $0["action"] as? String } == ["objection-form"])
+        #expect(!manager.messages.contains { $0.hasPrefix("RELOADING=1") }, "\(manager.messages)")
     }
 
     /// A store that cannot be written for longer than the wait for its lock: the person gets

@@ -37,12 +37,13 @@ final class WebFixture {
         try serve()
     }
 
-    func serve() throws {
+    func serve(environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = Optoutd.executable
         process.arguments = [
             "serve", "--config", fixture.configPath, "--state", fixture.statePath, "--listen", "127.0.0.1:\(port)",
         ]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
