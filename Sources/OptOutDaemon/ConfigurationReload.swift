@@ -25,18 +25,25 @@ public enum ConfigurationReload {
             logger.warning("\(warning)")
         }
         guard let configuration = loaded.configuration else {
-            let errors = loaded.diagnostics.filter { $0.severity == .error }
-            logger.error(
-                "configuration rejected, the running one stays in force: \(errors.map(\.description).joined(separator: "; "))",
-                metadata: [
-                    "MESSAGE_ID": "\(MessageID.configurationRejected)",
-                    "OPTOUT_CONFIG_ERRORS": "\(errors.map(\.description).joined(separator: "\n"))",
-                ])
+            let errors = loaded.diagnostics.filter { $0.severity == .error }.map(\.description)
             let count = loaded.errorCount
             return .failure(
-                Rejection(
-                    "reload rejected (\(count) error\(count == 1 ? "" : "s")): \(errors.first?.description ?? "")"))
+                reject(
+                    errors, summary: "reload rejected (\(count) error\(count == 1 ? "" : "s")): \(errors.first ?? "")",
+                    logger: logger))
         }
         return .success(configuration)
+    }
+
+    /// Logs that a configuration cannot take over because of `problems` (the one entry
+    /// described above), and returns the rejection `summary` names.
+    public static func reject(_ problems: [String], summary: String, logger: Logger) -> Rejection {
+        logger.error(
+            "configuration rejected, the running one stays in force: \(problems.joined(separator: "; "))",
+            metadata: [
+                "MESSAGE_ID": "\(MessageID.configurationRejected)",
+                "OPTOUT_CONFIG_ERRORS": "\(problems.joined(separator: "\n"))",
+            ])
+        return Rejection(summary)
     }
 }

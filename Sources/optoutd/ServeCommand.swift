@@ -81,10 +81,8 @@ struct ServeCommand: ParsableCommand {
                 ConfirmationSite(
                     configuration: configuration, links: links, store: store, logger: logger, clock: currentInstant))
         } catch {
-            logger.error(
-                "configuration rejected, the running one stays in force: \(error)",
-                metadata: ["MESSAGE_ID": "\(MessageID.configurationRejected)"])
-            return .failure(ConfigurationReload.Rejection("reload rejected: \(error)"))
+            return .failure(
+                ConfigurationReload.reject(["\(error)"], summary: "reload rejected: \(error)", logger: logger))
         }
     }
 
